@@ -1,0 +1,58 @@
+# kaifaqu: `make run` serves the demo zone; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KAIFAQU := $(BIN)/kaifaqu
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format migrations-check deploy-check pytest messages clean
+
+run: install
+	$(KAIFAQU) migrate --noinput
+	$(KAIFAQU) load_demo
+	@echo "Serving http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/backoffice/)"
+	DEBUG=$${DEBUG:-1} $(KAIFAQU) runserver $(HOST):$(PORT)
+
+test: install lint migrations-check deploy-check pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kaifaqu needs Python 3.11 or newer: set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	$(KAIFAQU) makemigrations --check --dry-run
+
+# The production settings: DEBUG off, a real key and host, HTTPS on (the default without DEBUG).
+deploy-check: install
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=kaifaqu.example.org $(KAIFAQU) check --deploy --fail-level WARNING
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-extract and compile the translations (needs GNU gettext: apt-get install gettext).
+messages: install
+	cd kaifaqu && ../$(KAIFAQU) makemessages --locale zh_Hans --no-obsolete --no-location \
+		--ignore 'tests/*' --ignore '*/tests/*'
+	cd kaifaqu && ../$(KAIFAQU) compilemessages --locale zh_Hans
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

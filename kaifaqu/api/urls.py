@@ -1,0 +1,28 @@
+"""The REST API, assembled from each package's ``api`` module."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from kaifaqu.core.api.views import MeView, TokenView
+from kaifaqu.orgs.api import views as orgs
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("orgunits", orgs.OrgUnitViewSet, basename="orgunit")
+router.register("departments", orgs.DepartmentViewSet, basename="department")
+router.register("profile-facts", orgs.ProfileFactViewSet, basename="profilefact")
+router.register("honours", orgs.HonourViewSet, basename="honour")
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

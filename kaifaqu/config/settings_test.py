@@ -1,0 +1,15 @@
+"""Test settings: the production settings with what only slows or blocks tests turned off."""
+
+from .settings import *  # noqa: F403
+
+# Plain HTTP in the test client and the live server.
+HTTPS = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+# Argon2 is slow by design; tests hash many passwords.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The live server serves static files from the finders; no collectstatic before tests.
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,91 @@
+"""Who may do what: global roles here, department roles through a provider.
+
+Department roles live with the departments (``orgs``), above this package; ``orgs``
+registers the function that reads them when it starts, the same way ledgers register
+their metrics, so nothing here imports upward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from .roles import READ_ALL_ROLES, DepartmentRole, Role
+
+DepartmentRoles = Mapping[int, frozenset[str]]
+_department_roles_provider: Callable[[object], DepartmentRoles] | None = None
+
+_GLOBAL_CACHE = "_kaifaqu_global_roles"
+_DEPARTMENT_CACHE = "_kaifaqu_department_roles"
+
+
+def register_department_roles_provider(provider: Callable[[object], DepartmentRoles]) -> None:
+    global _department_roles_provider
+    _department_roles_provider = provider
+
+
+def forget(user) -> None:
+    """Drop the roles cached on this user object (after a grant or revocation)."""
+    for attr in (_GLOBAL_CACHE, _DEPARTMENT_CACHE):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def global_roles(user) -> frozenset[str]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if not hasattr(user, _GLOBAL_CACHE):
+        setattr(user, _GLOBAL_CACHE, frozenset(user.role_grants.values_list("role", flat=True)))
+    return getattr(user, _GLOBAL_CACHE)
+
+
+def department_roles(user) -> DepartmentRoles:
+    """Department id → the department roles the user holds there."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    if not hasattr(user, _DEPARTMENT_CACHE):
+        roles = _department_roles_provider(user) if _department_roles_provider else {}
+        setattr(user, _DEPARTMENT_CACHE, roles)
+    return getattr(user, _DEPARTMENT_CACHE)
+
+
+def has_role(user, *roles: str) -> bool:
+    return not global_roles(user).isdisjoint(roles)
+
+
+def reads_all_business(user) -> bool:
+    return has_role(user, *READ_ALL_ROLES)
+
+
+def reads_business(user) -> bool:
+    return reads_all_business(user) or bool(department_roles(user))
+
+
+def readable_department_ids(user) -> frozenset[int] | None:
+    """The departments whose data the user reads; None means all of them."""
+    if reads_all_business(user):
+        return None
+    return frozenset(department_roles(user))
+
+
+def editable_department_ids(user) -> frozenset[int] | None:
+    """The departments whose data the user changes; None means all of them."""
+    if has_role(user, Role.ZONE_ADMIN):
+        return None
+    return frozenset(
+        dept for dept, roles in department_roles(user).items() if DepartmentRole.EDITOR in roles
+    )
+
+
+def can_read_department(user, department_id: int | None) -> bool:
+    ids = readable_department_ids(user)
+    return ids is None or department_id in ids
+
+
+def can_change_department(user, department_id: int | None) -> bool:
+    ids = editable_department_ids(user)
+    return ids is None or department_id in ids
+
+
+def changes_some_business(user) -> bool:
+    ids = editable_department_ids(user)
+    return ids is None or bool(ids)

@@ -1,0 +1,31 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from kaifaqu.core import access
+
+
+class ReadsBusiness(BasePermission):
+    """Leaders, zone administrators and department members; not the three administrators."""
+
+    def has_permission(self, request, view):
+        return access.reads_business(request.user)
+
+
+class DepartmentScoped(ReadsBusiness):
+    """Objects owned by a department: members read, editors change, as in the UI."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or access.changes_some_business(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return access.can_read_department(request.user, obj.department_id)
+        return access.can_change_department(request.user, obj.department_id)
+
+
+class ChangesOrgTree(ReadsBusiness):
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or access.has_role(request.user, "zone_admin")

@@ -1,0 +1,38 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kaifaqu.core import access
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (failed attempts count to lockout)."""
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    departments = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        return Response(
+            {
+                "username": user.username,
+                "full_name": user.full_name,
+                "roles": sorted(access.global_roles(user)),
+                "departments": {
+                    str(dept): sorted(roles)
+                    for dept, roles in access.department_roles(user).items()
+                },
+            }
+        )

@@ -1,0 +1,139 @@
+"""The audit log: one hash-chained row per audited event.
+
+Each row's hash is SHA-256 over its own content and the previous row's hash, so altering,
+removing or reordering a row breaks the chain from that row on; ``verify_chain`` names the
+first row that no longer matches. Writers append under a lock on the chain head, inside the
+caller's transaction, so an audited change and its row commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import current
+from .models import AuditAction, AuditChainHead, AuditEntry
+
+GENESIS_HASH = "0" * 64
+
+#: Field names never written to the log, whatever the model.
+SECRET_FIELDS = frozenset({"password", "token", "key", "secret"})
+
+
+def to_json(value: Any) -> Any:
+    """The value as plain JSON types, the same before hashing and after a database round trip."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON-ready copy of the instance's concrete fields (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in SECRET_FIELDS:
+            continue
+        data[field.attname] = field.value_from_object(instance)
+    return to_json(data)
+
+
+def _digest(entry: AuditEntry) -> str:
+    body = {
+        "seq": entry.seq,
+        "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "ip": entry.ip,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "before": entry.before,
+        "after": entry.after,
+        "prev_hash": entry.prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(
+    action: AuditAction | str,
+    *,
+    actor=None,
+    actor_label: str = "",
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Append one row to the audit log and return it."""
+    context = current()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor_id=actor.pk if is_user else None,
+            actor_username=(actor.get_username() if is_user else actor_label or context.label)[
+                :150
+            ],
+            ip=ip if ip is not None else context.ip,
+            action=str(action),
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            object_repr=object_repr[:255],
+            before=to_json(before),
+            after=to_json(after),
+            prev_hash=head.hash,
+        )
+        entry.hash = _digest(entry)
+        entry.save()
+        head.seq, head.hash = entry.seq, entry.hash
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    entry_id: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row #{self.seq} (id {self.entry_id}): {self.reason}"
+
+
+def verify_chain(batch_size: int = 2000) -> ChainBreak | None:
+    """Recompute every hash in order; return the first row that breaks the chain, or None."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if entry.seq != expected_seq:
+            return ChainBreak(entry.seq, entry.pk, f"expected row #{expected_seq}: rows missing")
+        if entry.prev_hash != expected_prev:
+            return ChainBreak(entry.seq, entry.pk, "previous hash does not match the row before")
+        if _digest(entry) != entry.hash:
+            return ChainBreak(entry.seq, entry.pk, "content does not match its hash")
+        expected_prev = entry.hash
+        expected_seq += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.seq != expected_seq - 1:
+        return ChainBreak(head.seq, 0, f"the chain ends at row #{expected_seq - 1}: rows missing")
+    return None

@@ -1,0 +1,39 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        help_text=password_validation.password_validators_help_text_html,
+    )
+
+
+class UserUpdateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kaifaqu.core import demo
+from kaifaqu.core.context import acting
+
+
+class Command(BaseCommand):
+    help = "Load the demo zone (德州经济技术开发区, 2017). Running it again duplicates nothing."
+
+    def handle(self, *args, **options):
+        with acting(label="system:load_demo"), transaction.atomic():
+            for step in demo.steps():
+                step.run(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo zone loaded."))

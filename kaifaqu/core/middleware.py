@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from .context import acting, client_ip
+
+
+class RequestContextMiddleware:
+    """Makes the client's address available to services for the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting(ip=client_ip(request)):
+            return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the visitor chose otherwise with the language switch.
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: the
+    committee's site speaks Chinese first, whatever language a visitor's browser is set to.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else None
+        except LookupError:
+            language = None
+        language = language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,80 @@
+"""The back office's navigation: each package registers its entries when it starts.
+
+A module not built yet registers nothing and so is not shown; an entry is shown only to
+users its predicate admits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url_name: str
+    icon: str
+    order: int
+    allowed: Callable[[object], bool]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_entries: dict[str, NavEntry] = {}
+
+
+def register(entry: NavEntry) -> None:
+    _entries[entry.key] = entry
+
+
+def entries_for(user) -> list[NavEntry]:
+    return sorted((e for e in _entries.values() if e.allowed(user)), key=lambda e: e.order)
+
+
+def _authenticated(user) -> bool:
+    return user.is_authenticated
+
+
+register(NavEntry("dashboard", _("Dashboard"), "core:dashboard", "speedometer2", 0, _authenticated))
+register(
+    NavEntry(
+        "users",
+        _("Users"),
+        "core:user_list",
+        "people",
+        900,
+        lambda u: access.has_role(u, Role.SYSTEM_ADMIN),
+    )
+)
+register(
+    NavEntry(
+        "security",
+        _("Security policy"),
+        "core:security",
+        "shield-lock",
+        910,
+        lambda u: access.has_role(u, Role.SECURITY_ADMIN),
+    )
+)
+register(
+    NavEntry(
+        "audit",
+        _("Audit log"),
+        "core:audit_list",
+        "journal-text",
+        920,
+        lambda u: access.has_role(u, Role.AUDIT_ADMIN),
+    )
+)
+register(NavEntry("api_docs", _("API documentation"), "api:docs", "braces", 990, _authenticated))

@@ -1,0 +1,130 @@
+"""Account and role writes. Each is atomic, validated and audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import access, audit
+from .models import AuditAction, RoleGrant, User
+from .roles import SEPARATED_ADMIN_ROLES, Role
+
+_ACCOUNT_FIELDS = ["username", "full_name", "email", "phone", "is_active"]
+
+
+def _require(actor, role: str) -> None:
+    """``actor=None`` is the system itself: a management command run by the operator."""
+    if actor is not None and not access.has_role(actor, role):
+        raise PermissionDenied(_("You do not have the role this action needs."))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+) -> User:
+    """A system administrator opens an account; it holds no role until one is granted."""
+    _require(actor, Role.SYSTEM_ADMIN)
+    user = User(username=username, full_name=full_name, email=email, phone=phone)
+    user.full_clean(exclude=["password"])
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record(
+        AuditAction.CREATE, actor=actor, obj=user, after=audit.snapshot(user, _ACCOUNT_FIELDS)
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **changes) -> User:
+    _require(actor, Role.SYSTEM_ADMIN)
+    unknown = set(changes) - set(_ACCOUNT_FIELDS)
+    if unknown:
+        raise ValueError(f"not account fields: {sorted(unknown)}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    before = audit.snapshot(user, _ACCOUNT_FIELDS)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    after = audit.snapshot(user, _ACCOUNT_FIELDS)
+    if before != after:
+        audit.record(AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> User:
+    """The user themself, or a system administrator resetting it."""
+    if actor is None or actor.pk != user.pk:
+        _require(actor, Role.SYSTEM_ADMIN)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, after={"password": "changed"})
+    return user
+
+
+def check_separation(user: User, adding: str) -> None:
+    """三员分立: a separated administrator holds no other role of any kind."""
+    held = set(access.global_roles(user))
+    has_department_roles = bool(access.department_roles(user))
+    if adding in SEPARATED_ADMIN_ROLES:
+        if held - {adding} or has_department_roles:
+            raise ValidationError(
+                _("%(role)s cannot be combined with any other role.") % {"role": Role(adding).label}
+            )
+    elif held & SEPARATED_ADMIN_ROLES:
+        other = Role(next(iter(held & SEPARATED_ADMIN_ROLES)))
+        raise ValidationError(
+            _("This user is a %(role)s, which cannot be combined with any other role.")
+            % {"role": other.label}
+        )
+
+
+@transaction.atomic
+def role_grant(*, actor, user: User, role: str) -> RoleGrant:
+    _require(actor, Role.SECURITY_ADMIN)
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    if actor is not None and user.pk == actor.pk:
+        raise ValidationError(_("You cannot change your own roles."))
+    User.objects.select_for_update().get(pk=user.pk)
+    access.forget(user)
+    if access.has_role(user, role):
+        raise ValidationError(_("The user already holds this role."))
+    check_separation(user, role)
+    grant = RoleGrant.objects.create(user=user, role=role, granted_by=actor)
+    access.forget(user)
+    audit.record(
+        AuditAction.PERMISSION_CHANGE,
+        actor=actor,
+        obj=user,
+        before=None,
+        after={"granted": role},
+    )
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor, user: User, role: str) -> None:
+    _require(actor, Role.SECURITY_ADMIN)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot change your own roles."))
+    deleted, _count = RoleGrant.objects.filter(user=user, role=role).delete()
+    if not deleted:
+        raise ValidationError(_("The user does not hold this role."))
+    access.forget(user)
+    audit.record(
+        AuditAction.PERMISSION_CHANGE, actor=actor, obj=user, before={"granted": role}, after=None
+    )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from kaifaqu.core.views import auth
+from kaifaqu.core.views import backoffice as views
+
+app_name = "core"
+
+urlpatterns = [
+    path("accounts/login/", auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("backoffice/", views.DashboardView.as_view(), name="dashboard"),
+    path("backoffice/users/", views.UserListView.as_view(), name="user_list"),
+    path("backoffice/users/new/", views.UserCreateView.as_view(), name="user_create"),
+    path("backoffice/users/<int:pk>/", views.UserUpdateView.as_view(), name="user_update"),
+    path(
+        "backoffice/users/<int:pk>/password/",
+        views.UserPasswordView.as_view(),
+        name="user_password",
+    ),
+    path("backoffice/security/", views.SecurityView.as_view(), name="security"),
+    path("backoffice/security/unlock/", views.UnlockView.as_view(), name="unlock"),
+    path("backoffice/audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("backoffice/audit/export.csv", views.AuditExportView.as_view(), name="audit_export"),
+]

@@ -1,0 +1,29 @@
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from kaifaqu.core.forms import LoginForm
+
+LOCKOUT_MINUTES = 30
+
+
+def lockout_response(request, response=None, credentials=None, *args, **kwargs):
+    """What a locked-out user sees: a page, or JSON for the API (django-axes callable)."""
+    message = _(
+        "This account is locked after too many failed logins. Try again in %(minutes)d "
+        "minutes, or ask the security administrator to unlock it."
+    ) % {"minutes": LOCKOUT_MINUTES}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "core/lockout.html", {"message": message}, status=429)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass

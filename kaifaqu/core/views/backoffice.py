@@ -1,0 +1,211 @@
+import csv
+
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from kaifaqu.core import audit, selectors, services
+from kaifaqu.core.filters import AuditEntryFilter
+from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.roles import Role
+
+from .mixins import RoleRequiredMixin
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "core/dashboard.html"
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's validation error on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class UserListView(RoleRequiredMixin, ListView):
+    roles = (Role.SYSTEM_ADMIN,)
+    template_name = "core/user_list.html"
+    context_object_name = "users"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.user_list()
+
+
+class UserCreateView(RoleRequiredMixin, FormView):
+    roles = (Role.SYSTEM_ADMIN,)
+    template_name = "core/user_form.html"
+    form_class = UserCreateForm
+
+    def form_valid(self, form):
+        try:
+            user = services.user_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Account %(name)s created.") % {"name": user.username})
+        return redirect("core:user_list")
+
+
+class UserUpdateView(RoleRequiredMixin, FormView):
+    roles = (Role.SYSTEM_ADMIN,)
+    template_name = "core/user_form.html"
+    form_class = UserUpdateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.account = get_object_or_404(User, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        a = self.account
+        return {
+            "full_name": a.full_name,
+            "email": a.email,
+            "phone": a.phone,
+            "is_active": a.is_active,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            account=self.account, password_form=PasswordResetForm(), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.user_update(actor=self.request.user, user=self.account, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Account saved."))
+        return redirect("core:user_list")
+
+
+class UserPasswordView(RoleRequiredMixin, View):
+    roles = (Role.SYSTEM_ADMIN,)
+
+    def post(self, request, pk):
+        account = get_object_or_404(User, pk=pk)
+        form = PasswordResetForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_set_password(
+                    actor=request.user, user=account, password=form.cleaned_data["password"]
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Password reset."))
+        return redirect("core:user_update", pk=pk)
+
+
+class SecurityView(RoleRequiredMixin, TemplateView):
+    """The security policy in force and the accounts locked out now."""
+
+    roles = (Role.SECURITY_ADMIN,)
+    template_name = "core/security.html"
+
+    def get_context_data(self, **kwargs):
+        cooloff = settings.AXES_COOLOFF_TIME
+        locked = AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=timezone.now() - cooloff,
+        ).order_by("-attempt_time")
+        return super().get_context_data(
+            locked=locked,
+            policy={
+                "min_length": 12,
+                "min_classes": 3,
+                "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "lockout_minutes": int(cooloff.total_seconds() // 60),
+                "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            },
+            **kwargs,
+        )
+
+
+class UnlockView(RoleRequiredMixin, View):
+    roles = (Role.SECURITY_ADMIN,)
+
+    def post(self, request):
+        username = request.POST.get("username", "")
+        if username:
+            reset(username=username)
+            audit.record(
+                AuditAction.UNLOCK,
+                actor=request.user,
+                object_type="core.user",
+                object_repr=username,
+            )
+            messages.success(request, _("%(name)s unlocked.") % {"name": username})
+        return redirect("core:security")
+
+
+class AuditListView(RoleRequiredMixin, ListView):
+    roles = (Role.AUDIT_ADMIN,)
+    template_name = "core/audit_list.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = AuditEntryFilter(
+            self.request.GET or None, queryset=selectors.audit_entries()
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filter=self.filterset, query=query.urlencode(), **kwargs)
+
+
+class AuditExportView(RoleRequiredMixin, View):
+    """The filtered log as CSV; the export itself is audited."""
+
+    roles = (Role.AUDIT_ADMIN,)
+    columns = (
+        "seq", "created_at", "actor_username", "ip", "action",
+        "object_type", "object_id", "object_repr", "before", "after", "prev_hash", "hash",
+    )  # fmt: skip
+
+    def get(self, request):
+        filterset = AuditEntryFilter(request.GET or None, queryset=selectors.audit_entries())
+        entries = filterset.qs.order_by("seq")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV as UTF-8 only with a BOM
+        writer = csv.writer(response)
+        writer.writerow(self.columns)
+        count = 0
+        for entry in entries.iterator():
+            writer.writerow([_csv_safe(getattr(entry, c)) for c in self.columns])
+            count += 1
+        audit.record(
+            AuditAction.EXPORT,
+            actor=request.user,
+            object_type="core.auditentry",
+            object_repr=_("Audit log"),
+            after={"filters": request.GET.dict(), "rows": count},
+        )
+        return response
+
+
+def _csv_safe(value) -> str:
+    """Cells a spreadsheet would run as a formula are written as text."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+from kaifaqu.orgs.models import Department, Honour, OrgUnit, ProfileFact
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "name_en", "kind", "parent", "order"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "name_en"]
+
+
+class ProfileFactSerializer(serializers.ModelSerializer):
+    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(
+        help_text="The version the change starts from; a stale one is refused with 409."
+    )
+
+    class Meta:
+        model = ProfileFact
+        fields = [
+            "id", "org_unit", "key", "value", "unit", "approximate",
+            "as_of", "source", "department", "version",
+        ]  # fmt: skip
+        read_only_fields = ["id", "org_unit", "key", "department"]
+
+
+class HonourSerializer(serializers.ModelSerializer):
+    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Honour
+        fields = ["id", "org_unit", "name", "level", "order", "source"]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from kaifaqu.core import access
+from kaifaqu.core.selectors import user_list
+
+from .models import Department, Honour, Membership, OrgUnit, OrgUnitKind, ProfileFact
+
+
+def department_roles_of(user) -> dict[int, frozenset[str]]:
+    roles: dict[int, set[str]] = defaultdict(set)
+    for dept_id, role in Membership.objects.filter(user=user).values_list("department_id", "role"):
+        roles[dept_id].add(role)
+    return {dept: frozenset(r) for dept, r in roles.items()}
+
+
+def home_zone() -> OrgUnit | None:
+    return OrgUnit.objects.filter(code=settings.KAIFAQU_HOME_ZONE).first()
+
+
+def orgunit_list() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.select_related("parent").order_by("order", "code")
+
+
+def orgunit_children(unit: OrgUnit, kinds: tuple[str, ...] | None = None) -> QuerySet[OrgUnit]:
+    qs = unit.children.order_by("order", "code")
+    return qs.filter(kind__in=kinds) if kinds else qs
+
+
+def towns_and_subdistricts(zone: OrgUnit) -> QuerySet[OrgUnit]:
+    return orgunit_children(zone, (OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT))
+
+
+def orgunit_tree() -> list[tuple[OrgUnit, int]]:
+    """Every unit with its depth, in tree order, from one query."""
+    units = list(orgunit_list())
+    by_parent: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    for unit in units:
+        by_parent[unit.parent_id].append(unit)
+    out: list[tuple[OrgUnit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in by_parent.get(parent_id, []):
+            out.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.order_by("order", "code")
+
+
+def scoped(user, qs: QuerySet) -> QuerySet:
+    """Department-owned rows the user may read."""
+    ids = access.readable_department_ids(user)
+    return qs if ids is None else qs.filter(department_id__in=ids)
+
+
+def current_profile_facts(unit: OrgUnit) -> list[ProfileFact]:
+    """The latest fact of each key, in the order of the keys."""
+    latest: dict[str, ProfileFact] = {}
+    for fact in unit.profile_facts.select_related("department").order_by("key", "-as_of"):
+        latest.setdefault(fact.key, fact)
+    order = {key: i for i, (key, _label) in enumerate(ProfileFact._meta.get_field("key").choices)}
+    return sorted(latest.values(), key=lambda f: order[f.key])
+
+
+def profile_facts_for(user, unit: OrgUnit) -> QuerySet[ProfileFact]:
+    return scoped(user, unit.profile_facts.select_related("department").order_by("key", "-as_of"))
+
+
+def honours_of(unit: OrgUnit) -> QuerySet[Honour]:
+    return unit.honours.order_by("order", "pk")
+
+
+def users_with_access():
+    return user_list().prefetch_related("memberships__department")

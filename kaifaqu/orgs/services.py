@@ -1,0 +1,201 @@
+"""Writes to the org tree, departments, memberships and profiles: atomic, validated, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import access, audit
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.roles import DepartmentRole, Role
+from kaifaqu.core.services import check_separation
+
+from .models import Department, Honour, Membership, OrgUnit, ProfileFact
+
+ACTOR_SYSTEM = None  # commands that run as the system (the demo loader) pass actor=None
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone saved the record after this edit began; the edit is refused, not merged."""
+
+
+def _require_change(actor, department_id: int | None) -> None:
+    if actor is ACTOR_SYSTEM:
+        return
+    if not access.can_change_department(actor, department_id):
+        raise PermissionDenied(_("Only editors of the owning department may change this."))
+
+
+def _require_zone_admin(actor) -> None:
+    if actor is not ACTOR_SYSTEM and not access.has_role(actor, Role.ZONE_ADMIN):
+        raise PermissionDenied(_("Only a zone administrator may change the org tree."))
+
+
+def _created(actor, obj) -> None:
+    audit.record(AuditAction.CREATE, actor=actor, obj=obj, after=audit.snapshot(obj))
+
+
+@transaction.atomic
+def orgunit_create(*, actor, code: str, name: str, kind: str, parent: OrgUnit | None, **extra):
+    _require_zone_admin(actor)
+    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent, **extra)
+    unit.full_clean()
+    unit.save()
+    _created(actor, unit)
+    return unit
+
+
+@transaction.atomic
+def orgunit_update(*, actor, unit: OrgUnit, **changes) -> OrgUnit:
+    _require_zone_admin(actor)
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = audit.snapshot(unit)
+    for name, value in changes.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save()
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=unit, before=before, after=audit.snapshot(unit)
+    )
+    return unit
+
+
+@transaction.atomic
+def department_create(*, actor, code: str, name: str, name_en: str = "", order: int = 0):
+    _require_zone_admin(actor)
+    dept = Department(code=code, name=name, name_en=name_en, order=order)
+    dept.full_clean()
+    dept.save()
+    _created(actor, dept)
+    return dept
+
+
+@transaction.atomic
+def membership_grant(*, actor, user: User, department: Department, role: str) -> Membership:
+    """A security administrator gives a user a role within a department."""
+    if actor is not ACTOR_SYSTEM and not access.has_role(actor, Role.SECURITY_ADMIN):
+        raise PermissionDenied(_("You do not have the role this action needs."))
+    if actor is not ACTOR_SYSTEM and actor.pk == user.pk:
+        raise ValidationError(_("You cannot change your own roles."))
+    if role not in DepartmentRole.values:
+        raise ValidationError(_("Unknown role."))
+    access.forget(user)
+    check_separation(user, role)
+    membership, created = Membership.objects.get_or_create(
+        user=user, department=department, role=role
+    )
+    if not created:
+        raise ValidationError(_("The user already holds this role in this department."))
+    access.forget(user)
+    audit.record(
+        AuditAction.PERMISSION_CHANGE,
+        actor=actor,
+        obj=user,
+        after={"granted": role, "department": department.code},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership: Membership) -> None:
+    if not access.has_role(actor, Role.SECURITY_ADMIN):
+        raise PermissionDenied(_("You do not have the role this action needs."))
+    if actor.pk == membership.user_id:
+        raise ValidationError(_("You cannot change your own roles."))
+    user = membership.user
+    before = {"granted": membership.role, "department": membership.department.code}
+    membership.delete()
+    access.forget(user)
+    audit.record(AuditAction.PERMISSION_CHANGE, actor=actor, obj=user, before=before, after=None)
+
+
+@transaction.atomic
+def profile_fact_create(
+    *,
+    actor,
+    org_unit: OrgUnit,
+    key: str,
+    value: Decimal,
+    as_of: date,
+    source: str,
+    department: Department,
+    approximate: bool = False,
+) -> ProfileFact:
+    _require_change(actor, department.pk)
+    fact = ProfileFact(
+        org_unit=org_unit,
+        key=key,
+        value=value,
+        as_of=as_of,
+        source=source,
+        department=department,
+        approximate=approximate,
+    )
+    fact.full_clean()
+    fact.save()
+    _created(actor, fact)
+    return fact
+
+
+PROFILE_FACT_EDITABLE = ("value", "approximate", "as_of", "source")
+
+
+@transaction.atomic
+def profile_fact_update(*, actor, fact: ProfileFact, version: int, **changes) -> ProfileFact:
+    """Change a fact; ``version`` is the one the editor started from (optimistic locking)."""
+    unknown = set(changes) - set(PROFILE_FACT_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    fact = ProfileFact.objects.select_for_update().get(pk=fact.pk)
+    _require_change(actor, fact.department_id)
+    if fact.version != version:
+        raise ConcurrentEditError(
+            _(
+                "Someone else saved this record while you were editing it. Reload it to see "
+                "their change, then make yours again."
+            ),
+            code="concurrent_edit",
+        )
+    before = audit.snapshot(fact)
+    for name, value in changes.items():
+        setattr(fact, name, value)
+    fact.version += 1
+    fact.full_clean()
+    fact.save()
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=fact, before=before, after=audit.snapshot(fact)
+    )
+    return fact
+
+
+@transaction.atomic
+def honour_create(
+    *,
+    actor,
+    org_unit: OrgUnit,
+    name: str,
+    level: str,
+    source: str,
+    department: Department,
+    order: int = 0,
+) -> Honour:
+    _require_change(actor, department.pk)
+    honour = Honour(
+        org_unit=org_unit, name=name, level=level, source=source, department=department, order=order
+    )
+    honour.full_clean()
+    honour.save()
+    _created(actor, honour)
+    return honour
+
+
+@transaction.atomic
+def honour_delete(*, actor, honour: Honour) -> None:
+    _require_change(actor, honour.department_id)
+    before = audit.snapshot(honour)
+    audit.record(AuditAction.DELETE, actor=actor, obj=honour, before=before)
+    honour.delete()

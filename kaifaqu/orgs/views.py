@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, UpdateView
+
+from kaifaqu.core import access
+from kaifaqu.core import services as core_services
+from kaifaqu.core.models import User
+from kaifaqu.core.roles import Role
+from kaifaqu.core.views.mixins import BusinessReadMixin, RoleRequiredMixin
+
+from . import selectors, services
+from .forms import GlobalRoleGrantForm, MembershipGrantForm, ProfileFactForm
+from .models import Membership, OrgUnit, ProfileFact
+from .quality import check_profile
+
+
+class OrgTreeView(BusinessReadMixin, TemplateView):
+    template_name = "orgs/tree.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tree=selectors.orgunit_tree(), **kwargs)
+
+
+class OrgUnitDetailView(BusinessReadMixin, TemplateView):
+    template_name = "orgs/unit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        unit = get_object_or_404(OrgUnit.objects.select_related("parent"), code=kwargs["code"])
+        user = self.request.user
+        facts = list(selectors.profile_facts_for(user, unit))
+        honours = selectors.scoped(user, selectors.honours_of(unit))
+        editable = access.editable_department_ids(user)
+        return super().get_context_data(
+            unit=unit,
+            children=selectors.orgunit_children(unit),
+            facts=facts,
+            honours=honours,
+            warnings=check_profile(unit) if facts else [],
+            editable_ids=editable,
+            edits_all=editable is None,
+            **kwargs,
+        )
+
+
+class ProfileFactUpdateView(BusinessReadMixin, UpdateView):
+    model = ProfileFact
+    form_class = ProfileFactForm
+    template_name = "orgs/fact_form.html"
+
+    def get_object(self, queryset=None):
+        fact = super().get_object(queryset)
+        if not access.can_change_department(self.request.user, fact.department_id):
+            raise PermissionDenied
+        return fact
+
+    def get_initial(self):
+        return {"version": self.object.version}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        version = data.pop("version")
+        try:
+            services.profile_fact_update(
+                actor=self.request.user,
+                fact=ProfileFact.objects.get(pk=self.object.pk),
+                version=version,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("orgs:unit", code=self.object.org_unit.code)
+
+
+class AccessView(RoleRequiredMixin, TemplateView):
+    """Security administrators grant and revoke roles, global and per department."""
+
+    roles = (Role.SECURITY_ADMIN,)
+    template_name = "orgs/access.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("role_form", GlobalRoleGrantForm())
+        kwargs.setdefault("membership_form", MembershipGrantForm())
+        return super().get_context_data(users=selectors.users_with_access(), **kwargs)
+
+    def post(self, request):
+        action = request.POST.get("action")
+        try:
+            if action == "grant_role":
+                form = GlobalRoleGrantForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(role_form=form))
+                core_services.role_grant(actor=request.user, **form.cleaned_data)
+            elif action == "grant_membership":
+                form = MembershipGrantForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(membership_form=form))
+                services.membership_grant(actor=request.user, **form.cleaned_data)
+            elif action == "revoke_role":
+                user = get_object_or_404(User, pk=request.POST.get("user"))
+                core_services.role_revoke(actor=request.user, user=user, role=request.POST["role"])
+            elif action == "revoke_membership":
+                membership = get_object_or_404(Membership, pk=request.POST.get("membership"))
+                services.membership_revoke(actor=request.user, membership=membership)
+            else:
+                return redirect("orgs:access")
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Roles updated."))
+        return redirect("orgs:access")
