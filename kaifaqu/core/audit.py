@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -42,7 +43,11 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
             continue
         if field.name in SECRET_FIELDS:
             continue
-        data[field.attname] = field.value_from_object(instance)
+        value = field.value_from_object(instance)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            # As the database will hold it, so a row reads the same before and after a reload.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        data[field.attname] = value
     return to_json(data)
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import BootstrapForm
 from .models import AuditAction, AuditEntry
 
 
@@ -28,3 +29,4 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["action", "user", "object_type", "ip", "since", "until"]
+        form = BootstrapForm

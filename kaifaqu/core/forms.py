@@ -3,7 +3,25 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+
+class BootstrapMixin:
+    """Gives every widget Bootstrap's class for its kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class BootstrapForm(BootstrapMixin, forms.Form):
+    pass
 
 
 class LoginForm(AuthenticationForm):
@@ -12,7 +30,7 @@ class LoginForm(AuthenticationForm):
     )
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(BootstrapMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
@@ -24,16 +42,12 @@ class UserCreateForm(forms.Form):
     )
 
 
-class UserUpdateForm(forms.Form):
+class UserUpdateForm(BootstrapMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
-
-
-class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.forms import BootstrapMixin
 from kaifaqu.core.models import User
 from kaifaqu.core.roles import DepartmentRole, Role
 
 from .models import Department, ProfileFact
 
 
-class ProfileFactForm(forms.ModelForm):
+class ProfileFactForm(BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -16,12 +17,12 @@ class ProfileFactForm(forms.ModelForm):
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class GlobalRoleGrantForm(forms.Form):
+class GlobalRoleGrantForm(BootstrapMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class MembershipGrantForm(forms.Form):
+class MembershipGrantForm(BootstrapMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=DepartmentRole.choices)

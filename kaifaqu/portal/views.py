@@ -3,6 +3,8 @@ from django.views.generic import TemplateView
 
 from kaifaqu.orgs import selectors
 
+from .charts import area_chart, population_chart
+
 
 class HomeView(TemplateView):
     """The public home page: the zone's profile."""
@@ -20,5 +22,9 @@ class HomeView(TemplateView):
             fact_list=list(facts.values()),
             honours=selectors.honours_of(zone),
             subunits=selectors.towns_and_subdistricts(zone),
+            charts={
+                "population": population_chart(facts),
+                "area": area_chart(facts),
+            },
             **kwargs,
         )
