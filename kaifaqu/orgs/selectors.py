@@ -3,12 +3,20 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
 from kaifaqu.core import access
 from kaifaqu.core.selectors import user_list
 
-from .models import Department, Honour, Membership, OrgUnit, OrgUnitKind, ProfileFact
+from .models import (
+    Department,
+    Honour,
+    Membership,
+    OrgUnit,
+    OrgUnitKind,
+    ProfileFact,
+    ProfileFactKey,
+)
 
 
 def department_roles_of(user) -> dict[int, frozenset[str]]:
@@ -67,12 +75,19 @@ def current_profile_facts(unit: OrgUnit) -> list[ProfileFact]:
     latest: dict[str, ProfileFact] = {}
     for fact in unit.profile_facts.select_related("department").order_by("key", "-as_of"):
         latest.setdefault(fact.key, fact)
-    order = {key: i for i, (key, _label) in enumerate(ProfileFact._meta.get_field("key").choices)}
+    order = {key: i for i, (key, _label) in enumerate(ProfileFactKey.choices)}
     return sorted(latest.values(), key=lambda f: order[f.key])
 
 
+def _key_order() -> Case:
+    keys = [key for key, _label in ProfileFactKey.choices]
+    return Case(*(When(key=k, then=Value(i)) for i, k in enumerate(keys)), default=Value(99))
+
+
 def profile_facts_for(user, unit: OrgUnit) -> QuerySet[ProfileFact]:
-    return scoped(user, unit.profile_facts.select_related("department").order_by("key", "-as_of"))
+    """The unit's facts the user may read, in the order of the profile, newest first."""
+    qs = unit.profile_facts.select_related("department").order_by(_key_order(), "-as_of")
+    return scoped(user, qs)
 
 
 def honours_of(unit: OrgUnit) -> QuerySet[Honour]:
