@@ -120,14 +120,16 @@ class AuditEntry(models.Model):
         raise PermissionError("audit entries cannot be deleted")
 
 
-class AuditChainHead(models.Model):
-    """The single row that writers lock to append to the chain one at a time."""
+class AuditChainLock(models.Model):
+    """The single row that writers lock so that they append to the chain one at a time.
 
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
+    It holds nothing: the chain's end is read from the last entry. Updating a head row on
+    every append would leave one dead row version per entry inside a long transaction (an
+    import audits thousands of rows), which PostgreSQL must step over on every later read.
+    """
 
     class Meta:
-        verbose_name = _("audit chain head")
+        verbose_name = _("audit chain lock")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.hash[:12]}"
+        return "audit chain lock"
