@@ -28,11 +28,32 @@ GENESIS_HASH = "0" * 64
 SECRET_FIELDS = frozenset({"password", "token", "key", "secret"})
 
 
+def _canonical(value: Any) -> Any:
+    """What the log stores: the same before hashing and after any database's round trip.
+
+    PostgreSQL's jsonb rewrites numbers (1e16 comes back as 10000000000000000, -0.0 as 0.0)
+    and refuses NUL characters, so floats are kept as their shortest repr and NUL becomes
+    U+FFFD. Integers, text, booleans and null pass through; objects are re-keyed by sorting
+    when hashed, so jsonb's key order does not matter.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {_canonical(str(k)): _canonical(v) for k, v in value.items()}
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 def to_json(value: Any) -> Any:
-    """The value as plain JSON types, the same before hashing and after a database round trip."""
+    """The value as plain JSON types (dates, decimals and the like as text), canonical."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return _canonical(json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)))
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -98,14 +119,14 @@ def record(
             seq=last_seq + 1,
             created_at=timezone.now(),
             actor_id=actor.pk if is_user else None,
-            actor_username=(actor.get_username() if is_user else actor_label or context.label)[
-                :150
-            ],
+            actor_username=_canonical(
+                actor.get_username() if is_user else actor_label or context.label
+            )[:150],
             ip=ip if ip is not None else context.ip,
             action=str(action),
             object_type=object_type,
             object_id=str(object_id)[:64],
-            object_repr=object_repr[:255],
+            object_repr=_canonical(object_repr)[:255],
             before=to_json(before),
             after=to_json(after),
             prev_hash=last_hash,
