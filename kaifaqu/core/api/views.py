@@ -11,6 +11,17 @@ from kaifaqu.core import access
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (failed attempts count to lockout)."""
 
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            # django-axes flags the request that authenticate() was given, here DRF's wrapper;
+            # its middleware reads the Django request beneath, so hand the flags down or a
+            # locked account gets a plain 400 instead of the lockout response.
+            if getattr(request, "axes_locked_out", False):
+                request._request.axes_locked_out = True
+                request._request.axes_credentials = getattr(request, "axes_credentials", None)
+
 
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()

@@ -1,0 +1,69 @@
+"""Browser tests: headless Chromium from the system, driven through Playwright's sync API.
+
+Never ``playwright install``: the browser is Debian's Chromium (``chromium_path()`` skips, or
+fails under KAIFAQU_REQUIRE_ALL=1, when it is missing).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kaifaqu.core.testing import chromium_path
+
+# Playwright's sync API runs an event loop in this thread; the tests still call the ORM here
+# (the demo fixture, assertions on rows), which Django refuses inside a loop unless told.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def e2e_demo(transactional_db, live_server, demo):
+    """The demo data, committed so the live server's thread sees it."""
+    return demo
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh browser context with the given locale; closed after the test."""
+    contexts = []
+
+    def _new_page(locale: str = "zh-CN"):
+        context = browser.new_context(locale=locale, base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page("zh-CN")
