@@ -24,8 +24,9 @@ from .models import AuditAction, AuditChainLock, AuditEntry
 
 GENESIS_HASH = "0" * 64
 
-#: Field names never written to the log, whatever the model.
-SECRET_FIELDS = frozenset({"password", "token", "key", "secret"})
+#: Field names never written to the log, whatever the model; a model adds its own secrets
+#: in ``audit_exclude`` (a tuple of field names).
+SECRET_FIELDS = frozenset({"password"})
 
 
 def _canonical(value: Any) -> Any:
@@ -59,10 +60,11 @@ def to_json(value: Any) -> Any:
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """A JSON-ready copy of the instance's concrete fields (foreign keys as ids)."""
     data: dict[str, Any] = {}
+    excluded = SECRET_FIELDS.union(getattr(instance, "audit_exclude", ()))
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in SECRET_FIELDS:
+        if field.name in excluded:
             continue
         value = field.value_from_object(instance)
         if isinstance(field, models.DecimalField) and isinstance(value, Decimal):

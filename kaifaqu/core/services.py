@@ -87,7 +87,7 @@ def check_separation(user: User, adding: str) -> None:
     elif held & SEPARATED_ADMIN_ROLES:
         other = Role(next(iter(held & SEPARATED_ADMIN_ROLES)))
         raise ValidationError(
-            _("This user is a %(role)s, which cannot be combined with any other role.")
+            _("This user holds the role %(role)s, which cannot be combined with any other role.")
             % {"role": other.label}
         )
 

@@ -5,7 +5,7 @@ from kaifaqu.core.forms import BootstrapMixin
 from kaifaqu.core.models import User
 from kaifaqu.core.roles import DepartmentRole, Role
 
-from .models import Department, ProfileFact
+from .models import Department, Membership, ProfileFact
 
 
 class ProfileFactForm(BootstrapMixin, forms.ModelForm):
@@ -26,3 +26,12 @@ class MembershipGrantForm(BootstrapMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=DepartmentRole.choices)
+
+
+class GlobalRoleRevokeForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.all())
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class MembershipRevokeForm(forms.Form):
+    membership = forms.ModelChoiceField(queryset=Membership.objects.select_related("user"))

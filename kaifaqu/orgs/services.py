@@ -83,6 +83,9 @@ def membership_grant(*, actor, user: User, department: Department, role: str) ->
         raise ValidationError(_("You cannot change your own roles."))
     if role not in DepartmentRole.values:
         raise ValidationError(_("Unknown role."))
+    # The same lock as role_grant takes, so a concurrent grant of a separated role cannot
+    # pass its separation check while this one passes its own.
+    User.objects.select_for_update().get(pk=user.pk)
     access.forget(user)
     check_separation(user, role)
     membership, created = Membership.objects.get_or_create(

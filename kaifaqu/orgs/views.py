@@ -6,13 +6,18 @@ from django.views.generic import TemplateView, UpdateView
 
 from kaifaqu.core import access
 from kaifaqu.core import services as core_services
-from kaifaqu.core.models import User
 from kaifaqu.core.roles import Role
 from kaifaqu.core.views.mixins import BusinessReadMixin, RoleRequiredMixin
 
 from . import selectors, services
-from .forms import GlobalRoleGrantForm, MembershipGrantForm, ProfileFactForm
-from .models import Membership, OrgUnit, ProfileFact
+from .forms import (
+    GlobalRoleGrantForm,
+    GlobalRoleRevokeForm,
+    MembershipGrantForm,
+    MembershipRevokeForm,
+    ProfileFactForm,
+)
+from .models import OrgUnit, ProfileFact
 from .quality import check_profile
 
 
@@ -86,27 +91,30 @@ class AccessView(RoleRequiredMixin, TemplateView):
         kwargs.setdefault("membership_form", MembershipGrantForm())
         return super().get_context_data(users=selectors.users_with_access(), **kwargs)
 
+    #: action → (form, service call given the actor and the form's data)
+    actions = {
+        "grant_role": (GlobalRoleGrantForm, core_services.role_grant),
+        "grant_membership": (MembershipGrantForm, services.membership_grant),
+        "revoke_role": (GlobalRoleRevokeForm, core_services.role_revoke),
+        "revoke_membership": (MembershipRevokeForm, services.membership_revoke),
+    }
+    form_names = {"grant_role": "role_form", "grant_membership": "membership_form"}
+
     def post(self, request):
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
+        if action not in self.actions:
+            return redirect("orgs:access")
+        form_class, service = self.actions[action]
+        form = form_class(request.POST)
+        if not form.is_valid():
+            if action in self.form_names:
+                return self.render_to_response(
+                    self.get_context_data(**{self.form_names[action]: form})
+                )
+            messages.error(request, _("The request was incomplete; nothing was changed."))
+            return redirect("orgs:access")
         try:
-            if action == "grant_role":
-                form = GlobalRoleGrantForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(role_form=form))
-                core_services.role_grant(actor=request.user, **form.cleaned_data)
-            elif action == "grant_membership":
-                form = MembershipGrantForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(membership_form=form))
-                services.membership_grant(actor=request.user, **form.cleaned_data)
-            elif action == "revoke_role":
-                user = get_object_or_404(User, pk=request.POST.get("user"))
-                core_services.role_revoke(actor=request.user, user=user, role=request.POST["role"])
-            elif action == "revoke_membership":
-                membership = get_object_or_404(Membership, pk=request.POST.get("membership"))
-                services.membership_revoke(actor=request.user, membership=membership)
-            else:
-                return redirect("orgs:access")
+            service(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

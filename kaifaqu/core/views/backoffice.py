@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -65,9 +66,11 @@ class UserUpdateView(RoleRequiredMixin, FormView):
     template_name = "core/user_form.html"
     form_class = UserUpdateForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.account = get_object_or_404(User, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def account(self) -> User:
+        # Looked up only once the role check in dispatch has passed: a 404 before it would
+        # tell anyone, signed in or not, which account ids exist.
+        return get_object_or_404(User, pk=self.kwargs["pk"])
 
     def get_initial(self):
         a = self.account

@@ -14,7 +14,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
-        fields = ["code", "name", "name_en"]
+        # The id too: /me/ names a user's departments by id.
+        fields = ["id", "code", "name", "name_en"]
 
 
 class ProfileFactSerializer(serializers.ModelSerializer):

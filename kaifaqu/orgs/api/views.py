@@ -3,6 +3,7 @@ from rest_framework.exceptions import ValidationError
 
 from kaifaqu.core.api.permissions import DepartmentScoped, ReadsBusiness
 from kaifaqu.orgs import selectors, services
+from kaifaqu.orgs.filters import OrgUnitFilter
 from kaifaqu.orgs.models import Honour, ProfileFact
 
 from .serializers import (
@@ -19,7 +20,7 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrgUnitSerializer
     permission_classes = [ReadsBusiness]
     lookup_field = "code"
-    filterset_fields = {"kind": ["exact"], "parent__code": ["exact"]}
+    filterset_class = OrgUnitFilter
 
     def get_queryset(self):
         return selectors.orgunit_list()
