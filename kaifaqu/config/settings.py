@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "axes",
     "kaifaqu.core",
     "kaifaqu.orgs",
+    "kaifaqu.stats",
+    "kaifaqu.metrics",
     "kaifaqu.portal",
     "kaifaqu.api",
 ]
