@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from kaifaqu.core.api.views import MeView, TokenView
+from kaifaqu.metrics.api.views import FiguresView
 from kaifaqu.orgs.api import views as orgs
 
 app_name = "api"
@@ -18,6 +19,7 @@ router.register("honours", orgs.HonourViewSet, basename="honour")
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("figures/", FiguresView.as_view(), name="figures"),
     path("", include(router.urls)),
 ]
 
