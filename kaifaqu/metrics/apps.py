@@ -6,3 +6,6 @@ class MetricsConfig(AppConfig):
     name = "kaifaqu.metrics"
     label = "metrics"
     verbose_name = _("Metrics and figures")
+
+    def ready(self) -> None:
+        from . import navigation  # noqa: F401  (registers the nav entry)
