@@ -33,9 +33,11 @@ class LanguageMiddleware:
         except LookupError:
             language = None
         language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # override, not activate: the thread's language is restored after the response, so
+        # nothing rendered later in the same thread (a command, a test) inherits it.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
