@@ -11,5 +11,6 @@ class StatsConfig(AppConfig):
         from kaifaqu.core import demo
 
         from . import demo as stats_demo
+        from . import navigation  # noqa: F401  (registers the nav entry)
 
         demo.register("stats", stats_demo.load, order=20)

@@ -158,3 +158,36 @@ def target_save(*, actor, metric_code: str, org_unit: OrgUnit, year: int, value,
         AuditAction.UPDATE, actor=actor, obj=target, before=before, after=audit.snapshot(target)
     )
     return target
+
+
+#: What ``element_update`` may change; the code is the element's identity and stays.
+ELEMENT_EDITABLE = (
+    "name_zh", "name_en", "unit", "time_aggregation", "unit_aggregation", "growth_basis",
+    "decimals", "whole", "part_order", "order", "department",
+)  # fmt: skip
+
+
+@transaction.atomic
+def element_update(*, actor, element: DataElement, **changes) -> DataElement:
+    """Change an element of the catalogue; changing nothing writes nothing.
+
+    Moving an element to another department needs the right to change both departments.
+    """
+    unknown = set(changes) - set(ELEMENT_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    element = DataElement.objects.select_for_update().get(pk=element.pk)
+    _require_change(actor, element.department_id)
+    if "department" in changes:
+        _require_change(actor, changes["department"].pk)
+    before = audit.snapshot(element)
+    for name, new in changes.items():
+        setattr(element, name, new)
+    if audit.snapshot(element) == before:
+        return element
+    element.full_clean()
+    element.save()
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=element, before=before, after=audit.snapshot(element)
+    )
+    return element

@@ -92,11 +92,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, demo, url_name, a
 @pytest.mark.parametrize(
     ("username", "modules"),
     [
-        ("admin", ["dashboard", "orgs", "figures", "api_docs"]),
+        ("admin", ["dashboard", "orgs", "stats", "figures", "api_docs"]),
         ("leader", ["dashboard", "orgs", "figures", "api_docs"]),
-        ("economy", ["dashboard", "orgs", "figures", "api_docs"]),
+        ("economy", ["dashboard", "orgs", "stats", "figures", "api_docs"]),
         ("finance", ["dashboard", "orgs", "figures", "api_docs"]),
-        ("twodept", ["dashboard", "orgs", "figures", "api_docs"]),
+        ("twodept", ["dashboard", "orgs", "stats", "figures", "api_docs"]),
         ("sysadmin", ["dashboard", "users", "api_docs"]),
         ("secadmin", ["dashboard", "access", "security", "api_docs"]),
         ("auditadmin", ["dashboard", "audit", "api_docs"]),

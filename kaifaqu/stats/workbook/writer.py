@@ -1,0 +1,259 @@
+"""Writing workbooks: the blank template and exports, in the format the reader reads.
+
+Text is always written as text: a cell starting with = + - @ is a string cell with Excel's
+quote prefix (the ' that shows only in the formula bar), so no spreadsheet program runs it,
+and it reads back as the same text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from kaifaqu.core import audit
+from kaifaqu.core.models import AuditAction
+from kaifaqu.orgs.models import OrgUnit
+
+from ..models import DataElement, DataValue, Target
+from . import selectors
+from .columns import (
+    CHOICE,
+    CODES,
+    ELEMENTS,
+    INTEGER,
+    NUMBER,
+    ORGUNITS,
+    PERIOD,
+    SHEETS,
+    TARGETS,
+    TEXT,
+    VALUES,
+    Column,
+)
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Excel keeps 15 significant digits of a number; longer values are written as text.
+EXCEL_DIGITS = 15
+LAST_ROW = 1048576
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+#: Characters XML 1.0 cannot hold at all (openpyxl strips the control characters only).
+NOT_IN_XML = re.compile("[\ufffe\uffff]")
+
+
+def _validation(column: Column) -> DataValidation | None:
+    prompt = str(column.note)[:255]
+    common = {
+        "allow_blank": True,
+        "showErrorMessage": True,
+        "showInputMessage": True,
+        "promptTitle": column.name[:32],
+        "prompt": prompt,
+    }
+    if column.kind == CHOICE:
+        return DataValidation(
+            type="list",
+            formula1='"' + ",".join(column.choices) + '"',
+            errorTitle=_("Not in the list")[:32],
+            error=(_("Choose one of: %(choices)s.") % {"choices": ", ".join(column.choices)})[:255],
+            **common,
+        )
+    if column.kind == NUMBER:
+        bound = "9" * (column.digits - column.places)
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=f"-{bound}",
+            formula2=bound,
+            errorTitle=_("Not a number")[:32],
+            error=_("Type a number (no formula)."),
+            **common,
+        )
+    if column.kind == INTEGER:
+        return DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(column.minimum),
+            formula2=str(column.maximum),
+            errorTitle=_("Not a whole number")[:32],
+            error=_("Type a whole number from %(min)s to %(max)s.")
+            % {"min": column.minimum, "max": column.maximum},
+            **common,
+        )
+    return None
+
+
+def _book() -> Workbook:
+    """The four sheets with their headers, notes (as comments) and data validation."""
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for sheet, columns in SHEETS.items():
+        ws = book.create_sheet(sheet)
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            cell = ws.cell(row=1, column=index, value=column.name)
+            cell.font = bold
+            cell.fill = HEADER_FILL
+            cell.comment = Comment(str(column.note), "kaifaqu", height=120, width=320)
+            dimension = ws.column_dimensions[letter]
+            dimension.width = max(12, len(column.name) + 4, 20 if column.kind == PERIOD else 0)
+            if column.kind in (TEXT, PERIOD, CODES):
+                # Typed codes and periods stay text (Excel would turn 2017-08 into a date).
+                dimension.number_format = "@"
+            validation = _validation(column)
+            if validation is not None:
+                validation.add(f"{letter}2:{letter}{LAST_ROW}")
+                ws.add_data_validation(validation)
+        ws.freeze_panes = "A2"
+    return book
+
+
+def _number(value: Decimal) -> int | Decimal | str:
+    number = value.normalize() if value else Decimal(0)
+    text = format(number, "f")
+    if len(number.as_tuple().digits) > EXCEL_DIGITS:
+        return text  # exact as text; a number cell would round it
+    return int(text) if "." not in text else Decimal(text)
+
+
+def _put(ws, row: int, column: int, value: Any) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, Decimal):
+        value = _number(value)
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = NOT_IN_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.value = value
+        cell.data_type = "s"  # openpyxl reads a leading = as a formula; this is text
+        cell.number_format = "@"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _write(ws, rows: Iterable[list[Any]]) -> int:
+    count = 0
+    for number, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            _put(ws, number, column, value)
+        count += 1
+    return count
+
+
+def _save(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_workbook() -> bytes:
+    """An empty workbook: the sheets, their headers with notes, and the lists to choose from."""
+    return _save(_book())
+
+
+def _tree_order(orgs: Iterable[OrgUnit]) -> list[tuple[OrgUnit, str]]:
+    """Units with their parent's code, each after its parent (as the reader requires)."""
+    by_id = {u.pk: u for u in OrgUnit.objects.only("pk", "code", "order", "parent_id")}
+
+    def path(unit: OrgUnit) -> tuple:
+        steps = []
+        current: OrgUnit | None = unit
+        while current is not None:
+            steps.append((current.order, current.code))
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        return tuple(reversed(steps))
+
+    units = sorted(orgs, key=path)
+    return [(u, by_id[u.parent_id].code if u.parent_id in by_id else "") for u in units]
+
+
+def export_workbook(
+    *,
+    elements: Iterable[DataElement],
+    orgs: Iterable[OrgUnit],
+    values: Iterable[DataValue],
+    targets: Iterable[Target],
+) -> bytes:
+    """The given records in the workbook format; importing the result changes nothing."""
+    book = _book()
+    elements = list(elements)
+    parts: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    saved = [e.pk for e in elements if e.pk is not None]
+    for whole_id, code, order in DataElement.objects.filter(whole__in=saved).values_list(
+        "whole_id", "code", "part_order"
+    ):
+        parts[whole_id].append((order, code))
+    _write(
+        book[ELEMENTS],
+        (
+            [
+                e.code, e.name_zh, e.name_en, e.unit, e.time_aggregation, e.unit_aggregation,
+                e.growth_basis, e.decimals, ", ".join(c for _o, c in sorted(parts[e.pk])),
+                e.department.code,
+            ]
+            for e in elements
+        ),
+    )  # fmt: skip
+    _write(
+        book[ORGUNITS],
+        ([u.code, u.name, u.kind, parent] for u, parent in _tree_order(orgs)),
+    )
+    _write(
+        book[VALUES],
+        (
+            [
+                v.org_unit.code, v.element.code, v.period, v.value, v.status,
+                v.reported_growth_pct, v.comparable_prior, v.source,
+            ]
+            for v in values
+        ),
+    )  # fmt: skip
+    _write(
+        book[TARGETS],
+        ([t.org_unit.code, t.metric_code, t.year, t.value, t.source] for t in targets),
+    )
+    return _save(book)
+
+
+def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes, dict[str, int]]:
+    """What the actor may read (``None``: everything), optionally for some org units and the
+    units under them, as a workbook; the export is audited."""
+    elements = list(selectors.elements_readable(actor))
+    if orgs:
+        selected = selectors.orgunits_below(orgs)
+        org_rows = selectors.with_ancestors(selected)
+    else:
+        selected = None
+        org_rows = list(OrgUnit.objects.all())
+    values = list(selectors.values_for_export(elements, selected))
+    targets = list(selectors.targets_for_export([e.code for e in elements], selected))
+    data = export_workbook(elements=elements, orgs=org_rows, values=values, targets=targets)
+    counts = {
+        ELEMENTS: len(elements),
+        ORGUNITS: len(org_rows),
+        VALUES: len(values),
+        TARGETS: len(targets),
+    }
+    audit.record(
+        AuditAction.EXPORT,
+        actor=actor,
+        object_type="stats.workbook",
+        object_repr=_("Statistics workbook"),
+        after={"orgs": sorted(u.code for u in orgs or []), "counts": counts},
+    )
+    return data, counts
