@@ -22,6 +22,15 @@ ACTOR_SYSTEM = None  # commands that run as the system (the demo loader) pass ac
 class ConcurrentEditError(ValidationError):
     """Someone saved the record after this edit began; the edit is refused, not merged."""
 
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else saved this record while you were editing it. Reload it to see "
+                "their change, then make yours again."
+            ),
+            code="concurrent_edit",
+        )
+
 
 def _require_change(actor, department_id: int | None) -> None:
     if actor is ACTOR_SYSTEM:
@@ -156,13 +165,7 @@ def profile_fact_update(*, actor, fact: ProfileFact, version: int, **changes) ->
     fact = ProfileFact.objects.select_for_update().get(pk=fact.pk)
     _require_change(actor, fact.department_id)
     if fact.version != version:
-        raise ConcurrentEditError(
-            _(
-                "Someone else saved this record while you were editing it. Reload it to see "
-                "their change, then make yours again."
-            ),
-            code="concurrent_edit",
-        )
+        raise ConcurrentEditError
     before = audit.snapshot(fact)
     for name, value in changes.items():
         setattr(fact, name, value)

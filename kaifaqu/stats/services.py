@@ -105,13 +105,7 @@ def value_save(
         audit.record(AuditAction.CREATE, actor=actor, obj=row, after=audit.snapshot(row))
         return row
     if version is not None and existing.version != version:
-        raise ConcurrentEditError(
-            _(
-                "Someone else saved this record while you were editing it. Reload it to see "
-                "their change, then make yours again."
-            ),
-            code="concurrent_edit",
-        )
+        raise ConcurrentEditError
     before = audit.snapshot(existing)
     for name, new in fields.items():
         setattr(existing, name, new)
