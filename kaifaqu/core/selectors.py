@@ -1,4 +1,7 @@
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import AuditEntry, User
 
@@ -15,3 +18,11 @@ def audit_trail(object_type: str, object_ids) -> QuerySet[AuditEntry]:
     """The history of some objects of one type, oldest first (a figure's inputs)."""
     ids = [str(i) for i in object_ids]
     return AuditEntry.objects.filter(object_type=object_type, object_id__in=ids).order_by("seq")
+
+
+def locked_accounts() -> QuerySet[AccessAttempt]:
+    """Accounts locked out now: the failure limit reached within the cool-off time."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).order_by("-attempt_time")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -128,3 +129,11 @@ def role_revoke(*, actor, user: User, role: str) -> None:
     audit.record(
         AuditAction.PERMISSION_CHANGE, actor=actor, obj=user, before={"granted": role}, after=None
     )
+
+
+@transaction.atomic
+def account_unlock(*, actor, username: str) -> None:
+    """A security administrator lifts a lockout before its 30 minutes are up."""
+    _require(actor, Role.SECURITY_ADMIN)
+    axes_reset(username=username)
+    audit.record(AuditAction.UNLOCK, actor=actor, object_type="core.user", object_repr=username)

@@ -292,3 +292,24 @@ def test_a_failed_login_writes_one_row_with_the_username_tried(client, demo):
     assert row.actor_username == "nobody-here"
     assert row.actor_id is None
     assert row.ip == "127.0.0.1"
+
+
+def test_the_security_administrator_sees_and_lifts_a_lockout(client, demo, english):
+    _fail_five_times(client)
+    security = client.__class__()
+    security.force_login(demo.secadmin)
+    page = security.get(reverse("core:security")).content.decode()
+    assert "<td>admin</td>" in page
+    response = security.post(reverse("core:unlock"), {"username": "admin"})
+    assert response.status_code == 302
+    assert _rows(AuditAction.UNLOCK, "secadmin").get().object_repr == "admin"
+    assert _post_login(client, demo.password).status_code == 302  # logs in again at once
+    assert "<td>admin</td>" not in security.get(reverse("core:security")).content.decode()
+
+
+def test_only_the_security_administrator_unlocks(client, demo, english):
+    _fail_five_times(client)
+    leader = client.__class__()
+    leader.force_login(demo.leader)
+    assert leader.post(reverse("core:unlock"), {"username": "admin"}).status_code == 403
+    assert _post_login(client, demo.password).status_code == 429

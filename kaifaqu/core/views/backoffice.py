@@ -1,14 +1,11 @@
 import csv
 
-from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -123,12 +120,8 @@ class SecurityView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         cooloff = settings.AXES_COOLOFF_TIME
-        locked = AccessAttempt.objects.filter(
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=timezone.now() - cooloff,
-        ).order_by("-attempt_time")
         return super().get_context_data(
-            locked=locked,
+            locked=selectors.locked_accounts(),
             policy={
                 "min_length": 12,
                 "min_classes": 3,
@@ -146,13 +139,7 @@ class UnlockView(RoleRequiredMixin, View):
     def post(self, request):
         username = request.POST.get("username", "")
         if username:
-            reset(username=username)
-            audit.record(
-                AuditAction.UNLOCK,
-                actor=request.user,
-                object_type="core.user",
-                object_repr=username,
-            )
+            services.account_unlock(actor=request.user, username=username)
             messages.success(request, _("%(name)s unlocked.") % {"name": username})
         return redirect("core:security")
 
