@@ -54,3 +54,31 @@ def api(demo):
         return client
 
     return _api
+
+
+@pytest.fixture
+def area(demo):
+    """A profile fact of the zone, kept by 经济发展局."""
+    from kaifaqu.orgs.models import ProfileFact, ProfileFactKey
+
+    return ProfileFact.objects.get(org_unit=demo.zone, key=ProfileFactKey.AREA)
+
+
+@pytest.fixture
+def finance_fact(demo):
+    """A fact kept by 财政局, which the demo does not have: 赵虎镇's households."""
+    from datetime import date
+    from decimal import Decimal
+
+    from kaifaqu.orgs import services
+    from kaifaqu.orgs.models import OrgUnit, ProfileFactKey
+
+    return services.profile_fact_create(
+        actor=None,
+        org_unit=OrgUnit.objects.get(code="371471101"),
+        key=ProfileFactKey.HOUSEHOLDS,
+        value=Decimal("4200"),
+        as_of=date(2017, 9, 30),
+        source="illustrative",
+        department=demo.departments["finance"],
+    )

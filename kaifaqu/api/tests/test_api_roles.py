@@ -46,25 +46,6 @@ def as_api(api):
     return _as
 
 
-@pytest.fixture
-def area(demo) -> ProfileFact:
-    return ProfileFact.objects.get(org_unit=demo.zone, key=ProfileFactKey.AREA)
-
-
-@pytest.fixture
-def finance_fact(demo) -> ProfileFact:
-    """A fact kept by 财政局, which the demo does not have: a town's households."""
-    return services.profile_fact_create(
-        actor=None,
-        org_unit=OrgUnit.objects.get(code=TOWN),
-        key=ProfileFactKey.HOUSEHOLDS,
-        value=Decimal("4200"),
-        as_of=date(2017, 9, 30),
-        source="illustrative",
-        department=demo.departments["finance"],
-    )
-
-
 def audit_count() -> int:
     return AuditEntry.objects.count()
 

@@ -7,7 +7,6 @@ Profile facts of the demo zone are kept by 经济发展局 (``economy``), its ho
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -39,26 +38,6 @@ def as_user(client, demo):
         return client
 
     return _as
-
-
-@pytest.fixture
-def area(demo) -> ProfileFact:
-    """A profile fact of the zone, kept by 经济发展局."""
-    return ProfileFact.objects.get(org_unit=demo.zone, key=ProfileFactKey.AREA)
-
-
-@pytest.fixture
-def finance_fact(demo) -> ProfileFact:
-    """A fact kept by 财政局, which the demo does not have: a town's households."""
-    return services.profile_fact_create(
-        actor=None,
-        org_unit=OrgUnit.objects.get(code=TOWN),
-        key=ProfileFactKey.HOUSEHOLDS,
-        value=Decimal("4200"),
-        as_of=date(2017, 9, 30),
-        source="illustrative",
-        department=demo.departments["finance"],
-    )
 
 
 def audit_mark() -> int:
