@@ -1,15 +1,12 @@
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from kaifaqu.core.selectors import audit_trail
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone, orgunit_list
 from kaifaqu.stats.selectors import element_list
 
 from .figures import FigureRequest
-from .selectors import figure_batch, figures
+from .selectors import figure_batch, figures, input_histories
 
 
 class FigureListView(BusinessReadMixin, TemplateView):
@@ -43,11 +40,9 @@ class FigureDetailView(BusinessReadMixin, TemplateView):
         get = self.request.GET
         request = FigureRequest(get.get("metric", ""), get.get("org", ""), get.get("period", ""))
         (figure,) = figure_batch([request])
-        value_ids = [i.value_id for i in figure.inputs if i.value_id]
-        history = defaultdict(list)
-        for entry in audit_trail("stats.datavalue", value_ids):
-            history[int(entry.object_id)].append(entry)
-        inputs = [(i, history.get(i.value_id, [])) for i in figure.inputs]
         return super().get_context_data(
-            figure=figure, inputs=inputs, title=figure.name or _("Figure"), **kwargs
+            figure=figure,
+            inputs=input_histories(figure),
+            title=figure.name or _("Figure"),
+            **kwargs,
         )
