@@ -89,3 +89,8 @@ def unregister_ledger_metric(code: str) -> None:
 
 def ledger_metrics() -> dict[str, Metric]:
     return dict(_ledger_metrics)
+
+
+def ledger_target_codes() -> dict[str, int | None]:
+    """The ledger metrics and their owning departments, for targets in the workbook."""
+    return {code: metric.department_id for code, metric in _ledger_metrics.items()}

@@ -25,6 +25,7 @@ from kaifaqu.orgs.models import Department, OrgUnit
 
 from .. import services
 from ..models import DataElement, DataValue, Target
+from ..registry import extra_target_codes
 from .columns import ELEMENTS, ORGUNITS, SHEET_NAMES, TARGETS, VALUES, Problem
 from .reader import ElementRow, Plan
 
@@ -369,12 +370,19 @@ class _Importer:
         )
         existing = {(t.metric_code, t.org_unit_id, t.year): t for t in stored}
         has_note = self.plan.has_column(TARGETS, "note")
+        ledger = extra_target_codes()
         for row in rows:
             self._tick()
-            element, org = elements.get(row.element), orgs.get(row.org)
-            if element is None or org is None:
+            org = orgs.get(row.org)
+            if row.element in elements:
+                code, owner = row.element, elements[row.element].department_id
+            elif row.element in ledger:
+                code, owner = row.element, ledger[row.element]
+            else:
+                continue  # its element row failed, and says why
+            if org is None:
                 continue
-            current = existing.get((element.code, org.pk, row.year))
+            current = existing.get((code, org.pk, row.year))
             source = row.note if has_note else (current.source if current else "")
             if (
                 current is not None
@@ -385,8 +393,8 @@ class _Importer:
                 continue
             try:
                 services.target_save(
-                    actor=self.actor, metric_code=element.code, org_unit=org, year=row.year,
-                    value=row.value, department_id=element.department_id, source=source,
+                    actor=self.actor, metric_code=code, org_unit=org, year=row.year,
+                    value=row.value, department_id=owner, source=source,
                 )  # fmt: skip
             except (PermissionDenied, ValidationError, IntegrityError) as error:
                 self._fail(TARGETS, row.row, error)

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from kaifaqu.orgs.models import ALLOWED_CHILDREN, Department, OrgUnit, OrgUnitKind
 
 from ..models import DataElement
+from ..registry import extra_target_codes
 from . import columns as fmt
 from .cells import CellError, as_text, check_code, read_cell
 from .columns import ELEMENTS, ORGUNITS, TARGETS, VALUES, Problem
@@ -277,6 +278,8 @@ class _SheetReader:
         self.departments = set(Department.objects.values_list("code", flat=True))
         self.defined_orgs: set[str] = set()  # codes on the orgunits sheet
         self.defined_elements: set[str] = set()  # codes on the elements sheet
+        #: ledger metrics, which take targets but are not elements
+        self.target_codes = set(extra_target_codes())
         self.org_kinds: dict[str, str] = {}  # code → kind of the valid orgunits rows so far
         #: sheet → key → the row it was first seen on, to name duplicates.
         self.seen: dict[str, dict] = {sheet: {} for sheet in fmt.SHEET_NAMES}
@@ -510,7 +513,7 @@ class _SheetReader:
                 return
         self.plan.orgunits.append(OrgUnitRow(number, code, parsed["name"], kind, parent))
 
-    def _known(self, sheet: str, number: int, parsed: dict) -> bool:
+    def _known(self, sheet: str, number: int, parsed: dict, also: set[str] = frozenset()) -> bool:
         ok = True
         org, element = parsed.get("org"), parsed.get("element")
         if org and org not in self.db_orgs and org not in self.defined_orgs:
@@ -525,7 +528,12 @@ class _SheetReader:
                 % {"code": org},
             )
             ok = False
-        if element and element not in self.db_elements and element not in self.defined_elements:
+        if (
+            element
+            and element not in self.db_elements
+            and element not in self.defined_elements
+            and element not in also
+        ):
             self.plan.add(
                 sheet,
                 number,
@@ -574,7 +582,7 @@ class _SheetReader:
     def _target(self, number: int, parsed: dict, errors: bool) -> None:
         sheet = TARGETS
         ok = self._required(sheet, number, parsed, "org", "element", "year", "target")
-        ok = self._known(sheet, number, parsed) and ok
+        ok = self._known(sheet, number, parsed, also=self.target_codes) and ok
         if errors or not ok:
             return
         key = (parsed["org"], parsed["element"], parsed["year"])

@@ -22,11 +22,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kaifaqu.core import audit
+from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction
 from kaifaqu.orgs.models import OrgUnit
 
 from ..models import DataElement, DataValue, Target
+from ..registry import extra_target_codes
 from . import selectors
 from .columns import (
     CHOICE,
@@ -241,7 +242,13 @@ def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes,
         selected = None
         org_rows = list(OrgUnit.objects.all())
     values = list(selectors.values_for_export(elements, selected))
-    targets = list(selectors.targets_for_export([e.code for e in elements], selected))
+    ledger = [
+        code
+        for code, department_id in sorted(extra_target_codes().items())
+        if actor is None or access.can_read_department(actor, department_id)
+    ]
+    codes = [e.code for e in elements] + ledger
+    targets = list(selectors.targets_for_export(codes, selected))
     data = export_workbook(elements=elements, orgs=org_rows, values=values, targets=targets)
     counts = {
         ELEMENTS: len(elements),
