@@ -19,7 +19,7 @@ from django.db import transaction
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from . import services
-from .models import DataElement, DataValue, Target
+from .models import DataElement, DataValue, RuleViolation, Target, ValidationRule
 
 SEED = "seed: 德州经济技术开发区2017年工作进展情况"
 DERIVED = "derived from the seed"
@@ -125,6 +125,24 @@ TARGETS = [
 ]
 
 
+#: code, name, left, operator, right kind, right element, number, importance. The checks a
+#: statistics office makes on every submission (illustrative: the seed states none).
+RULES = [
+    ("gdp_parts", "三次产业增加值之和等于地区生产总值", "gdp", "eq", "parts", None, None, "error"),
+    ("trade_parts", "出口额与进口额之和等于进出口总额", "trade", "eq", "parts", None, None, "error"),
+    ("transfer_parts", "一般性与专项转移支付之和等于转移支付总额", "transfer_payments", "eq", "parts", None, None, "error"),
+    ("hightech_share_max", "高新技术产业产值比重不超过100%", "hightech_share", "le", "number", None, "100", "error"),
+    ("hightech_share_min", "高新技术产业产值比重不为负", "hightech_share", "ge", "number", None, "0", "error"),
+    ("tax_tier_5m", "纳税过千万元企业不多于过500万元企业", "taxpayers_over_10m", "le", "element", "taxpayers_over_5m", None, "error"),
+    ("tax_tier_1m", "纳税过500万元企业不多于过100万元企业", "taxpayers_over_5m", "le", "element", "taxpayers_over_1m", None, "error"),
+    ("tax_tier_100m", "纳税过亿元企业不多于过千万元企业", "taxpayers_over_100m", "le", "element", "taxpayers_over_10m", None, "error"),
+    ("tax_tier_300m", "纳税过3亿元企业不多于过亿元企业", "taxpayers_over_300m", "le", "element", "taxpayers_over_100m", None, "error"),
+    # A 72% rise in trade is what the seed reports; a statistician confirms such a jump.
+    ("trade_jump", "进出口总额超过上年同期1.5倍的，核实来源", "trade", "le", "prior_multiple", None, "1.5", "warning"),
+    ("gdp_jump", "地区生产总值超过上年同期1.3倍的，核实来源", "gdp", "le", "prior_multiple", None, "1.3", "warning"),
+]  # fmt: skip
+
+
 @transaction.atomic
 def load(stdout: TextIO) -> None:
     departments = {d.code: d for d in Department.objects.all()}
@@ -164,4 +182,15 @@ def load(stdout: TextIO) -> None:
                 actor=None, metric_code=metric, org_unit=orgs[org], year=year, value=value,
                 department_id=elements[metric].department_id, source=source,
             )  # fmt: skip
-    stdout.write(f"Statistics: {len(elements)} elements, {added} values added.\n")
+    rules = set(ValidationRule.objects.values_list("code", flat=True))
+    for code, name, left, operator, kind, right, number, importance in RULES:
+        if code not in rules:
+            services.rule_create(
+                actor=None, code=code, name=name, left=elements[left], operator=operator,
+                right_kind=kind, right_element=elements[right] if right else None,
+                right_number=Decimal(number) if number else None, importance=importance,
+            )  # fmt: skip
+    stdout.write(
+        f"Statistics: {len(elements)} elements, {added} values added, "
+        f"{RuleViolation.objects.count()} rule violations to check.\n"
+    )

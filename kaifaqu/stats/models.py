@@ -185,3 +185,137 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric_code} · {self.org_unit.code} · {self.year}"
+
+
+class RuleOperator(models.TextChoices):
+    EQ = "eq", "="
+    LE = "le", "≤"
+    LT = "lt", "<"
+    GE = "ge", "≥"
+    GT = "gt", ">"
+
+
+class RuleRight(models.TextChoices):
+    PARTS = "parts", _("the sum of its parts")
+    ELEMENT = "element", _("another element's value")
+    NUMBER = "number", _("a number")
+    PRIOR_MULTIPLE = "prior_multiple", _("a multiple of last year's value")
+
+
+class RuleImportance(models.TextChoices):
+    ERROR = "error", _("Error: must be corrected")
+    WARNING = "warning", _("Warning: to be checked")
+
+
+class ValidationRule(DepartmentOwned):
+    """A check on stored values: ``left operator right``, e.g. exports + imports = trade,
+    a share ≤ 100, this year's value ≤ 3 × last year's. Its department is its left element's,
+    whose editors keep the rule and see its violations."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    left = models.ForeignKey(
+        DataElement, on_delete=models.CASCADE, related_name="rules", verbose_name=_("left side")
+    )
+    operator = models.CharField(_("operator"), max_length=2, choices=RuleOperator.choices)
+    right_kind = models.CharField(_("right side"), max_length=20, choices=RuleRight.choices)
+    right_element = models.ForeignKey(
+        DataElement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("right element"),
+    )
+    right_number = models.DecimalField(
+        _("number or multiple"),
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("The number compared with, or how many times last year's value."),
+    )
+    tolerance = models.DecimalField(
+        _("tolerance"),
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_(
+            "How far apart the sides may be. Blank: the rounding of the values compared "
+            "(half a unit of the last decimal for each value added up)."
+        ),
+    )
+    importance = models.CharField(
+        _("importance"), max_length=10, choices=RuleImportance.choices, default=RuleImportance.ERROR
+    )
+    active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["left__order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.right_kind == RuleRight.ELEMENT:
+            if self.right_element_id is None:
+                errors["right_element"] = _("Name the element compared with.")
+            elif self.right_element_id == self.left_id:
+                errors["right_element"] = _("An element compared with itself is always equal.")
+            elif self.left_id and self.right_element.unit != self.left.unit:
+                errors["right_element"] = _("Only elements of the same unit can be compared.")
+        elif self.right_element_id is not None:
+            errors["right_element"] = _("Only a rule comparing two elements names a second one.")
+        if self.right_kind in (RuleRight.NUMBER, RuleRight.PRIOR_MULTIPLE):
+            if self.right_number is None:
+                errors["right_number"] = _("A number is required for this right side.")
+            elif self.right_kind == RuleRight.PRIOR_MULTIPLE and self.right_number <= 0:
+                errors["right_number"] = _("The multiple must be greater than zero.")
+        elif self.right_number is not None:
+            errors["right_number"] = _("Only a number or a multiple takes a number.")
+        if self.right_kind == RuleRight.PARTS and self.left_id and not self.left.parts.exists():
+            errors["left"] = _("%(element)s has no parts to add up.") % {"element": self.left}
+        if self.tolerance is not None and self.tolerance < 0:
+            errors["tolerance"] = _("The tolerance cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RuleViolation(models.Model):
+    """A rule that stored values break for an org unit and a period, as last checked."""
+
+    rule = models.ForeignKey(
+        ValidationRule, on_delete=models.CASCADE, related_name="violations", verbose_name=_("rule")
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("org unit")
+    )
+    period = models.CharField(_("period"), max_length=20)
+    month_from = models.PositiveIntegerField(_("first month"))
+    month_to = models.PositiveIntegerField(_("last month"))
+    left_value = models.DecimalField(_("left value"), max_digits=24, decimal_places=6)
+    right_value = models.DecimalField(_("right value"), max_digits=24, decimal_places=6)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rule violation")
+        verbose_name_plural = _("rule violations")
+        ordering = ["rule__department__order", "rule__left__order", "org_unit__code", "month_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "org_unit", "month_from", "month_to"],
+                name="stats_ruleviolation_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} · {self.org_unit.code} · {self.period}"
+
+    @property
+    def difference(self):
+        return self.left_value - self.right_value

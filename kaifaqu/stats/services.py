@@ -14,7 +14,8 @@ from kaifaqu.core.periods import PeriodError, parse
 from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.orgs.services import ConcurrentEditError
 
-from .models import DataElement, DataValue, Target
+from . import validation
+from .models import DataElement, DataValue, RuleRight, RuleViolation, Target, ValidationRule
 
 VALUE_FIELDS = ("value", "status", "reported_growth_pct", "comparable_prior", "source")
 
@@ -74,11 +75,16 @@ def value_save(
     comparable_prior=None,
     source: str = "",
     version: int | None = None,
+    check_rules: bool = True,
 ) -> DataValue:
     """Enter or change the value of an element for a unit and period.
 
     ``version`` is the version the editor started from: a value saved by someone else in
     between is refused (optimistic locking). Imports pass None and overwrite.
+
+    The validation rules reading the element are checked for the unit, this year and next
+    (whose "more than N times last year's" rules read this value); an import passes
+    ``check_rules=False`` and checks once at its end.
     """
     _require_change(actor, element.department_id)
     written, month_from, month_to = period_months(period)
@@ -103,6 +109,8 @@ def value_save(
         row.full_clean()
         row.save()
         audit.record(AuditAction.CREATE, actor=actor, obj=row, after=audit.snapshot(row))
+        if check_rules:
+            _check_after_save(row)
         return row
     if version is not None and existing.version != version:
         raise ConcurrentEditError
@@ -119,7 +127,16 @@ def value_save(
     audit.record(
         AuditAction.UPDATE, actor=actor, obj=existing, before=before, after=audit.snapshot(existing)
     )
+    if check_rules:
+        _check_after_save(existing)
     return existing
+
+
+def _check_after_save(row: DataValue) -> None:
+    year = row.month_from // 100
+    validation.check(
+        element_ids=[row.element_id], org_ids=[row.org_unit_id], years=[year, year + 1]
+    )
 
 
 @transaction.atomic
@@ -185,3 +202,103 @@ def element_update(*, actor, element: DataElement, **changes) -> DataElement:
         AuditAction.UPDATE, actor=actor, obj=element, before=before, after=audit.snapshot(element)
     )
     return element
+
+
+# -- validation rules ------------------------------------------------------------------------
+
+RULE_EDITABLE = (
+    "name", "operator", "right_kind", "right_element", "right_number", "tolerance",
+    "importance", "active",
+)  # fmt: skip
+
+
+def _default_rule_name(rule: ValidationRule) -> str:
+    right = {
+        RuleRight.PARTS: _("the sum of its parts"),
+        RuleRight.ELEMENT: str(rule.right_element) if rule.right_element_id else "",
+        RuleRight.NUMBER: f"{rule.right_number.normalize():f}" if rule.right_number else "",
+        RuleRight.PRIOR_MULTIPLE: _("%(n)s × last year's value")
+        % {"n": f"{rule.right_number.normalize():f}" if rule.right_number else ""},
+    }[rule.right_kind]
+    return f"{rule.left} {rule.get_operator_display()} {right}"
+
+
+@transaction.atomic
+def rule_create(*, actor, code: str, left: DataElement, operator: str, right_kind: str,
+                name: str = "", **options) -> ValidationRule:  # fmt: skip
+    """A rule on ``left``'s values, kept by ``left``'s department; checked at once."""
+    _require_change(actor, left.department_id)
+    rule = ValidationRule(code=code, left=left, operator=operator, right_kind=right_kind,
+                          department_id=left.department_id, name=name, **options)  # fmt: skip
+    if not rule.name:
+        rule.name = _default_rule_name(rule)[:200]
+    rule.full_clean()
+    rule.save()
+    audit.record(AuditAction.CREATE, actor=actor, obj=rule, after=audit.snapshot(rule))
+    validation.check(element_ids=[left.pk])
+    return rule
+
+
+@transaction.atomic
+def rule_update(*, actor, rule: ValidationRule, version: int | None = None,
+                **changes) -> ValidationRule:  # fmt: skip
+    """Change a rule (its left element stays: that is what it is about); rechecks it."""
+    unknown = set(changes) - set(RULE_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    rule = ValidationRule.objects.select_for_update().get(pk=rule.pk)
+    _require_change(actor, rule.department_id)
+    if version is not None and rule.version != version:
+        raise ConcurrentEditError
+    before = audit.snapshot(rule)
+    for name, new in changes.items():
+        setattr(rule, name, new)
+    if audit.snapshot(rule) == before:
+        return rule
+    rule.version += 1
+    rule.full_clean()
+    rule.save()
+    audit.record(AuditAction.UPDATE, actor=actor, obj=rule, before=before,
+                 after=audit.snapshot(rule))  # fmt: skip
+    RuleViolation.objects.filter(rule=rule).delete()
+    if rule.active:
+        validation.check(element_ids=[rule.left_id])
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor, rule: ValidationRule) -> None:
+    _require_change(actor, rule.department_id)
+    before = audit.snapshot(rule)
+    audit.record(AuditAction.DELETE, actor=actor, obj=rule, before=before)
+    rule.delete()
+
+
+@transaction.atomic
+def rules_run(*, actor, department: Department | None = None) -> list[RuleViolation]:
+    """Check every active rule (of one department) over all stored values, on demand.
+
+    Anyone who reads the department may ask: checking changes no value, only the list of
+    what the rules find.
+    """
+    if actor is not None:
+        if department is None and not access.reads_all_business(actor):
+            raise PermissionDenied(_("Only those who read every department may check them all."))
+        if department is not None and not access.can_read_department(actor, department.pk):
+            raise PermissionDenied(_("You may not read this department's data."))
+    elements = None
+    if department is not None:
+        elements = list(
+            ValidationRule.objects.filter(department=department).values_list("left", flat=True)
+        )
+    found = validation.check(element_ids=elements)
+    if department is not None:
+        found = [v for v in found if v.rule.department_id == department.pk]
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type="stats.validationrule",
+        object_repr=_("Validation rules checked"),
+        after={"department": department.code if department else None, "violations": len(found)},
+    )
+    return found
