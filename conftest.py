@@ -7,18 +7,19 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from kaifaqu.orgs.demo import demo_password
 
 
-@pytest.fixture
-def demo(db):
-    """The demo zone, departments and accounts, loaded through the services."""
-    call_command("load_demo", stdout=io.StringIO())
+def _demo_namespace():
+    from kaifaqu.core import access
     from kaifaqu.core.models import User
     from kaifaqu.orgs.models import Department, OrgUnit
 
     users = {u.username: u for u in User.objects.all()}
+    for user in users.values():
+        access.forget(user)
     return SimpleNamespace(
         password=demo_password(),
         users=users,
@@ -27,6 +28,42 @@ def demo(db):
         departments={d.code: d for d in Department.objects.all()},
         **users,
     )
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once per test module in a transaction rolled back when the module
+    ends. Loading it takes seconds (the ledgers write thousands of rows through their
+    services); each test runs in a savepoint inside this transaction, so its writes are undone
+    and the next test sees the demo as loaded."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_loaded, db):
+    """The demo zone, departments, accounts and ledgers, loaded through the services.
+
+    A module-scoped fixture is set up before any function-scoped one, so the test's own
+    transaction (``db``) always nests inside the module's. Tests whose data must be committed
+    (a live server, several threads) use ``demo_committed`` instead.
+    """
+    return _demo_namespace()
+
+
+@pytest.fixture
+def demo_committed(transactional_db):
+    """The demo loaded and committed for this test alone (the live server's thread, or
+    concurrent requests, see it); the database is emptied after the test."""
+    call_command("load_demo", stdout=io.StringIO())
+    return _demo_namespace()
 
 
 @pytest.fixture

@@ -43,9 +43,9 @@ def browser():
 
 
 @pytest.fixture
-def e2e_demo(transactional_db, live_server, demo):
+def e2e_demo(live_server, demo_committed):
     """The demo data, committed so the live server's thread sees it."""
-    return demo
+    return demo_committed
 
 
 @pytest.fixture
