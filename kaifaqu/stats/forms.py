@@ -1,6 +1,23 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DecimalValidator
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core import access, numbers
+from kaifaqu.core.periods import Period, PeriodError, parse
+from kaifaqu.orgs.models import OrgUnit
+from kaifaqu.orgs.services import ConcurrentEditError
+
+from . import selectors, services
+from .models import DataElement, DataValue, GrowthBasis, ValidationRule, ValueStatus
 from .workbook import columns
 from .workbook.reader import too_large_message
 
@@ -21,3 +38,394 @@ class WorkbookUploadForm(forms.Form):
         if upload.size > columns.MAX_FILE_BYTES:
             raise forms.ValidationError(too_large_message())
         return upload
+
+
+# --- the data entry page ----------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+
+
+def parse_number(text) -> Decimal | None:
+    """What an editor typed, as a Decimal; None when nothing was.
+
+    Typed with a Chinese input method, digits, the point and the minus may come full-width
+    (１８５．５): NFKC folds them. Thousands separators are accepted where they group by three
+    (1,234.5). Exponents, words and anything else are refused, so the page's live growth
+    (entry.js, which follows the same rules) never reads a number the server would not.
+    """
+    if text is None:
+        return None
+    if isinstance(text, Decimal):
+        return text
+    shown = str(text).strip()
+    folded = unicodedata.normalize("NFKC", shown).replace("\u2212", "-").replace(" ", "")
+    if not folded:
+        return None
+    if _GROUPED.fullmatch(folded):
+        folded = folded.replace(",", "")
+    if not _NUMBER.fullmatch(folded):
+        raise ValidationError(
+            gettext("%(value)s is not a number.") % {"value": shown}, code="not_a_number"
+        )
+    return Decimal(folded)
+
+
+def plain(number: Decimal | None) -> str:
+    """A stored Decimal as an editor would type it: 185.000000 -> "185", never 1E+2."""
+    if number is None:
+        return ""
+    return format(number.normalize(), "f") if number else "0"
+
+
+class NumberField(forms.Field):
+    """A decimal typed by hand (see ``parse_number``); unchanged when it is the same number."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(DecimalValidator(max_digits, decimal_places))
+
+    def to_python(self, value) -> Decimal | None:
+        return parse_number(value)
+
+    def prepare_value(self, value):
+        return plain(value) if isinstance(value, Decimal) else value
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+class EntryPickForm(forms.Form):
+    """Which unit and period to enter values for."""
+
+    org = forms.ChoiceField(label=_("Org unit"))
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"list": "entry-periods", "placeholder": "2017-01/2017-09"}),
+        help_text=_("2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08"),
+    )
+
+    def __init__(self, *args, tree: list[tuple[OrgUnit, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {unit.code: unit for unit, _depth in tree}
+        # Indented with ideographic spaces: a <select> keeps leading spaces only as these.
+        self.fields["org"].choices = [(u.code, "\u3000" * d + u.name) for u, d in tree]
+        for name in self.fields:
+            css = "form-select" if name == "org" else "form-control"
+            self.fields[name].widget.attrs.setdefault("class", css)
+
+    def clean_org(self) -> OrgUnit:
+        return self.units[self.cleaned_data["org"]]
+
+    def clean_period(self) -> Period:
+        try:
+            return parse(self.cleaned_data["period"])
+        except PeriodError as error:
+            raise ValidationError(str(error), code="period") from None
+
+
+#: What the editor changes on a row; ``version`` only says which value they started from.
+ROW_FIELDS = ("value", "status", "reported_growth_pct", "source")
+
+
+class EntryRowForm(forms.Form):
+    """One element's value for the sheet's unit and period.
+
+    Each editable field carries its value as loaded (``show_hidden_initial``), so a row counts
+    as changed against what the editor saw, not against what is stored now: a row someone
+    else changed meanwhile and this editor left alone is not touched.
+    """
+
+    value = NumberField(
+        label=_("Value"), required=False, show_hidden_initial=True, max_digits=24, decimal_places=6
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        show_hidden_initial=True,
+        choices=[("", "—"), *ValueStatus.choices],
+    )
+    reported_growth_pct = NumberField(
+        label=_("reported growth %"),
+        required=False,
+        show_hidden_initial=True,
+        max_digits=12,
+        decimal_places=4,
+    )
+    source = forms.CharField(
+        label=_("source"), required=False, show_hidden_initial=True, max_length=255
+    )
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, element: DataElement, current: DataValue | None, **kwargs):
+        self.element = element
+        if current is not None:
+            kwargs["initial"] = {
+                "value": current.value,
+                "status": current.status,
+                "reported_growth_pct": current.reported_growth_pct,
+                "source": current.source,
+                "version": current.version,
+            }
+        else:
+            kwargs["initial"] = {"version": 0}
+        super().__init__(*args, **kwargs)
+        if element.growth_basis != GrowthBasis.REPORTED:
+            del self.fields["reported_growth_pct"]
+        name = element.name_en if (get_language() or "").startswith("en") else element.name_zh
+        number = {
+            "class": "form-control form-control-sm text-end",
+            "autocomplete": "off",
+            "inputmode": "decimal",
+        }
+        self.fields["value"].widget.attrs.update(number, **{"aria-label": name})
+        self.fields["value"].widget.attrs["data-entry-value"] = ""
+        self.fields["status"].widget.attrs.update({"class": "form-select form-select-sm"})
+        if "reported_growth_pct" in self.fields:
+            self.fields["reported_growth_pct"].widget.attrs.update(number)
+            self.fields["reported_growth_pct"].widget.attrs["data-entry-reported"] = ""
+        self.fields["source"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "autocomplete": "off"}
+        )
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [name for name in self.changed_data if name in ROW_FIELDS]
+
+    @property
+    def loaded_version(self) -> int:
+        """The version the editor started from; 0 when there was no value then."""
+        try:
+            return max(int(self.data.get(self.add_prefix("version")) or 0), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    def clean(self):
+        data = super().clean()
+        if "value" in self.errors:
+            return data
+        value = data.get("value")
+        extras = bool(data.get("status") or data.get("source")) or (
+            data.get("reported_growth_pct") is not None
+        )
+        if value is None and self.loaded_version:
+            # There is no removal here: an empty box would otherwise delete a published
+            # figure with no one meaning to.
+            self.add_error(
+                "value",
+                gettext("A saved value cannot be removed here: enter the corrected value instead."),
+            )
+        elif value is None and extras:
+            self.add_error("value", gettext("Enter a value: a status, growth or note needs one."))
+        elif value is not None and not data.get("status"):
+            self.add_error("status", gettext("Choose the status of this value."))
+        return data
+
+
+@dataclass
+class EntryRow:
+    element: DataElement
+    depth: int
+    form: EntryRowForm
+    current: DataValue | None
+    prior: selectors.PriorValue | None
+    #: "" (left alone), "saved", or "refused" (an error or a concurrent edit; nothing written)
+    state: str = ""
+    #: On a concurrent edit, the value as the other editor left it.
+    now: DataValue | None = None
+    #: What the validation rules find in this row's stored value (``RuleViolation``s).
+    violations: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        english = (get_language() or "").startswith("en")
+        return self.element.name_en if english else self.element.name_zh
+
+    @property
+    def kind(self) -> str:
+        """How the page words its change: a rate in 百分点, a count also in units, else %."""
+        if self.element.is_rate:
+            return "rate"
+        if numbers.UNITS.get(self.element.unit, (None,))[0] == 0:
+            return "count"
+        return "amount"
+
+    @property
+    def prior_text(self) -> str:
+        return plain(self.prior.value) if self.prior is not None else ""
+
+    @property
+    def comparable_text(self) -> str:
+        """The comparable base (同口径) stored with the value: growth is against it."""
+        return plain(self.current.comparable_prior) if self.current is not None else ""
+
+    @property
+    def now_text(self) -> str:
+        return plain(self.now.value) if self.now is not None else ""
+
+
+class EntrySheet:
+    """The rows of one unit and period: every element the user edits, parts under wholes.
+
+    Reading takes a fixed number of queries (elements, the period's values, last year's);
+    saving calls ``services.value_save`` once per changed row, each in its own transaction.
+    """
+
+    def __init__(self, *, user, org_unit: OrgUnit, period: Period, data=None):
+        self.user, self.org_unit, self.period = user, org_unit, period
+        ordered = selectors.wholes_then_parts(selectors.entry_elements(user))
+        elements = [e for e, _depth in ordered]
+        current = {
+            v.element_id: v
+            for v in selectors.window_values([e.pk for e in elements], org_unit, period)
+        }
+        prior = selectors.prior_year_values(elements, org_unit, period)
+        self.rows = [
+            EntryRow(
+                element=e,
+                depth=depth,
+                form=EntryRowForm(
+                    data, prefix=f"el-{e.code}", element=e, current=current.get(e.pk)
+                ),
+                current=current.get(e.pk),
+                prior=prior.get(e.pk),
+            )
+            for e, depth in ordered
+        ]
+        (y1, m1), (y2, m2) = period.months_key
+        by_element = {row.element.pk: row for row in self.rows}
+        for violation in selectors.violations_at(org_unit, y1 * 100 + m1, y2 * 100 + m2):
+            row = by_element.get(violation.rule.left_id)
+            if row is not None:
+                row.violations.append(violation)
+
+    def save(self, *, actor) -> tuple[list[EntryRow], list[EntryRow]]:
+        """Save each changed row on its own; return the rows saved and the rows refused.
+
+        A row is refused, with its reason on the row, when its input is bad, when someone
+        saved the same value after this page was loaded (the version differs), or when the
+        service refuses it; nothing is written for it, and the other rows still save.
+        """
+        saved, refused = [], []
+        for row in self.rows:
+            form = row.form
+            if not form.changed_fields:
+                continue
+            if not form.is_valid():
+                row.state = "refused"
+                refused.append(row)
+                continue
+            data = form.cleaned_data
+            current = row.current
+            try:
+                services.value_save(
+                    actor=actor,
+                    element=row.element,
+                    org_unit=self.org_unit,
+                    period=str(self.period),
+                    value=data["value"],
+                    status=data["status"],
+                    # Fields this page does not show keep what is stored.
+                    reported_growth_pct=data["reported_growth_pct"]
+                    if "reported_growth_pct" in form.fields
+                    else (current.reported_growth_pct if current else None),
+                    comparable_prior=current.comparable_prior if current else None,
+                    source=data["source"],
+                    version=form.loaded_version,
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error)
+                row.now = selectors.window_values(
+                    [row.element.pk], self.org_unit, self.period
+                ).first()
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                row.state = "saved"
+                saved.append(row)
+                continue
+            row.state = "refused"
+            refused.append(row)
+        for row in refused:
+            for name in row.form.errors:
+                if name in row.form.fields:
+                    attrs = row.form.fields[name].widget.attrs
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                    attrs["aria-invalid"] = "true"
+        return saved, refused
+
+    def keep(self, rows: list[EntryRow], *, state_of: dict[int, str]) -> None:
+        """Put ``rows`` (bound, with their errors) in place of this sheet's own, and mark the
+        rows named in ``state_of`` (element id → state)."""
+        by_element = {row.element.pk: row for row in rows}
+        self.rows = [by_element.get(row.element.pk, row) for row in self.rows]
+        for row in self.rows:
+            row.state = state_of.get(row.element.pk, row.state)
+
+
+def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the row: on the field it names, else on the row."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def period_suggestions(year: int) -> list[str]:
+    """The periods of a year an editor most often enters, for the period box's list."""
+    return [
+        str(year), f"{year}H1", f"{year}H2", *(f"{year}Q{q}" for q in range(1, 5)),
+        *(f"{year}-01/{year}-{m:02d}" for m in range(2, 12)),
+        *(f"{year}-{m:02d}" for m in range(1, 13)),
+    ]  # fmt: skip
+
+
+# --- validation rules -------------------------------------------------------------------
+
+
+class RuleForm(forms.ModelForm):
+    """A rule's sides and importance. The left element is chosen among those the user keeps
+    and is fixed once the rule exists (it is what the rule is about)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ValidationRule
+        fields = [
+            "code", "name", "left", "operator", "right_kind", "right_element", "right_number",
+            "tolerance", "importance", "active",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        elements = DataElement.objects.select_related("department").order_by("order", "code")
+        ids = access.editable_department_ids(user)
+        self.fields["left"].queryset = (
+            elements if ids is None else elements.filter(department_id__in=ids)
+        )
+        self.fields["right_element"].queryset = elements
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Blank: written from the sides.")
+        if self.instance.pk:
+            del self.fields["code"]
+            del self.fields["left"]
+            self.fields["version"].initial = self.instance.version
+        for form_field in self.fields.values():
+            widget = form_field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def _post_clean(self):
+        # The services validate the rule (and check the user's rights) when it is saved.
+        pass

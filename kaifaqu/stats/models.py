@@ -319,3 +319,14 @@ class RuleViolation(models.Model):
     @property
     def difference(self):
         return self.left_value - self.right_value
+
+    def shown(self) -> dict[str, str]:
+        """The two sides and their difference without trailing zeros (34.4, not 34.400000)."""
+        return {
+            name: f"{value.normalize():f}"
+            for name, value in (
+                ("left", self.left_value),
+                ("right", self.right_value),
+                ("difference", self.difference),
+            )
+        }

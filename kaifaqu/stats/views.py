@@ -1,21 +1,31 @@
-"""Back-office pages of the statistics: the workbook upload, preview, import and downloads."""
+"""Back-office pages of the statistics: the data entry page, the workbook upload, preview,
+import and downloads."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from kaifaqu.core import access
+from kaifaqu.core import access, numbers
+from kaifaqu.core.periods import label
 from kaifaqu.core.views.mixins import BusinessReadMixin
+from kaifaqu.orgs import selectors as org_selectors
+from kaifaqu.orgs.selectors import home_zone, orgunit_tree
+from kaifaqu.orgs.services import ConcurrentEditError
 
-from .forms import WorkbookUploadForm
+from . import selectors, services
+from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
+from .models import RuleImportance
 from .workbook import (
     CONTENT_TYPE,
     SHEETS,
@@ -165,3 +175,217 @@ class ExportDownloadView(BusinessReadMixin, View):
         data, _counts = workbook_export(actor=request.user, orgs=list(orgs.values()) or None)
         stamp = timezone.localdate().strftime("%Y%m%d")
         return _attachment(data, f"kaifaqu-statistics-{stamp}.xlsx")
+
+
+class EntryView(WorkbookEditorMixin, View):
+    """Enter the values of one unit and period: the elements of the departments in which the
+    user is an editor (all of them for a zone administrator), with last year's value and
+    the growth shown as they type (entry.js).
+
+    Each changed row is saved on its own (``EntrySheet.save``): one refused row, for bad input
+    or because someone saved that value meanwhile, does not hold back the others, and the
+    page marks each row saved or refused. Viewers and leaders get 403: they read the same
+    numbers on the figure pages.
+    """
+
+    template_name = "stats/entry.html"
+    SAVED = "stats_entry_saved"  # session: the rows the last save wrote, shown after redirect
+
+    def _pick(self, data) -> EntryPickForm:
+        tree = orgunit_tree()
+        if "org" in data or "period" in data:
+            return EntryPickForm(data, tree=tree)
+        zone = home_zone()
+        return EntryPickForm(initial={"org": zone.code if zone else ""}, tree=tree)
+
+    def get(self, request):
+        pick = self._pick(request.GET)
+        sheet = None
+        if pick.is_bound and pick.is_valid():
+            org, period = pick.cleaned_data["org"], pick.cleaned_data["period"]
+            sheet = EntrySheet(user=request.user, org_unit=org, period=period)
+            flash = request.session.pop(self.SAVED, None)
+            if flash and flash.get("key") == [org.code, str(period)]:
+                for row in sheet.rows:
+                    if row.element.pk in flash["ids"]:
+                        row.state = "saved"
+        return self._render(pick, sheet)
+
+    def post(self, request):
+        pick = self._pick(request.POST)
+        if not pick.is_valid():
+            return self._render(pick, None, status=400)
+        org, period = pick.cleaned_data["org"], pick.cleaned_data["period"]
+        sheet = EntrySheet(user=request.user, org_unit=org, period=period, data=request.POST)
+        saved, refused = sheet.save(actor=request.user)
+        if not refused:
+            if saved:
+                count = len(saved)
+                messages.success(
+                    request,
+                    ngettext("%(count)d value saved.", "%(count)d values saved.", count)
+                    % {"count": count},
+                )
+                request.session[self.SAVED] = {
+                    "key": [org.code, str(period)],
+                    "ids": [row.element.pk for row in saved],
+                }
+            else:
+                messages.info(request, _("Nothing was changed, so nothing was saved."))
+            query = urlencode({"org": org.code, "period": str(period)})
+            return redirect(f"{reverse('stats:entry')}?{query}")
+        # Show what is stored now, the refused rows as the editor left them.
+        fresh = EntrySheet(user=request.user, org_unit=org, period=period)
+        fresh.keep(refused, state_of={row.element.pk: "saved" for row in saved})
+        messages.error(
+            request,
+            _(
+                "%(saved)d saved, %(refused)d not saved: the rows marked below say why; "
+                "nothing was written for them."
+            )
+            % {"saved": len(saved), "refused": len(refused)},
+        )
+        return self._render(pick, fresh)
+
+    def _render(self, pick: EntryPickForm, sheet: EntrySheet | None, status: int = 200):
+        english = (get_language() or "").startswith("en")
+        lang = "en" if english else "zh"
+        year = sheet.period.year if sheet else timezone.localdate().year
+        context = {
+            "pick": pick,
+            "sheet": sheet,
+            "periods": period_suggestions(year),
+            "wording": {
+                "words": numbers.WORDS[lang],
+                "point": "percentage point",
+                "points": "percentage points",
+                "separator": ", " if english else "，",
+            },
+        }
+        if sheet is not None:
+            context.update(
+                period_label=label(sheet.period),
+                prior_label=label(sheet.period.prior_year()) if sheet.period.year > 1900 else "",
+            )
+        return render(self.request, self.template_name, context, status=status)
+
+
+# --- validation rules and what they find ----------------------------------------------------
+
+
+class ViolationListView(BusinessReadMixin, TemplateView):
+    """What the rules find now, by department, each with a link to the values it is about."""
+
+    template_name = "stats/violations.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        departments = list(org_selectors.department_list(user))
+        wanted = self.request.GET.get("department", "")
+        department = next((d for d in departments if d.code == wanted), None)
+        importance = self.request.GET.get("importance", "")
+        if importance not in RuleImportance.values:
+            importance = ""
+        found = selectors.violation_list(
+            user, department_id=department.pk if department else None, importance=importance
+        )
+        groups: dict = {}
+        for violation in found:
+            groups.setdefault(violation.rule.department, []).append(violation)
+        return super().get_context_data(
+            groups=list(groups.items()),
+            total=sum(len(v) for v in groups.values()),
+            departments=departments,
+            department=department,
+            importance=importance,
+            importances=RuleImportance.choices,
+            may_run_all=access.reads_all_business(user),
+            **kwargs,
+        )
+
+
+class RulesRunView(BusinessReadMixin, View):
+    """Check the rules now (all of them, or one department's)."""
+
+    def post(self, request):
+        code = request.POST.get("department", "")
+        department = None
+        if code:
+            department = org_selectors.department_list(request.user).filter(code=code).first()
+            if department is None:
+                raise Http404(_("Unknown department."))
+        found = services.rules_run(actor=request.user, department=department)
+        messages.success(
+            request,
+            ngettext(
+                "The rules were checked: %(count)d violation.",
+                "The rules were checked: %(count)d violations.",
+                len(found),
+            )
+            % {"count": len(found)},
+        )
+        query = f"?{urlencode({'department': code})}" if code else ""
+        return redirect(reverse("stats:violations") + query)
+
+
+class RuleListView(BusinessReadMixin, TemplateView):
+    template_name = "stats/rules.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        rules = list(selectors.rule_list(user))
+        for rule in rules:
+            rule.editable = access.can_change_department(user, rule.department_id)
+        return super().get_context_data(
+            rules=rules, may_add=access.changes_some_business(user), **kwargs
+        )
+
+
+class RuleFormView(WorkbookEditorMixin, FormView):
+    """Create a rule, or (with ``pk``) change one; the services check the rights and the rule."""
+
+    template_name = "stats/rule_form.html"
+    form_class = RuleForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.rule = None
+        if "pk" in kwargs:
+            self.rule = get_object_or_404(selectors.rule_list(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.rule}
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "code", "left")}
+        try:
+            if self.rule is None:
+                rule = services.rule_create(
+                    actor=self.request.user, code=form.cleaned_data["code"],
+                    left=form.cleaned_data["left"], **data,
+                )  # fmt: skip
+            else:
+                rule = services.rule_update(
+                    actor=self.request.user, rule=self.rule,
+                    version=form.cleaned_data.get("version"), **data,
+                )  # fmt: skip
+        except ConcurrentEditError as error:
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Rule %(name)s saved and checked.") % {"name": rule})
+        return redirect("stats:rules")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rule=self.rule, **kwargs)
+
+
+class RuleDeleteView(WorkbookEditorMixin, View):
+    def post(self, request, pk):
+        rule = get_object_or_404(selectors.rule_list(request.user), pk=pk)
+        services.rule_delete(actor=request.user, rule=rule)
+        messages.success(request, _("Rule %(name)s deleted.") % {"name": rule})
+        return redirect("stats:rules")

@@ -12,6 +12,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -328,3 +331,175 @@ def test_parts_rule_is_broken_exactly_when_the_sum_is_off_by_more_than_the_round
     save("trade", whole, org=TOWN)
     broken = ("trade_parts", TOWN, M8) in {f[:3] for f in found()}
     assert broken is (abs(whole - sum(parts)) > Decimal("0.015"))
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("leader", 200), ("economy", 200), ("finance", 200), ("admin", 200), ("sysadmin", 403),
+     ("auditadmin", 403)],
+)  # fmt: skip
+def test_the_checks_page_is_for_business_readers(login, username, status):
+    assert login(username).get(reverse("stats:violations")).status_code == status
+
+
+def test_anonymous_users_are_sent_to_the_login(client, demo):
+    response = client.get(reverse("stats:violations"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login"))
+
+
+def test_violations_are_listed_per_department_with_a_link_to_the_values(login, demo):
+    save("taxpayers_over_100m", "42")
+    page = login("leader").get(reverse("stats:violations")).content.decode()
+    assert page.index('data-department="economy"') < page.index('data-department="finance"')
+    assert 'data-violation="tax_tier_100m:371471:2017-01/2017-08"' in page
+    link = f"{reverse('stats:entry')}?org=371471&amp;period=2017-01/2017-08"
+    assert link in page
+    assert "34.4" in page
+    assert "29.9805" in page
+
+
+def test_a_department_member_sees_only_their_department(login, demo):
+    save("taxpayers_over_100m", "42")
+    response = login("finance").get(reverse("stats:violations"))
+    assert [v.rule.code for _d, items in response.context["groups"] for v in items] == [
+        "tax_tier_100m"
+    ]
+    response = login("economy").get(reverse("stats:violations"))
+    assert [v.rule.code for _d, items in response.context["groups"] for v in items] == [
+        "trade_jump"
+    ]
+
+
+def test_the_checks_page_filters_by_importance(login, demo):
+    save("hightech_share", "101")
+    response = login("leader").get(reverse("stats:violations"), {"importance": "error"})
+    codes = [v.rule.code for _d, items in response.context["groups"] for v in items]
+    assert codes == ["hightech_share_max"]
+
+
+def test_the_checks_page_reads_in_a_fixed_number_of_queries(login, demo):
+    client = login("leader")
+    client.get(reverse("stats:violations"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("stats:violations")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for code in ("hightech_share", "taxpayers_over_100m"):
+        save(code, "101")
+    assert RuleViolation.objects.count() == 3
+    assert queries() == one
+
+
+def test_a_check_on_demand_from_the_page(login, demo):
+    RuleViolation.objects.all().delete()
+    response = login("leader").post(reverse("stats:rules_run"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("stats:violations")
+    assert "The rules were checked: 1 violation." in response.content.decode()
+    assert found() == [TRADE_JUMP]
+
+
+def test_a_member_checks_only_their_department_from_the_page(login, demo):
+    client = login("finance")
+    assert client.post(reverse("stats:rules_run")).status_code == 403
+    assert client.post(reverse("stats:rules_run"), {"department": "economy"}).status_code == 404
+    response = client.post(reverse("stats:rules_run"), {"department": "finance"})
+    assert response.status_code == 302
+
+
+def test_the_rules_page_lists_the_rules_with_their_violations(login, demo):
+    response = login("leader").get(reverse("stats:rules"))
+    rules = {r.code: r for r in response.context["rules"]}
+    assert len(rules) == 11
+    assert rules["trade_jump"].open_violations == 1
+    assert not any(r.editable for r in rules.values())  # leaders read; editors keep rules
+    response = login("economy").get(reverse("stats:rules"))
+    rules = {r.code: r for r in response.context["rules"]}
+    assert sorted(rules) == [
+        "gdp_jump", "gdp_parts", "hightech_share_max", "hightech_share_min", "trade_jump",
+        "trade_parts",
+    ]  # fmt: skip
+    assert all(r.editable for r in rules.values())
+
+
+def test_an_editor_adds_a_rule_through_the_form(login, demo):
+    response = login("economy").post(
+        reverse("stats:rule_create"),
+        {"code": "exports_cap", "left": element("exports").pk, "operator": "le",
+         "right_kind": "number", "right_number": "20", "importance": "warning", "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert ("exports_cap", ZONE, M8, Decimal("21.8"), Decimal("20")) in found()
+
+
+def test_a_rule_form_with_a_bad_rule_shows_why_and_saves_nothing(login, demo):
+    response = login("economy").post(
+        reverse("stats:rule_create"),
+        {"code": "bad", "left": element("exports").pk, "operator": "eq", "right_kind": "parts",
+         "importance": "error", "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"left": ["出口额 has no parts to add up."]}
+    assert not ValidationRule.objects.filter(code="bad").exists()
+
+
+def test_an_editor_cannot_pick_another_department_s_element(login, demo):
+    response = login("economy").post(
+        reverse("stats:rule_create"),
+        {"code": "x", "left": element("taxpayers_over_1m").pk, "operator": "ge",
+         "right_kind": "number", "right_number": "0", "importance": "error"},
+    )  # fmt: skip
+    assert "left" in response.context["form"].errors
+    assert not ValidationRule.objects.filter(code="x").exists()
+
+
+def test_a_stale_rule_form_is_refused(login, demo):
+    rule = ValidationRule.objects.get(code="trade_jump")
+    services.rule_update(actor=demo.admin, rule=rule, right_number=Decimal(2))
+    response = login("economy").post(
+        reverse("stats:rule_update", args=[rule.pk]),
+        {"name": rule.name, "operator": "le", "right_kind": "prior_multiple",
+         "right_number": "3", "importance": "warning", "active": "on", "version": "1"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    rule.refresh_from_db()
+    assert rule.right_number == Decimal(2)
+
+
+@pytest.mark.parametrize(("username", "status"), [("finance", 403), ("investment", 404)])
+def test_others_cannot_change_or_delete_a_rule(login, demo, username, status):
+    rule = ValidationRule.objects.get(code="trade_jump")
+    client = login(username)
+    assert client.post(reverse("stats:rule_delete", args=[rule.pk])).status_code == status
+    assert ValidationRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_the_import_preview_lists_what_the_rules_would_find(login, demo, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client = login("economy")
+    upload = io.BytesIO(workbook([[ZONE, "hightech_share", M8, 101]]))
+    upload.name = "v.xlsx"
+    response = client.post(reverse("stats:workbook"), {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert 'data-testid="preview-violations"' in page
+    assert 'data-violation="hightech_share_max:371471:2017-01/2017-08"' in page
+    assert found() == [TRADE_JUMP]
+
+
+def test_the_entry_page_shows_a_row_s_violations_under_it(login, demo):
+    save("hightech_share", "101")
+    response = login("economy").get(reverse("stats:entry"), {"org": ZONE, "period": M8})
+    rows = {row.element.code: row for row in response.context["sheet"].rows}
+    assert [v.rule.code for v in rows["hightech_share"].violations] == ["hightech_share_max"]
+    assert [v.rule.code for v in rows["trade"].violations] == ["trade_jump"]
+    assert rows["exports"].violations == []
+    page = response.content.decode()
+    assert 'data-rule="hightech_share_max"' in page
+    assert "高新技术产业产值比重不超过100%: 101 ≤ 100?" in page

@@ -149,11 +149,16 @@ class _Importer:
         self._values()
         self._targets()
         if self.touched and not self.result.problems:
-            self.result.violations = validation.check(
+            found = validation.check(
                 element_ids={e for e, _o, _y in self.touched},
                 org_ids={o for _e, o, _y in self.touched},
                 years={y + d for _e, _o, y in self.touched for d in (0, 1)},
             )
+            # Loaded now: after a dry run's rollback, a unit the file adds is gone.
+            units = OrgUnit.objects.in_bulk({v.org_unit_id for v in found})
+            for violation in found:
+                violation.org_unit = units[violation.org_unit_id]
+            self.result.violations = found
 
     # -- bookkeeping -------------------------------------------------------------------------
 
