@@ -401,7 +401,7 @@ def test_a_check_on_demand_from_the_page(login, demo):
     RuleViolation.objects.all().delete()
     response = login("leader").post(reverse("stats:rules_run"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("stats:violations")
-    assert "The rules were checked: 1 violation." in response.content.decode()
+    assert "规则已校验：1 条违反。" in response.content.decode()  # the site speaks Chinese
     assert found() == [TRADE_JUMP]
 
 
@@ -445,7 +445,7 @@ def test_a_rule_form_with_a_bad_rule_shows_why_and_saves_nothing(login, demo):
          "importance": "error", "active": "on"},
     )  # fmt: skip
     assert response.status_code == 200
-    assert response.context["form"].errors == {"left": ["出口额 has no parts to add up."]}
+    assert response.context["form"].errors == {"left": ["出口额没有可相加的组成部分。"]}
     assert not ValidationRule.objects.filter(code="bad").exists()
 
 
