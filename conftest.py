@@ -26,6 +26,7 @@ def _demo_namespace():
         zone=OrgUnit.objects.get(code="371471"),
         city=OrgUnit.objects.get(code="371400"),
         departments={d.code: d for d in Department.objects.all()},
+        units={u.code: u for u in OrgUnit.objects.all()},
         **users,
     )
 
@@ -56,6 +57,12 @@ def demo(_demo_loaded, db):
     (a live server, several threads) use ``demo_committed`` instead.
     """
     return _demo_namespace()
+
+
+@pytest.fixture
+def seeded(demo):
+    """The ledgers' tests' name for ``demo``."""
+    return demo
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from kaifaqu.carriers.api import views as carriers
 from kaifaqu.core.api.views import MeView, TokenView
 from kaifaqu.metrics.api.views import FiguresView
 from kaifaqu.orgs.api import views as orgs
@@ -15,6 +16,9 @@ router.register("orgunits", orgs.OrgUnitViewSet, basename="orgunit")
 router.register("departments", orgs.DepartmentViewSet, basename="department")
 router.register("profile-facts", orgs.ProfileFactViewSet, basename="profilefact")
 router.register("honours", orgs.HonourViewSet, basename="honour")
+router.register("land-parcels", carriers.LandParcelViewSet, basename="landparcel")
+router.register("buildings", carriers.BuildingViewSet, basename="building")
+router.register("building-units", carriers.BuildingUnitViewSet, basename="buildingunit")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "kaifaqu.metrics",
     "kaifaqu.portal",
     "kaifaqu.api",
+    "kaifaqu.carriers",
+    "kaifaqu.enterprises",
+    "kaifaqu.investment",
 ]
 
 MIDDLEWARE = [

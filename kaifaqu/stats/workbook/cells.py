@@ -24,8 +24,9 @@ class CellError(Exception):
     """A cell that cannot be read as its column asks; the message is for the user."""
 
 
-def _raw(cell, column: Column) -> Any:
-    """The cell's value with blanks as None; formulas and error values refused."""
+def raw_value(cell, column: Column) -> Any:
+    """The cell's value with blanks as None (text stripped); formulas and error values
+    refused. The start of every reader, here and in other workbooks' own kinds of cell."""
     if cell is None:
         return None
     if cell.data_type == "f":
@@ -154,7 +155,7 @@ def _codes(value: Any) -> tuple[str, ...]:
 
 def read_cell(cell, column: Column) -> Any:
     """The cell as its column reads it; raises CellError with the user's message."""
-    value = _raw(cell, column)
+    value = raw_value(cell, column)
     if column.kind == NUMBER:
         return parse_number(value, column)
     if column.kind == INTEGER:

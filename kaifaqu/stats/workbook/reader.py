@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
@@ -29,7 +30,7 @@ from ..models import DataElement
 from ..registry import extra_target_codes
 from . import columns as fmt
 from .cells import CellError, as_text, check_code, read_cell
-from .columns import ELEMENTS, ORGUNITS, TARGETS, VALUES, Problem
+from .columns import ELEMENTS, ORGUNITS, TARGETS, VALUES, Column, Problem
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
@@ -87,16 +88,16 @@ class TargetRow:
 
 
 @dataclass
-class Plan:
-    """What a workbook would import, and everything wrong with it."""
+class WorkbookPlan:
+    """A workbook being read: the file's identity, where each column is, every problem.
+
+    The statistics ``Plan`` builds on it; so do other workbooks (the investment ledgers'),
+    which share the file checks (``open_workbook``) and the row reading (``sheet_rows``).
+    """
 
     filename: str = ""
     size: int = 0
     sha256: str = ""
-    elements: list[ElementRow] = field(default_factory=list)
-    orgunits: list[OrgUnitRow] = field(default_factory=list)
-    values: list[ValueRow] = field(default_factory=list)
-    targets: list[TargetRow] = field(default_factory=list)
     #: sheet → column name → letter, for the columns the sheet has.
     letters: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -118,18 +119,28 @@ class Plan:
     def refuse(self, message: str) -> None:
         self.problems.append(Problem("", None, "", message))
 
+    def problems_by_sheet(self) -> dict[str, list[Problem]]:
+        out: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            out.setdefault(problem.sheet, []).append(problem)
+        return out
+
+
+@dataclass
+class Plan(WorkbookPlan):
+    """What a statistics workbook would import, and everything wrong with it."""
+
+    elements: list[ElementRow] = field(default_factory=list)
+    orgunits: list[OrgUnitRow] = field(default_factory=list)
+    values: list[ValueRow] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+
     @property
     def row_counts(self) -> dict[str, int]:
         return {s: len(self.rows(s)) for s in fmt.SHEET_NAMES}
 
     def rows(self, sheet: str) -> list:
         return getattr(self, sheet)
-
-    def problems_by_sheet(self) -> dict[str, list[Problem]]:
-        out: dict[str, list[Problem]] = {}
-        for problem in self.problems:
-            out.setdefault(problem.sheet, []).append(problem)
-        return out
 
 
 # -- the file --------------------------------------------------------------------------------
@@ -141,20 +152,9 @@ def read_workbook(file, *, name: str | None = None) -> Plan:
     Nothing is written. Every problem found is in ``plan.problems``; the rows are worth
     importing only when there is none.
     """
-    plan = Plan(filename=name or _name_of(file))
-    data = _load_bytes(file, plan)
-    if data is None:
-        return plan
-    plan.size = len(data)
-    plan.sha256 = hashlib.sha256(data).hexdigest()
-    if not _vet_container(data, plan):
-        return plan
-    try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
-        )
-    except Exception:  # openpyxl raises many kinds on a damaged file; each means the same here
-        plan.refuse(_("The file could not be opened as an Excel workbook (.xlsx)."))
+    plan = Plan(filename=name or name_of(file))
+    book = open_workbook(file, plan)
+    if book is None:
         return plan
     try:
         _SheetReader(plan, book).read()
@@ -163,7 +163,30 @@ def read_workbook(file, *, name: str | None = None) -> Plan:
     return plan
 
 
-def _name_of(file) -> str:
+def open_workbook(file, plan: WorkbookPlan, *, too_expanded: str | None = None):
+    """The workbook in ``file`` (a path, bytes or a file object), opened read-only once the
+    file has passed every check made before openpyxl parses it; None if it is refused, with
+    the reason in ``plan.problems``. Sets ``plan.size`` and ``plan.sha256``; the caller
+    closes the workbook. ``too_expanded`` replaces the zip-bomb refusal's wording (with
+    ``%(limit)s``) for a workbook that is not the statistics one."""
+    data = _load_bytes(file, plan)
+    if data is None:
+        return None
+    plan.size = len(data)
+    plan.sha256 = hashlib.sha256(data).hexdigest()
+    if not _vet_container(data, plan, too_expanded):
+        return None
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+        )
+    except Exception:  # openpyxl raises many kinds on a damaged file; each means the same here
+        plan.refuse(_("The file could not be opened as an Excel workbook (.xlsx)."))
+        return None
+
+
+def name_of(file) -> str:
+    """The file's own name, without any folder (a path, or an upload's name)."""
     if isinstance(file, str | os.PathLike):
         return PurePath(file).name
     return PurePath(str(getattr(file, "name", "") or "")).name
@@ -175,11 +198,11 @@ def too_large_message() -> str:
     }
 
 
-def _too_large(plan: Plan) -> None:
+def _too_large(plan: WorkbookPlan) -> None:
     plan.refuse(too_large_message())
 
 
-def _load_bytes(file, plan: Plan) -> bytes | None:
+def _load_bytes(file, plan: WorkbookPlan) -> bytes | None:
     limit = fmt.MAX_FILE_BYTES
     if isinstance(file, bytes | bytearray):
         data = bytes(file)
@@ -203,7 +226,7 @@ def _load_bytes(file, plan: Plan) -> bytes | None:
     return data
 
 
-def _not_xlsx(plan: Plan) -> bool:
+def _not_xlsx(plan: WorkbookPlan) -> bool:
     plan.refuse(
         _(
             "This file is not an Excel workbook (.xlsx). Save it from the spreadsheet program "
@@ -213,7 +236,7 @@ def _not_xlsx(plan: Plan) -> bool:
     return False
 
 
-def _macros(plan: Plan) -> bool:
+def _macros(plan: WorkbookPlan) -> bool:
     plan.refuse(
         _(
             "This workbook contains macros (.xlsm), which are not accepted. Save it as an "
@@ -223,7 +246,7 @@ def _macros(plan: Plan) -> bool:
     return False
 
 
-def _vet_container(data: bytes, plan: Plan) -> bool:
+def _vet_container(data: bytes, plan: WorkbookPlan, too_expanded: str | None = None) -> bool:
     """The checks made before any XML of the workbook is parsed."""
     if plan.filename.lower().endswith(MACRO_SUFFIXES):
         return _macros(plan)
@@ -238,13 +261,11 @@ def _vet_container(data: bytes, plan: Plan) -> bool:
         # Declared sizes bound what zipfile will ever inflate (it stops at file_size), so
         # checking them refuses a zip bomb without decompressing a byte of it.
         if sum(m.file_size for m in members) > fmt.MAX_EXPANDED_BYTES:
-            plan.refuse(
-                _(
-                    "The workbook would expand to more than %(limit)s when opened; no "
-                    "statistics workbook is that large, so it is refused."
-                )
-                % {"limit": filesizeformat(fmt.MAX_EXPANDED_BYTES)}
+            message = too_expanded or _(
+                "The workbook would expand to more than %(limit)s when opened; no "
+                "statistics workbook is that large, so it is refused."
             )
+            plan.refuse(message % {"limit": filesizeformat(fmt.MAX_EXPANDED_BYTES)})
             return False
         names = {m.filename for m in members}
         if any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -264,6 +285,90 @@ def _vet_container(data: bytes, plan: Plan) -> bool:
 
 
 # -- sheets ----------------------------------------------------------------------------------
+
+
+def sheet_rows(
+    plan: WorkbookPlan,
+    worksheet,
+    sheet: str,
+    columns: tuple[Column, ...],
+    read: Callable[[Any, Column], Any] = read_cell,
+) -> Iterator[tuple[int, dict[str, Any], set[str]]]:
+    """The rows of a sheet whose first row names its ``columns``: for each row that is not
+    blank, its number, its cells read by ``read`` (a refused cell reads None), and the names
+    of the columns refused. A header with an unknown, repeated or missing required column is
+    a problem and yields no row; so is every refused cell."""
+    worksheet.reset_dimensions()  # read-only mode trusts the stored size, which may lie
+    rows = worksheet.iter_rows()
+    header = next(rows, ())
+    if not _header(plan, sheet, header, columns):
+        return
+    spec = {c.name: c for c in columns}
+    positions = {
+        name: i
+        for i, cell in enumerate(header)
+        if (name := as_text(cell.value).strip().lower()) in spec
+    }
+    for number, cells in enumerate(rows, start=2):
+        if all(c is None or c.value is None or c.value == "" for c in cells):
+            continue
+        parsed: dict[str, Any] = {}
+        refused: set[str] = set()
+        for name, position in positions.items():
+            cell = cells[position] if position < len(cells) else None
+            try:
+                parsed[name] = read(cell, spec[name])
+            except CellError as error:
+                plan.add(sheet, number, name, str(error))
+                parsed[name] = None
+                refused.add(name)
+        yield number, parsed, refused
+
+
+def _header(plan: WorkbookPlan, sheet: str, header, columns: tuple[Column, ...]) -> bool:
+    expected = tuple(c.name for c in columns)
+    letters: dict[str, str] = {}
+    ok = True
+    for i, cell in enumerate(header):
+        name = as_text(cell.value).strip().lower() if cell.value is not None else ""
+        if not name:
+            continue
+        letter = get_column_letter(i + 1)
+        if name not in expected:
+            plan.problems.append(
+                Problem(
+                    sheet,
+                    1,
+                    letter,
+                    _("Unknown column %(name)s: the columns of this sheet are %(names)s.")
+                    % {"name": name, "names": ", ".join(expected)},
+                )
+            )
+            ok = False
+        elif name in letters:
+            plan.problems.append(
+                Problem(
+                    sheet,
+                    1,
+                    letter,
+                    _("The column %(name)s appears twice.") % {"name": name},
+                )
+            )
+            ok = False
+        else:
+            letters[name] = letter
+    plan.letters[sheet] = letters
+    for column in columns:
+        if column.required and column.name not in letters:
+            plan.add(
+                sheet,
+                1,
+                "",
+                _("The column %(name)s is missing: the first row names the columns.")
+                % {"name": column.name},
+            )
+            ok = False
+    return ok
 
 
 class _SheetReader:
@@ -315,79 +420,11 @@ class _SheetReader:
         self._check_parts()
 
     def _sheet(self, sheet: str, handler) -> None:
-        worksheet = self.book[sheet]
-        worksheet.reset_dimensions()  # read-only mode trusts the stored size, which may lie
-        rows = worksheet.iter_rows()
-        header = next(rows, ())
-        if not self._header(sheet, header):
-            return
-        spec = {c.name: c for c in fmt.SHEETS[sheet]}
-        positions = {
-            name: i
-            for i, cell in enumerate(header)
-            if (name := as_text(cell.value).strip().lower()) in spec
-        }
-        for number, cells in enumerate(rows, start=2):
-            if all(c is None or c.value is None or c.value == "" for c in cells):
-                continue
-            parsed: dict[str, Any] = {}
-            errors = False
-            self.refused = set()
-            for name, position in positions.items():
-                cell = cells[position] if position < len(cells) else None
-                try:
-                    parsed[name] = read_cell(cell, spec[name])
-                except CellError as error:
-                    self.plan.add(sheet, number, name, str(error))
-                    parsed[name] = None
-                    self.refused.add(name)
-                    errors = True
-            handler(number, parsed, errors)
-
-    def _header(self, sheet: str, header) -> bool:
-        expected = fmt.column_names(sheet)
-        letters: dict[str, str] = {}
-        ok = True
-        for i, cell in enumerate(header):
-            name = as_text(cell.value).strip().lower() if cell.value is not None else ""
-            if not name:
-                continue
-            letter = get_column_letter(i + 1)
-            if name not in expected:
-                self.plan.problems.append(
-                    Problem(
-                        sheet,
-                        1,
-                        letter,
-                        _("Unknown column %(name)s: the columns of this sheet are %(names)s.")
-                        % {"name": name, "names": ", ".join(expected)},
-                    )
-                )
-                ok = False
-            elif name in letters:
-                self.plan.problems.append(
-                    Problem(
-                        sheet,
-                        1,
-                        letter,
-                        _("The column %(name)s appears twice.") % {"name": name},
-                    )
-                )
-                ok = False
-            else:
-                letters[name] = letter
-        self.plan.letters[sheet] = letters
-        for column in fmt.SHEETS[sheet]:
-            if column.required and column.name not in letters:
-                self.plan.add(
-                    sheet,
-                    1,
-                    "",
-                    _("The column %(name)s is missing: the first row names the columns.")
-                    % {"name": column.name},
-                )
-                ok = False
-        return ok
+        for number, parsed, refused in sheet_rows(
+            self.plan, self.book[sheet], sheet, fmt.SHEETS[sheet]
+        ):
+            self.refused = refused
+            handler(number, parsed, bool(refused))
 
     # -- one row of each sheet -----------------------------------------------------------
 

@@ -71,24 +71,26 @@ def sweep() -> None:
 # The session side: which tokens belong to this session, and the names their files had.
 
 
-def remember(session, token: str, filename: str) -> None:
-    uploads = dict(session.get(SESSION_KEY, {}))
+def remember(session, token: str, filename: str, key: str = SESSION_KEY) -> None:
+    """``key`` keeps one kind of workbook's uploads apart from another's (the statistics
+    workbook uses the default)."""
+    uploads = dict(session.get(key, {}))
     uploads[token] = filename
     # A session keeps its last few uploads only; older ones are dropped with their files.
     while len(uploads) > 5:
         oldest = next(iter(uploads))
         discard(oldest)
         uploads.pop(oldest)
-    session[SESSION_KEY] = uploads
+    session[key] = uploads
 
 
-def owned(session, token: str) -> str | None:
+def owned(session, token: str, key: str = SESSION_KEY) -> str | None:
     """The file name of an upload of this session, or None."""
-    return session.get(SESSION_KEY, {}).get(token)
+    return session.get(key, {}).get(token)
 
 
-def forget(session, token: str) -> None:
-    uploads = dict(session.get(SESSION_KEY, {}))
+def forget(session, token: str, key: str = SESSION_KEY) -> None:
+    uploads = dict(session.get(key, {}))
     uploads.pop(token, None)
-    session[SESSION_KEY] = uploads
+    session[key] = uploads
     discard(token)

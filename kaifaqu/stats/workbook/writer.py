@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +54,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 NOT_IN_XML = re.compile("[\ufffe\uffff]")
 
 
-def _validation(column: Column) -> DataValidation | None:
+def data_validation(column: Column) -> DataValidation | None:
+    """The list, number or whole-number rule a column's cells are held to in Excel."""
     prompt = str(column.note)[:255]
     common = {
         "allow_blank": True,
@@ -96,29 +97,43 @@ def _validation(column: Column) -> DataValidation | None:
     return None
 
 
+def add_sheet(
+    book: Workbook,
+    name: str,
+    columns: Iterable[Column],
+    validation: Callable[[Column], DataValidation | None] | None = None,
+):
+    """A sheet whose first row names ``columns``: bold on a fill, each column's note as a
+    comment, text columns formatted as text, and the data validation ``validation`` gives a
+    column (by default ``data_validation``) on every row below."""
+    validation = validation or data_validation
+    bold = Font(bold=True)
+    ws = book.create_sheet(name)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = ws.cell(row=1, column=index, value=column.name)
+        cell.font = bold
+        cell.fill = HEADER_FILL
+        cell.comment = Comment(str(column.note), "kaifaqu", height=120, width=320)
+        dimension = ws.column_dimensions[letter]
+        dimension.width = max(12, len(column.name) + 4, 20 if column.kind == PERIOD else 0)
+        if column.kind in (TEXT, PERIOD, CODES):
+            # Typed codes and periods stay text (Excel would turn 2017-08 into a date).
+            dimension.number_format = "@"
+        rule = validation(column)
+        if rule is not None:
+            rule.add(f"{letter}2:{letter}{LAST_ROW}")
+            ws.add_data_validation(rule)
+    ws.freeze_panes = "A2"
+    return ws
+
+
 def _book() -> Workbook:
     """The four sheets with their headers, notes (as comments) and data validation."""
     book = Workbook()
     book.remove(book.active)
-    bold = Font(bold=True)
     for sheet, columns in SHEETS.items():
-        ws = book.create_sheet(sheet)
-        for index, column in enumerate(columns, start=1):
-            letter = get_column_letter(index)
-            cell = ws.cell(row=1, column=index, value=column.name)
-            cell.font = bold
-            cell.fill = HEADER_FILL
-            cell.comment = Comment(str(column.note), "kaifaqu", height=120, width=320)
-            dimension = ws.column_dimensions[letter]
-            dimension.width = max(12, len(column.name) + 4, 20 if column.kind == PERIOD else 0)
-            if column.kind in (TEXT, PERIOD, CODES):
-                # Typed codes and periods stay text (Excel would turn 2017-08 into a date).
-                dimension.number_format = "@"
-            validation = _validation(column)
-            if validation is not None:
-                validation.add(f"{letter}2:{letter}{LAST_ROW}")
-                ws.add_data_validation(validation)
-        ws.freeze_panes = "A2"
+        add_sheet(book, sheet, columns)
     return book
 
 
@@ -130,7 +145,9 @@ def _number(value: Decimal) -> int | Decimal | str:
     return int(text) if "." not in text else Decimal(text)
 
 
-def _put(ws, row: int, column: int, value: Any) -> None:
+def put_cell(ws, row: int, column: int, value: Any) -> None:
+    """Write a value as the reader reads it back: text as text (never a formula), numbers
+    exact (beyond 15 digits as text), blanks left empty."""
     if value is None or value == "":
         return
     if isinstance(value, Decimal):
@@ -147,16 +164,17 @@ def _put(ws, row: int, column: int, value: Any) -> None:
         cell.value = value
 
 
-def _write(ws, rows: Iterable[list[Any]]) -> int:
+def write_rows(ws, rows: Iterable[list[Any]]) -> int:
+    """Write rows from the second row on (``put_cell`` each value); returns how many."""
     count = 0
     for number, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
-            _put(ws, number, column, value)
+            put_cell(ws, number, column, value)
         count += 1
     return count
 
 
-def _save(book: Workbook) -> bytes:
+def save_workbook(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -164,7 +182,7 @@ def _save(book: Workbook) -> bytes:
 
 def template_workbook() -> bytes:
     """An empty workbook: the sheets, their headers with notes, and the lists to choose from."""
-    return _save(_book())
+    return save_workbook(_book())
 
 
 def _tree_order(orgs: Iterable[OrgUnit]) -> list[tuple[OrgUnit, str]]:
@@ -199,7 +217,7 @@ def export_workbook(
         "whole_id", "code", "part_order"
     ):
         parts[whole_id].append((order, code))
-    _write(
+    write_rows(
         book[ELEMENTS],
         (
             [
@@ -210,11 +228,11 @@ def export_workbook(
             for e in elements
         ),
     )  # fmt: skip
-    _write(
+    write_rows(
         book[ORGUNITS],
         ([u.code, u.name, u.kind, parent] for u, parent in _tree_order(orgs)),
     )
-    _write(
+    write_rows(
         book[VALUES],
         (
             [
@@ -224,11 +242,11 @@ def export_workbook(
             for v in values
         ),
     )  # fmt: skip
-    _write(
+    write_rows(
         book[TARGETS],
         ([t.org_unit.code, t.metric_code, t.year, t.value, t.source] for t in targets),
     )
-    return _save(book)
+    return save_workbook(book)
 
 
 def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes, dict[str, int]]:

@@ -1,0 +1,104 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core import access
+from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
+from kaifaqu.orgs.models import Department
+
+from .models import Building, BuildingUnit, CarrierStatus, LandParcel
+from .selectors import zone_units
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _CarrierForm(BootstrapMixin, forms.ModelForm):
+    """A carrier's fields; on creation also the department, among those the user edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    #: Whether a new carrier of this kind is given a department (a unit has its building's).
+    owned = True
+
+    def __init__(self, *args, user=None, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "org_unit" in self.fields:
+            self.fields["org_unit"].queryset = zone_units()
+        if not creating:
+            self.fields.pop("code", None)
+            return
+        del self.fields["version"]
+        if self.owned:
+            ids = access.editable_department_ids(user)
+            departments = Department.objects.order_by("order", "code")
+            if ids is not None:
+                departments = departments.filter(pk__in=ids)
+            self.fields["department"] = forms.ModelChoiceField(
+                label=_("Department"), queryset=departments, empty_label=None
+            )
+            self.fields["department"].widget.attrs["class"] = "form-select"
+            keeper = departments.filter(code="investment").first()
+            if keeper is not None:
+                self.initial.setdefault("department", keeper.pk)
+
+
+class LandParcelForm(_CarrierForm):
+    class Meta:
+        model = LandParcel
+        fields = [
+            "code", "name", "org_unit", "location", "area_mu", "land_use",
+            "price_wan_per_mu", "note",
+        ]  # fmt: skip
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class BuildingForm(_CarrierForm):
+    class Meta:
+        model = Building
+        fields = ["code", "name", "org_unit", "location", "floors", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class BuildingUnitForm(_CarrierForm):
+    owned = False
+
+    class Meta:
+        model = BuildingUnit
+        fields = [
+            "code", "floor", "floor_area_m2", "use", "rent_yuan_per_m2_month",
+            "sale_price_yuan_per_m2", "note",
+        ]  # fmt: skip
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class StatusMoveForm(BootstrapForm):
+    """Reserve, take (let or sell) or release a carrier, dated."""
+
+    ACTIONS = [
+        ("reserve", _("Reserve")),
+        ("let", _("Let out")),
+        ("sold", _("Sell")),
+        ("release", _("Release")),
+    ]
+
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    at = forms.DateField(label=_("Date"), widget=_DATE, required=False)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def __init__(self, *args, land: bool = False, status: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [c for c in self.ACTIONS if not (land and c[0] == "let")]
+        if status is not None:
+            allowed = {
+                CarrierStatus.IDLE: {"reserve", "let", "sold"},
+                CarrierStatus.RESERVED: {"let", "sold", "release"},
+                CarrierStatus.LET: {"release"},
+                CarrierStatus.SOLD: set(),
+            }[CarrierStatus(status)]
+            choices = [c for c in choices if c[0] in allowed]
+        self.fields["action"].choices = choices
+        for name, field in self.fields.items():
+            small = "form-select-sm" if name == "action" else "form-control-sm"
+            field.widget.attrs["class"] += f" {small}"
+            field.widget.attrs["aria-label"] = str(field.label)
+        self.fields["note"].widget.attrs["placeholder"] = str(self.fields["note"].label)
+        self.fields["action"].widget.attrs["style"] = "width: auto"

@@ -1,0 +1,178 @@
+"""Reads of the carriers: lists scoped to what the user may read, vacancy in SQL aggregates,
+the status history, and the zone's part of the org tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from kaifaqu.core import access
+from kaifaqu.orgs.models import OrgUnit
+
+from .models import (
+    Building,
+    BuildingUnit,
+    CarrierKind,
+    CarrierStatus,
+    CarrierStatusChange,
+    LandParcel,
+)
+
+HUNDRED = Decimal(100)
+_ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+_IDLE = Q(units__status=CarrierStatus.IDLE)
+
+
+# -- the org tree ----------------------------------------------------------------------------
+
+
+def org_tree() -> tuple[dict[int, int | None], dict[str, int]]:
+    """Every unit's parent, and ids by code, in one query (the tree is small)."""
+    parents: dict[int, int | None] = {}
+    by_code: dict[str, int] = {}
+    for pk, code, parent in OrgUnit.objects.values_list("id", "code", "parent_id"):
+        parents[pk] = parent
+        by_code[code] = pk
+    return parents, by_code
+
+
+def subtrees(parents: dict[int, int | None]) -> dict[int, set[int]]:
+    """Each unit → itself and every unit below it."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in parents.items():
+        children[parent].append(pk)
+    out: dict[int, set[int]] = {}
+
+    def walk(pk: int) -> set[int]:
+        below = {pk}
+        for child in children.get(pk, []):
+            below |= walk(child)
+        out[pk] = below
+        return below
+
+    for root in children.get(None, []):
+        walk(root)
+    return out
+
+
+def zone_unit_ids() -> frozenset[int]:
+    """The home zone and every unit below it: where carriers lie and the ledger answers."""
+    parents, by_code = org_tree()
+    zone = by_code.get(settings.KAIFAQU_HOME_ZONE)
+    if zone is None:
+        return frozenset()
+    return frozenset(subtrees(parents).get(zone, {zone}))
+
+
+def subtree_ids(org_unit: OrgUnit) -> set[int]:
+    parents, _by_code = org_tree()
+    return subtrees(parents).get(org_unit.pk, {org_unit.pk})
+
+
+def zone_units() -> QuerySet[OrgUnit]:
+    """The org units a carrier may lie in, for forms and filters."""
+    return OrgUnit.objects.filter(pk__in=zone_unit_ids()).order_by("order", "code")
+
+
+# -- lists -----------------------------------------------------------------------------------
+
+
+def _scoped(user, qs: QuerySet, field: str = "department_id") -> QuerySet:
+    ids = access.readable_department_ids(user)
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+def land_parcels_for(user) -> QuerySet[LandParcel]:
+    qs = LandParcel.objects.select_related("org_unit", "department").order_by("code")
+    return _scoped(user, qs)
+
+
+def buildings_with_vacancy() -> QuerySet[Building]:
+    """Buildings with their floor area, idle area and unit counts, summed in SQL."""
+    return (
+        Building.objects.select_related("org_unit", "department")
+        .annotate(
+            total_area=Coalesce(Sum("units__floor_area_m2"), _ZERO),
+            idle_area=Coalesce(Sum("units__floor_area_m2", filter=_IDLE), _ZERO),
+            unit_count=Count("units"),
+            idle_units=Count("units", filter=_IDLE),
+        )
+        .order_by("code")
+    )
+
+
+def buildings_for(user) -> QuerySet[Building]:
+    return _scoped(user, buildings_with_vacancy())
+
+
+def building_units_for(user) -> QuerySet[BuildingUnit]:
+    qs = BuildingUnit.objects.select_related(
+        "building", "building__org_unit", "building__department"
+    ).order_by("building__code", "floor", "code")
+    return _scoped(user, qs, "building__department_id")
+
+
+def units_of(building: Building) -> QuerySet[BuildingUnit]:
+    return building.units.order_by("floor", "code")
+
+
+def vacancy_pct(idle_area: Decimal | None, total_area: Decimal | None) -> Decimal | None:
+    """Idle floor area as a share of the floor area, unrounded; None for no floor area."""
+    if not total_area:
+        return None
+    return Decimal(idle_area or 0) / Decimal(total_area) * HUNDRED
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    total_area_m2: Decimal
+    idle_area_m2: Decimal
+    unit_count: int
+    idle_units: int
+
+    @property
+    def pct(self) -> Decimal | None:
+        return vacancy_pct(self.idle_area_m2, self.total_area_m2)
+
+
+def vacancy(user, org_unit: OrgUnit | None = None) -> Vacancy:
+    """The vacancy of the buildings the user reads, in the unit and below (default: all), in
+    one aggregate query (plus one for the tree when a unit is given)."""
+    qs = building_units_for(user)
+    if org_unit is not None:
+        qs = qs.filter(building__org_unit_id__in=subtree_ids(org_unit))
+    idle = Q(status=CarrierStatus.IDLE)
+    row = qs.aggregate(
+        total=Coalesce(Sum("floor_area_m2"), _ZERO),
+        idle=Coalesce(Sum("floor_area_m2", filter=idle), _ZERO),
+        units=Count("pk"),
+        idle_units=Count("pk", filter=idle),
+    )
+    return Vacancy(row["total"], row["idle"], row["units"], row["idle_units"])
+
+
+def status_history(carrier) -> QuerySet[CarrierStatusChange]:
+    """A carrier's status moves, oldest first."""
+    return (
+        CarrierStatusChange.objects.filter(kind=carrier.carrier_kind, carrier_id=carrier.pk)
+        .select_related("recorded_by")
+        .order_by("at", "pk")
+    )
+
+
+def building_history(building: Building) -> QuerySet[CarrierStatusChange]:
+    """The status moves of every unit of a building, oldest first."""
+    return (
+        CarrierStatusChange.objects.filter(
+            kind=CarrierKind.BUILDING_UNIT,
+            carrier_id__in=building.units.values("pk"),
+        )
+        .select_related("recorded_by")
+        .order_by("at", "pk")
+    )

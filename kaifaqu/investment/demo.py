@@ -1,0 +1,554 @@
+"""The demo investment ledgers: every figure of the seed's section (二)-第二 counted from
+records, entered through the services.
+
+Sources:
+- "seed": the projects the seed names (凯旺新能源 with 杭州锣卜科技 and with 杭州赫日,
+  奥冠电池 with 青岛华高石墨烯 at 中元科技创新创业园, 黄河商品交易市场 with 首建投 at
+  鑫星国际), the programmes it names, and the totals: 50 projects signed in 2017-01/2017-09
+  with 192亿元 contracted, 35 started with 64.13亿元 total and 15.33亿元 received, 18
+  continuing key projects with 15.19亿元 received, 40余 light-asset projects, 12 city-level
+  key projects with 98.37亿元 total and 39.26亿元 completed (80% of their annual plans),
+  16 安澜 talents with 382.4万元 of subsidies;
+- "derived from the seed": 36 signed in 2016-01/2016-09 with 45亿元 (50 / 1.388 and
+  192 / 4.27), 15.33亿元 received by 2016's new starts (与去年同期基本持平), 12.29亿元 received
+  by 2016's continuing key projects (15.19 / 1.236), annual plans summing to 49.08亿元
+  (39.26 / 0.80); 35 projects started in 2016-01/2016-09 with 63.5亿元 total investment
+  (the seed's 与去年同期基本持平, read as covering all three figures of new starts);
+- "illustrative": every other record (marked ``illustrative``), dates, amounts of single
+  projects, names of illustrative enterprises (their credit codes use the division code
+  371499, which no county has, so none can be a real enterprise's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TextIO
+
+from django.db import transaction
+
+from kaifaqu.carriers.models import BuildingUnit, LandParcel
+from kaifaqu.core.models import User
+from kaifaqu.enterprises import services as enterprise_services
+from kaifaqu.enterprises.models import Enterprise, Industry
+from kaifaqu.enterprises.validators import make_credit_code
+from kaifaqu.orgs.models import Department, OrgUnit
+
+from . import services
+from .models import KeyLevel, Project, TalentAward, TalentLevel, TalentProgramme
+from .services import MoveSpec
+from .stages import Stage
+
+SEED = "seed: 德州经济技术开发区2017年工作进展情况"
+DEPARTMENT = "investment"
+OFFICER = "investment"
+ZONE = "371471"
+TOWNS = ["371471101", "371471102", "371471103", "371471001", "371471002", ZONE]
+SOURCES = ["outreach", "referral", "event", "hotline", "portal_consultation"]
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@dataclass
+class P:
+    """A project as the demo enters it: what it states and the dates of its moves."""
+
+    name: str
+    investor: str
+    industry: str
+    org: str
+    contract: int | str | None
+    total: int | str | None
+    contact: date
+    negotiating: date | None = None
+    signed: date | None = None
+    started: date | None = None
+    under_construction: date | None = None
+    operating: date | None = None
+    dropped: date | None = None
+    drop_reason: str = ""
+    partner: str = ""
+    light: bool = False
+    key: str = KeyLevel.NONE
+    source: str = "outreach"
+    capital: str = "domestic"
+    carrier: tuple[str, str] | None = None  # ("land", code) or ("unit", "building/unit")
+    tranches: list[tuple[date, int | str]] = field(default_factory=list)
+    named: bool = False
+    note: str = ""
+    credit_code: str | None = None
+    contact_person: str = ""
+
+
+# --- the projects the seed names --------------------------------------------------------
+
+NAMED = [
+    P("凯旺新能源与杭州锣卜科技合作中国邮政专用车项目", "杭州锣卜科技", "C3630", "371471103", 50000, 60000,
+      d("2016-10-12"), d("2016-12-05"), d("2017-02-20"), d("2017-04-18"), d("2017-05-02"), d("2017-08-28"),
+      partner="凯旺新能源", source="referral", tranches=[(d("2017-03-10"), 7000), (d("2017-06-15"), 5000)],
+      named=True, note=f"{SEED}：凯旺新能源与杭州锣卜科技合作的中国邮政专用车下线；金额、日期与所在镇 illustrative"),
+    P("凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目", "杭州赫日公司", "C3670", "371471103", 30000, 36000,
+      d("2017-03-06"), d("2017-05-10"), d("2017-08-15"), partner="凯旺新能源", source="event", named=True,
+      note=f"{SEED}：与杭州赫日公司合作的纯电动汽车增程器项目已签订协议；金额与日期 illustrative"),
+    P("奥冠电池与青岛华高石墨烯导电剂项目", "青岛华高石墨烯", "C3091", "371471002", 12000, 12000,
+      d("2016-11-20"), d("2017-01-09"), d("2017-03-15"), d("2017-05-08"), d("2017-06-20"),
+      partner="奥冠电池", light=True, source="referral", carrier=("unit", "zhongyuan-park/w101"),
+      tranches=[(d("2017-05-20"), 5000)], named=True,
+      note=f"{SEED}：奥冠电池与青岛华高石墨烯导电剂项目落户中元科技创新创业园，已完成厂房装修；金额与日期 illustrative"),
+    P("黄河商品交易市场与首建投合作项目", "首建投", "L7223", "371471001", 20000, 20000,
+      d("2017-02-14"), d("2017-04-11"), d("2017-07-12"), partner="黄河商品交易市场", light=True,
+      source="outreach", carrier=("unit", "xinxing-intl/f05"), named=True,
+      note=f"{SEED}：黄河商品交易市场与首建投合作项目落户鑫星国际、完成股改，正在进行法人变更；金额与日期 illustrative"),
+]  # fmt: skip
+
+# --- illustrative names -----------------------------------------------------------------
+
+_A = "华鼎恒瑞泰金海博中众新齐明天宏嘉盛万永星致汇光绿润凯启卓同聚蓝信东鸿富广正远晨锦"
+_B = "宇通丰阳岳科诚越衢图禾达隆航源泽创力鑫峰川林德邦安康运兴茂驰腾睿智联拓坤翔杰盈豪"
+
+#: industry → (the investor's trade word, the project's word)
+WORDS = {
+    "I6513": ("软件科技", "软件研发中心"), "L7224": ("供应链管理", "供应链管理总部"),
+    "L7251": ("网络传媒", "互联网广告运营中心"), "M7530": ("科技服务", "科技成果转化服务中心"),
+    "L7243": ("企业管理咨询", "企业咨询服务"), "I6450": ("大数据科技", "大数据服务中心"),
+    "M7540": ("孵化器管理", "众创空间"), "L7281": ("会展服务", "科技会展中心"),
+    "L7212": ("投资管理", "产业基金管理"), "M7515": ("新能源技术", "新能源技术推广中心"),
+    "L7211": ("实业", "区域总部"),
+    "C3825": ("光伏科技", "光伏组件生产线"), "C3841": ("锂电科技", "锂离子电池生产线"),
+    "C2761": ("生物制药", "生物药品产业化"), "C3612": ("新能源汽车", "新能源整车生产基地"),
+    "D4416": ("光电能源", "分布式光伏电站"), "C3463": ("环保装备", "过滤分离设备生产线"),
+    "C3670": ("汽车部件", "汽车零部件生产线"), "C1353": ("食品", "肉制品深加工"),
+    "C3985": ("电子材料", "电子专用材料生产线"), "M7320": ("工程技术研究院", "工程技术研发中心"),
+    "K7010": ("置业", "科创产业园开发"),
+}  # fmt: skip
+LIGHT_INDUSTRIES = ["I6513", "L7224", "L7251", "M7530", "L7243", "I6450", "M7540", "L7281",
+                    "L7212", "M7515", "L7211"]  # fmt: skip
+HEAVY_INDUSTRIES = ["C3825", "C3841", "C2761", "C3612", "D4416", "C3463", "C3670", "C1353",
+                    "C3985", "M7320", "K7010"]  # fmt: skip
+
+_counter = iter(range(10_000))
+_per_industry: dict[str, int] = {}
+
+
+def _brand(industry: str) -> str:
+    """Two characters; within one industry no two brands share a character, so no two
+    illustrative investors of an industry look alike to the duplicate check."""
+    j = _per_industry.get(industry, 0)
+    _per_industry[industry] = j + 1
+    h = list(WORDS).index(industry)
+    return _A[(j + h) % len(_A)] + _B[(j + 3 * h) % len(_B)]
+
+
+def _illustrative(industry: str, **fields) -> P:
+    """A project of an illustrative investor, named from the next brand and the industry."""
+    k = next(_counter)
+    brand = _brand(industry)
+    trade, what = WORDS[industry]
+    return P(
+        name=f"{brand}{what}项目",
+        investor=f"{brand}{trade}有限公司",
+        industry=industry,
+        org=fields.pop("org", TOWNS[k % len(TOWNS)]),
+        source=fields.pop("source", SOURCES[k % len(SOURCES)]),
+        capital=fields.pop("capital", "foreign" if k % 7 == 3 else "domestic"),
+        credit_code=make_credit_code("9", "1", "371499", f"DM{k:06d}"),
+        contact_person=["王", "李", "张", "刘", "陈", "杨", "赵", "黄"][k % 8] + "经理",
+        **fields,
+    )
+
+
+def _cap(day: date, limit: date) -> date:
+    return min(day, limit)
+
+
+# --- 2017-01/2017-09: signed (50 with the named 4), started (35), light-asset (42) ----------
+
+SEP_2017, SEP_2016 = d("2017-09-29"), d("2016-09-29")
+
+#: Six large manufacturing projects signed in 2017, not started by September.
+HEAVY_2017 = [
+    ("C3825", 450000, 520000, "2017-01-16"), ("C3841", 380000, 420000, "2017-03-08"),
+    ("C2761", 320000, 350000, "2017-04-21"), ("C3612", 260000, 300000, "2017-06-09"),
+    ("D4416", 150000, 160000, "2017-07-26"), ("C3463", 100000, 120000, "2017-09-12"),
+]  # fmt: skip
+#: Forty light-asset projects signed in 2017 (148,000万元); the first sixteen started.
+LIGHT_2017 = [2700, 3200, 3700, 4200, 4700] * 8
+LIGHT_2017_STARTED = 16
+#: Illustrative projects hold no carrier: the carriers' own figures (idle area) are the
+#: carriers demo's; only the two units the seed names are taken, by the named projects.
+
+
+def projects_2017() -> list[P]:
+    out = []
+    for industry, contract, total, signed in HEAVY_2017:
+        signed = d(signed)
+        out.append(_illustrative(
+            industry, contract=contract, total=total, contact=signed - timedelta(days=150),
+            negotiating=signed - timedelta(days=60), signed=signed,
+        ))  # fmt: skip
+    for i, contract in enumerate(LIGHT_2017):
+        signed = date(2017, 1 + i % 9, 3 + (i * 5) % 24)
+        started = _cap(signed + timedelta(days=21), SEP_2017) if i < LIGHT_2017_STARTED else None
+        building = started + timedelta(days=30) if started and i % 2 == 0 else None
+        out.append(_illustrative(
+            LIGHT_INDUSTRIES[i % len(LIGHT_INDUSTRIES)], contract=contract, total=contract,
+            contact=signed - timedelta(days=75), negotiating=signed - timedelta(days=30),
+            signed=signed, started=started, under_construction=building, light=True,
+            tranches=[(started, 1000)] if started else [],
+        ))  # fmt: skip
+    return out
+
+
+# --- 2016-01/2016-09: 36 signed (45亿元, 20 light-asset) ----------------------------------
+
+#: Started in 2016-01/2016-09 and signed then too: (contract, total, light, funds received
+#: in 2016-01/2016-09).
+STARTED_2016 = [
+    (12000, 15000, False, 5000), (9000, 11000, False, 3000), (15000, 18000, False, 6000),
+    (6000, 6000, True, 2000), (20000, 26000, False, 8000), (8000, 8000, True, 2500),
+    (3000, 3000, True, 1000), (2500, 2500, True, 800), (4000, 4000, True, 1200),
+    (3500, 3500, True, 1000), (2000, 2000, True, 500), (5000, 5000, True, 1500),
+    (10000, 14000, False, 4000),
+]  # fmt: skip
+#: Started in 2016-01/2016-09, signed in 2015-10/2015-12: (total, light, funds received in
+#: 2016-01/2016-09). With the above, 35 projects with 63.5亿元 and 15.33亿元 received: the
+#: seed's "与去年同期基本持平" holds for the number and total investment too.
+STARTED_2016_SIGNED_2015 = [
+    (60000, False, 13000), (50000, False, 11000), (45000, False, 10000), (40000, False, 9000),
+    (38000, False, 8500), (35000, False, 8000), (32000, False, 7500), (30000, False, 7000),
+    (28000, False, 6500), (25000, False, 5500), (22000, False, 5000), (20000, False, 4500),
+    (18000, False, 4000), (16000, False, 3500), (14000, False, 3000), (12000, False, 2800),
+    (10000, True, 2500), (8000, True, 2000), (6000, True, 1500), (4000, True, 700),
+    (2000, True, 1000), (2000, True, 300),
+]  # fmt: skip
+#: Signed in 2016-01/2016-09, started in 2017-01/2017-09: (contract, total, light, funds
+#: received in 2017-01/2017-09).
+STARTED_2017_SIGNED_2016 = [
+    (60000, 100000, False, 25000), (50000, 80000, False, 20000), (40000, 70000, False, 18000),
+    (35000, 60000, False, 15000), (30000, 50000, False, 12000), (25000, 45000, False, 10000),
+    (20000, 35000, False, 8000), (15000, 25000, False, 5000), (10000, 20000, False, 3000),
+    (2000, 3000, True, 500), (2500, 3500, True, 600), (1500, 2600, True, 500),
+    (1800, 3000, True, 700), (2200, 4000, True, 500), (1700, 3000, True, 500),
+    (1300, 3500, True, 500), (2000, 3500, True, 500),
+]  # fmt: skip
+#: Signed in 2016-01/2016-09, not started; the third was dropped in 2017.
+SIGNED_2016 = [
+    (20000, False),
+    (12000, False),
+    (8000, True),
+    (4000, True),
+    (3000, True),
+    (3000, True),
+]
+DROPPED_2016 = 2
+
+
+def projects_2016() -> list[P]:
+    out = []
+    for i, (contract, total, light, funds) in enumerate(STARTED_2016):
+        signed = date(2016, 1 + i % 5, 5 + i)
+        started = signed + timedelta(days=40)
+        building = started + timedelta(days=45)
+        operating = date(2017, 3 + i % 6, 18) if i % 3 == 0 else None
+        out.append(_illustrative(
+            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[i % 11], contract=contract,
+            total=total, light=light, contact=signed - timedelta(days=120),
+            negotiating=signed - timedelta(days=45), signed=signed, started=started,
+            under_construction=building, operating=operating,
+            tranches=[(started + timedelta(days=20), funds)],
+        ))  # fmt: skip
+    for i, (total, light, funds) in enumerate(STARTED_2016_SIGNED_2015):
+        signed = date(2015, 10 + i % 3, 3 + i)
+        started = date(2016, 2 + i % 7, 6 + i % 20)
+        out.append(_illustrative(
+            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 1) % 11], contract=total,
+            total=total, light=light, contact=signed - timedelta(days=90),
+            negotiating=signed - timedelta(days=30), signed=signed, started=started,
+            under_construction=started + timedelta(days=50),
+            tranches=[(started + timedelta(days=10), funds)],
+        ))  # fmt: skip
+    for i, (contract, total, light, funds) in enumerate(STARTED_2017_SIGNED_2016):
+        signed = date(2016, 1 + i % 9, 8 + i)
+        started = date(2017, 1 + i % 9, 10 + i % 15)
+        out.append(_illustrative(
+            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 3) % 11], contract=contract,
+            total=total, light=light, contact=signed - timedelta(days=100),
+            negotiating=signed - timedelta(days=40), signed=signed, started=started,
+            under_construction=started + timedelta(days=60) if i % 2 else None,
+            tranches=[(_cap(started + timedelta(days=15), SEP_2017), funds)],
+
+        ))  # fmt: skip
+    for i, (contract, light) in enumerate(SIGNED_2016):
+        signed = date(2016, 3 + i, 20)
+        dropped = d("2017-04-20") if i == DROPPED_2016 else None
+        out.append(_illustrative(
+            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 6) % 11], contract=contract,
+            total=contract, light=light, contact=signed - timedelta(days=90),
+            negotiating=signed - timedelta(days=30), signed=signed, dropped=dropped,
+            drop_reason="投资方资金链断裂，项目终止" if dropped else "",
+        ))  # fmt: skip
+    return out
+
+
+# --- key projects -----------------------------------------------------------------------
+
+#: City-level key projects of 2017: (total investment, annual plan 2017, completed in
+#: 2017-01/2017-09, funds received in 2017-01/2017-09, funds received in 2016-01/2016-09 or
+#: None when it started after 2016-09). The first eight started in 2014, the others in
+#: 2016-10/2016-12.
+CITY_KEY = [
+    (150000, 70000, 56000, 15000, 12000), (120000, 60000, 48000, 12000, 10000),
+    (110000, 55000, 44000, 11000, 9000), (95000, 48000, 38400, 10000, 8000),
+    (90000, 45000, 36000, 9000, 7000), (85000, 42000, 33600, 8500, 7000),
+    (80000, 40000, 32000, 8000, 6000), (70000, 35000, 28000, 7000, 5000),
+    (65000, 35000, 28000, 6500, None), (50000, 25000, 20000, 5000, None),
+    (40000, 20000, 16000, 4000, None), (28700, 15800, 12600, 2900, None),
+]  # fmt: skip
+#: Province-level key projects under construction: (total, funds 2017-01/09, funds 2016-01/09
+#: or None); the first two started in 2014, the others in 2016-10/2016-12.
+PROVINCE_KEY = [
+    (200000, 12000, 10000), (180000, 10000, 9000), (160000, 9000, None),
+    (140000, 8000, None), (120000, 7500, None), (100000, 6500, None),
+]  # fmt: skip
+#: City-level key projects that went into operation in 2016-11: (total, funds 2016-01/09).
+DONE_KEY = [(60000, 18000), (45000, 12900), (30000, 9000)]
+KEY_INDUSTRIES = ["C3825", "C3841", "C2761", "C3612", "C3463", "C3670", "C1353", "C3985",
+                  "M7320", "K7010", "D4416"]  # fmt: skip
+
+
+def _key(i: int, level: str, total: int, early: bool, funds_2017, funds_2016) -> P:
+    if early:
+        signed, started = date(2014, 3 + i % 4, 10), date(2014, 10 + i % 3, 15)
+        building = d("2015-03-01")
+    else:
+        signed, started = date(2015, 10 + i % 3, 5 + i), date(2016, 10 + i % 3, 12 + i)
+        building = d("2017-01-10")
+    tranches = []
+    if funds_2016:
+        tranches.append((date(2016, 3 + i % 6, 15), funds_2016))
+    if funds_2017:
+        tranches.append((date(2017, 2 + i % 7, 15), funds_2017))
+    return _illustrative(
+        KEY_INDUSTRIES[i % len(KEY_INDUSTRIES)], contract=total, total=total, key=level,
+        contact=signed - timedelta(days=180), negotiating=signed - timedelta(days=60),
+        signed=signed, started=started, under_construction=building, tranches=tranches,
+
+    )  # fmt: skip
+
+
+def key_projects() -> tuple[list[P], list[tuple[int, int, list[int]]]]:
+    """The key projects, and for the city-level ones of 2017 (same order): plan, completed."""
+    out, plans = [], []
+    for i, (total, plan, completed, f17, f16) in enumerate(CITY_KEY):
+        out.append(_key(i, KeyLevel.CITY, total, i < 8, f17, f16))
+        plans.append((plan, completed))
+    for i, (total, f17, f16) in enumerate(PROVINCE_KEY):
+        out.append(_key(i + 12, KeyLevel.PROVINCE, total, i < 2, f17, f16))
+    for i, (total, f16) in enumerate(DONE_KEY):
+        signed, started = date(2013, 4 + i, 10), date(2014, 5 + i, 10)
+        out.append(_illustrative(
+            KEY_INDUSTRIES[(i + 5) % 11], contract=total, total=total, key=KeyLevel.CITY,
+            contact=signed - timedelta(days=120), negotiating=signed - timedelta(days=50),
+            signed=signed, started=started, under_construction=started + timedelta(days=30),
+            operating=date(2016, 11, 8 + 5 * i), tranches=[(date(2016, 4 + i, 20), f16)],
+
+        ))  # fmt: skip
+    return out, plans
+
+
+# --- the rest of the pipeline: leads, negotiations, one dropped --------------------------
+
+
+def pipeline() -> list[P]:
+    return [
+        _illustrative("I6513", contract=None, total=None, contact=d("2017-09-06"), source="portal_consultation"),
+        _illustrative("M7540", contract=None, total=None, contact=d("2017-09-18"), source="hotline"),
+        _illustrative("C3825", contract=None, total=None, contact=d("2017-08-22"), source="event"),
+        _illustrative("L7224", contract=8000, total=None, contact=d("2017-06-12"), negotiating=d("2017-09-20")),
+        _illustrative("C3841", contract=120000, total=None, contact=d("2017-05-03"), negotiating=d("2017-08-01")),
+        _illustrative("L7281", contract=5000, total=None, contact=d("2017-01-20"), negotiating=d("2017-03-01"),
+                      dropped=d("2017-06-15"), drop_reason="投资方转投其他园区"),
+    ]  # fmt: skip
+
+
+# --- talent -----------------------------------------------------------------------------
+
+PROGRAMMES = [
+    ("anlan", "安澜产业领军人才", TalentLevel.ZONE, SEED),
+    ("taishan", "泰山产业领军人才", TalentLevel.PROVINCE, SEED),
+    (
+        "western_uplift",
+        "西部经济隆起带和省扶贫开发重点区域引进人才项目",
+        TalentLevel.PROVINCE,
+        SEED,
+    ),
+    ("qilu_chief_technician", "齐鲁首席技师", TalentLevel.PROVINCE, SEED),
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林"
+#: 评选首批16名安澜产业领军人才 (announced 2017-05-26, illustrative date); subsidies 382.4万元:
+#: twelve of 24万元 and four of 23.6万元 (the split is illustrative).
+ANLAN = [(f"{s}某", Decimal("24") if i < 12 else Decimal("23.6")) for i, s in enumerate(SURNAMES)]
+#: 1人进入泰山产业领军人才考察范围, 2人入选西部经济隆起带…人才项目, 1人入选齐鲁首席技师.
+OTHER_AWARDS = [
+    ("taishan", "郑某", "shortlisted", "2017-04-10"),
+    ("western_uplift", "何某", "selected", "2017-06-15"),
+    ("western_uplift", "罗某", "selected", "2017-06-15"),
+    ("qilu_chief_technician", "马某", "selected", "2017-08-20"),
+]
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+class _Loader:
+    def __init__(self):
+        self.department = Department.objects.get(code=DEPARTMENT)
+        self.officer = User.objects.filter(username=OFFICER).first()
+        self.units = {u.code: u for u in OrgUnit.objects.filter(code__in=TOWNS)}
+        self.industries = {i.code: i for i in Industry.objects.all()}
+        self.created: dict[str, Project] = {}
+
+    def enterprise(self, p: P) -> Enterprise:
+        found = Enterprise.objects.filter(name=p.investor).first()
+        if found is not None:
+            return found
+        illustrative = not p.named
+        return enterprise_services.enterprise_create(
+            actor=None, name=p.investor, credit_code=p.credit_code if illustrative else None,
+            contact_person=p.contact_person,
+            phone=f"0534-0{len(self.created) + 100:06d}" if illustrative else "",
+            email=f"contact{len(self.created) + 1}@example.com" if illustrative else "",
+            org_unit=None, illustrative=illustrative,
+        )  # fmt: skip
+
+    def carrier(self, spec):
+        if spec is None:
+            return {}
+        kind, code = spec
+        if kind == "land":
+            return {"land_parcel": LandParcel.objects.get(code=code)}
+        building, unit = code.split("/")
+        return {"building_unit": BuildingUnit.objects.get(building__code=building, code=unit)}
+
+    def project(self, p: P) -> Project | None:
+        if Project.objects.filter(name=p.name).exists():
+            return None
+        moves = []
+        for stage, on, text in (
+            (Stage.NEGOTIATING, p.negotiating, ""),
+            (Stage.SIGNED, p.signed, f"投资合作协议（{p.name}）"),
+            (Stage.STARTED, p.started, "开工确认单"),
+            (Stage.UNDER_CONSTRUCTION, p.under_construction, ""),
+            (Stage.OPERATING, p.operating, "竣工投产"),
+        ):
+            if on is not None:
+                moves.append(MoveSpec(stage, on, text))
+        if p.dropped is not None:
+            moves.append(MoveSpec(Stage.DROPPED, p.dropped, reason=p.drop_reason))
+        project = services.project_create(
+            actor=None, name=p.name, investor=self.enterprise(p), partner=p.partner,
+            industry=self.industries[p.industry], source=p.source, org_unit=self.units[p.org],
+            department=self.department, officer=self.officer, contract_investment=p.contract,
+            total_investment=p.total, capital=p.capital, light_asset=p.light, key_level=p.key,
+            note=p.note or "illustrative", first_contact_on=p.contact, moves=moves,
+            illustrative=not p.named, **self.carrier(p.carrier),
+        )  # fmt: skip
+        for on, amount in p.tranches:
+            services.tranche_create(actor=None, project=project, on=on, amount=amount,
+                                    voucher_note="到账凭证（illustrative）")  # fmt: skip
+        self.created[p.name] = project
+        return project
+
+
+def _monthly(total: int) -> list[Decimal]:
+    """A nine-month total split into months (equal parts, the rest in September)."""
+    part = (Decimal(total) / 9).quantize(Decimal("0.01"))
+    return [part] * 8 + [Decimal(total) - part * 8]
+
+
+def _key_records(loader: _Loader, city: list[tuple[P, tuple[int, int]]]) -> None:
+    for p, (plan, completed) in city:
+        project = loader.created.get(p.name)
+        if project is None:
+            continue
+        services.key_project_plan_save(actor=None, project=project, year=2017, annual_plan=plan,
+                                       sync=False)  # fmt: skip
+        for month, value in enumerate(_monthly(completed), start=1):
+            issues = []
+            if month == 6 and project.pk % 3 == 0:
+                issues = [{"kind": "land", "description": "二期用地指标待落实（illustrative）",
+                           "responsible_department": loader.department,
+                           "due_on": d("2017-10-31")}]  # fmt: skip
+            services.progress_report_save(
+                actor=None, project=project, month=f"2017-{month:02d}", completed_investment=value,
+                image_progress="主体施工（illustrative）", issues=issues,
+            )  # fmt: skip
+    services.key_project_targets_sync(actor=None, year=2017, department_id=loader.department.pk)
+
+
+def _talent(loader: _Loader) -> None:
+    programmes = {p.code: p for p in TalentProgramme.objects.all()}
+    for order, (code, name, level, source) in enumerate(PROGRAMMES, start=1):
+        if code not in programmes:
+            programmes[code] = services.talent_programme_create(
+                actor=None, code=code, name=name, level=level, note=source, order=order
+            )
+    enterprises = list(
+        Enterprise.objects.filter(illustrative=True, projects__stage=Stage.UNDER_CONSTRUCTION)
+        .order_by("pk")
+        .distinct()[:20]
+    )
+    towns = [loader.units[c] for c in TOWNS[:5]]
+
+    def award(i, code, person, status, announced):
+        if TalentAward.objects.filter(
+            programme=programmes[code], person_name=person, year=2017
+        ).exists():
+            return None
+        return services.talent_award_create(
+            actor=None, department=loader.department, person_name=person, programme=programmes[code],
+            year=2017, announced_on=announced, status=status,
+            enterprise=enterprises[i % len(enterprises)] if enterprises else None,
+            org_unit=towns[i % len(towns)], illustrative=True,
+            note=f"{SEED}（人数）；姓名、企业与日期 illustrative",
+        )  # fmt: skip
+
+    for i, (person, subsidy) in enumerate(ANLAN):
+        made = award(i, "anlan", person, "selected", d("2017-05-26"))
+        if made is not None:
+            services.talent_subsidy_create(actor=None, award=made, paid_on=date(2017, 7 + i % 3, 10),
+                                           amount=subsidy, note="补助资助资金（illustrative 分配）")  # fmt: skip
+    for i, (code, person, status, announced) in enumerate(OTHER_AWARDS, start=16):
+        award(i, code, person, status, d(announced))
+
+
+def _follow_ups(loader: _Loader) -> None:
+    rows = [
+        ("凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目", "meeting", "2017-08-30", "协议签订后对接增程器样机测试安排", "确定试制车间与设备进场时间", "2017-10-20"),
+        ("黄河商品交易市场与首建投合作项目", "visit", "2017-09-05", "走访首建投，股改已完成，法人变更材料在准备中", "协助办理法人变更登记", "2017-10-15"),
+        ("奥冠电池与青岛华高石墨烯导电剂项目", "site_visit", "2017-07-18", "现场查看，厂房装修已完成，设备待安装", "跟进设备安装调试", "2017-09-30"),
+    ]  # fmt: skip
+    for name, kind, on, note, action, due in rows:
+        project = loader.created.get(name)
+        if project is None:
+            continue
+        services.followup_create(actor=None, project=project, kind=kind, on=d(on), note=note,
+                                 next_action=action, next_action_on=d(due), by=loader.officer)  # fmt: skip
+
+
+@transaction.atomic
+def load(stdout: TextIO) -> None:
+    global _counter
+    _counter = iter(range(10_000))  # the same names and codes on every run
+    _per_industry.clear()
+    loader = _Loader()
+    keys, plans = key_projects()
+    for p in [*NAMED, *projects_2017(), *projects_2016(), *keys, *pipeline()]:
+        loader.project(p)
+    _key_records(loader, list(zip(keys[: len(CITY_KEY)], plans, strict=True)))
+    _talent(loader)
+    _follow_ups(loader)
+    stdout.write(f"Investment: {len(loader.created)} projects entered.\n")

@@ -1,0 +1,66 @@
+"""The investment pages: the pipeline (kanban, list, a project's page, moves, merging), what
+is kept with a project, key projects, and talent."""
+
+from .projects import (
+    ContactRevealView,
+    EvidenceDownloadView,
+    FileDownloadView,
+    KanbanView,
+    ProjectCreateView,
+    ProjectDetailView,
+    ProjectListView,
+    ProjectMergeView,
+    ProjectMoveView,
+    ProjectUpdateView,
+)
+from .records import (
+    FileAddView,
+    FileRemoveView,
+    FollowUpAddView,
+    IssueAddView,
+    IssueResolveView,
+    KeyProjectsView,
+    PlanDeleteView,
+    PlanSaveView,
+    ReportSaveView,
+    TrancheAddView,
+    TrancheEditView,
+)
+from .talent import (
+    AwardCreateView,
+    AwardDetailView,
+    AwardListView,
+    ProgrammeCreateView,
+    SubsidyAddView,
+    TalentView,
+)
+
+__all__ = [
+    "AwardCreateView",
+    "AwardDetailView",
+    "AwardListView",
+    "ContactRevealView",
+    "EvidenceDownloadView",
+    "FileAddView",
+    "FileDownloadView",
+    "FileRemoveView",
+    "FollowUpAddView",
+    "IssueAddView",
+    "IssueResolveView",
+    "KanbanView",
+    "KeyProjectsView",
+    "PlanDeleteView",
+    "PlanSaveView",
+    "ProgrammeCreateView",
+    "ProjectCreateView",
+    "ProjectDetailView",
+    "ProjectListView",
+    "ProjectMergeView",
+    "ProjectMoveView",
+    "ProjectUpdateView",
+    "ReportSaveView",
+    "SubsidyAddView",
+    "TalentView",
+    "TrancheAddView",
+    "TrancheEditView",
+]

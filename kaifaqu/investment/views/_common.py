@@ -1,0 +1,69 @@
+"""What the investment pages share: finding a record the user may read or change, where to
+go back to, and answering htmx and plain requests alike."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import access
+
+from .. import selectors
+from ..models import Project
+
+
+def readable(user, department_id: int | None) -> None:
+    if not access.can_read_department(user, department_id):
+        raise PermissionDenied
+
+
+def changeable(user, department_id: int | None) -> None:
+    if not access.can_change_department(user, department_id):
+        raise PermissionDenied
+
+
+def project_to_read(user, pk: int) -> Project:
+    """The project, loaded for its page; 404 if there is none, 403 if the user's
+    departments do not include the one keeping it."""
+    project = get_object_or_404(selectors.project_page_qs(), pk=pk)
+    readable(user, project.department_id)
+    return project
+
+
+def project_to_change(user, pk: int) -> Project:
+    project = project_to_read(user, pk)
+    changeable(user, project.department_id)
+    return project
+
+
+def safe_next(request, fallback: str) -> str:
+    """The page to return to (``next`` in the form or the query), if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def go(request, url: str):
+    """Send the browser to ``url``: a redirect, or for htmx a full load of that page."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def refused(request, error) -> None:
+    """A service's refusal as error messages (for actions that return to the page)."""
+    for message in getattr(error, "messages", [str(error)]):
+        messages.error(request, message)
+
+
+def saved(request) -> None:
+    messages.success(request, _("Saved."))

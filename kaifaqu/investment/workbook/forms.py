@@ -1,0 +1,93 @@
+"""The workbook page's forms: the upload is the statistics workbook's; the export takes the
+project list's filters, with the list's parameter names and values (departments, industries
+and org units by id), so the list can link here with its own query string."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.enterprises.models import Industry
+from kaifaqu.orgs.models import Department, OrgUnit
+from kaifaqu.stats.forms import WorkbookUploadForm
+
+from ..models import KeyLevel
+from ..selectors import period_dates
+from ..stages import Stage
+
+__all__ = ["ExportFilterForm", "WorkbookUploadForm"]
+
+_SELECT = {"class": "form-select form-select-sm"}
+_INPUT = {"class": "form-control form-control-sm"}
+
+
+class ExportFilterForm(forms.Form):
+    """Which projects to export (nothing chosen: all those the user may read)."""
+
+    q = forms.CharField(
+        label=_("search"), required=False, max_length=100, widget=forms.TextInput(attrs=_INPUT)
+    )
+    stage = forms.ChoiceField(
+        label=_("stage"), required=False, choices=[("", "—"), *Stage.choices],
+        widget=forms.Select(attrs=_SELECT),
+    )  # fmt: skip
+    department = forms.ModelChoiceField(
+        label=_("department"), required=False, queryset=Department.objects.order_by("order"),
+        widget=forms.Select(attrs=_SELECT),
+    )  # fmt: skip
+    industry = forms.ModelChoiceField(
+        label=_("industry"), required=False, queryset=Industry.objects.order_by("code"),
+        widget=forms.Select(attrs=_SELECT),
+    )  # fmt: skip
+    key_level = forms.ChoiceField(
+        label=_("key-project level"), required=False, choices=[("", "—"), *KeyLevel.choices],
+        widget=forms.Select(attrs=_SELECT),
+    )  # fmt: skip
+    org_unit = forms.ModelChoiceField(
+        label=_("where it lands"), required=False, queryset=OrgUnit.objects.order_by("code"),
+        widget=forms.Select(attrs=_SELECT),
+    )  # fmt: skip
+    signed_in = forms.CharField(
+        label=_("signed in"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "2017-01/2017-09"}),
+    )  # fmt: skip
+    started_in = forms.CharField(
+        label=_("started in"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "2017"}),
+    )  # fmt: skip
+    light_asset = forms.NullBooleanField(
+        label=_("light-asset project"), required=False,
+        widget=forms.NullBooleanSelect(attrs=_SELECT),
+    )  # fmt: skip
+
+    def _period(self, name: str) -> str:
+        text = (self.cleaned_data.get(name) or "").strip()
+        if text:
+            try:
+                period_dates(text, name)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict[name]) from None
+        return text
+
+    def clean_signed_in(self) -> str:
+        return self._period("signed_in")
+
+    def clean_started_in(self) -> str:
+        return self._period("started_in")
+
+    def filters(self) -> dict:
+        """The filters chosen, as ``selectors.project_filter``'s keyword arguments."""
+        data = self.cleaned_data
+        named = {
+            "stage": data.get("stage") or None,
+            "department": data.get("department"),
+            "industry": data.get("industry"),
+            "key_level": data.get("key_level") or None,
+            "org_unit": data.get("org_unit"),
+            "signed_in": data.get("signed_in") or None,
+            "started_in": data.get("started_in") or None,
+            "light_asset": data.get("light_asset"),
+            "search": (data.get("q") or "").strip() or None,
+        }
+        return {k: v for k, v in named.items() if v is not None}

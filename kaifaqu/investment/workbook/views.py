@@ -1,0 +1,191 @@
+"""The investment workbook's pages: the upload, its preview and confirmation, the template and
+the export. Thin: the reader, importer and writer do the work; the uploaded file waits between
+the preview and the confirmation in the statistics workbook's staging area."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from kaifaqu.core import access
+from kaifaqu.core.views.mixins import BusinessReadMixin
+from kaifaqu.stats.workbook import staging
+
+from .columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES
+from .forms import ExportFilterForm, WorkbookUploadForm
+from .importer import import_plan
+from .reader import read_workbook
+from .selectors import keeping_departments
+from .writer import CONTENT_TYPE, template_workbook, workbook_export
+
+PREVIEW_ROWS = 10
+#: The uploads of this workbook, kept apart in the session from the statistics workbook's.
+SESSION_KEY = "investment_workbook_uploads"
+#: The columns the preview shows of each sheet's first rows.
+PREVIEW_COLUMNS = {
+    PROJECTS: ("ref", "name", "investor_name", "investor_credit_code", "stage",
+               "contract_investment", "total_investment"),
+    TRANCHES: ("id", "project", "date", "amount", "capital", "voucher"),
+    PLANS: ("project", "year", "annual_plan"),
+    PROGRESS: ("project", "month", "completed_investment", "problem_kind", "problem"),
+}  # fmt: skip
+
+
+def may_import(user) -> bool:
+    """Zone administrators, and editors of a department that keeps investment projects."""
+    editable = access.editable_department_ids(user)
+    return editable is None or bool(editable & keeping_departments())
+
+
+class ImporterMixin(LoginRequiredMixin):
+    """Those who may import projects; others get 403 (anonymous: the login page)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_import(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _attachment(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _page(request, *, upload=None, export=None, status: int = 200):
+    importer = may_import(request.user)
+    return render(
+        request,
+        "investment/workbook/page.html",
+        {
+            "may_import": importer,
+            "upload_form": (upload or WorkbookUploadForm()) if importer else None,
+            "export_form": export or ExportFilterForm(),
+            "sheets": SHEETS,
+        },
+        status=status,
+    )
+
+
+class WorkbookView(BusinessReadMixin, View):
+    """The page: import (for those who may), export and the format, for every reader."""
+
+    def get(self, request):
+        return _page(request)
+
+    def post(self, request):
+        if not may_import(request.user):
+            raise PermissionDenied
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _page(request, upload=form)
+        upload = form.cleaned_data["file"]
+        token = staging.stage(upload)
+        staging.remember(request.session, token, upload.name, key=SESSION_KEY)
+        return redirect("investment_workbook:preview", token=token)
+
+
+def _staged(request, token: str):
+    """The uploaded file of this session under ``token`` and its name, or 404."""
+    name = staging.owned(request.session, token, key=SESSION_KEY)
+    path = staging.path_of(token)
+    if name is None or path is None:
+        raise Http404(_("This upload has expired: upload the workbook again."))
+    return path, name
+
+
+def _cells(row, sheet: str) -> list:
+    """A planned row's main cells, for the preview."""
+    if sheet == PROJECTS:
+        return [row.ref or "", row.name or (row.project.name if row.project else ""),
+                row.investor_name, row.credit_code, row.stage, row.contract_investment,
+                row.total_investment]  # fmt: skip
+    project = row.project[1]
+    if sheet == TRANCHES:
+        return [row.tranche.pk if row.tranche else "", project, row.on, row.amount,
+                row.capital, row.voucher or ""]  # fmt: skip
+    if sheet == PLANS:
+        return [project, row.year, row.annual_plan]
+    kind, problem = (row.issue[0], row.issue[1]) if row.issue else ("", "")
+    return [project, row.month, row.completed_investment, kind, problem]
+
+
+class ImportPreviewView(ImporterMixin, TemplateView):
+    """What the upload would do: counts, the first rows, and every problem by sheet, row and
+    column. The counts come from a dry run, so they include the services' own checks."""
+
+    template_name = "investment/workbook/preview.html"
+
+    def get_context_data(self, **kwargs):
+        path, name = _staged(self.request, kwargs["token"])
+        plan = read_workbook(path, name=name)
+        result = import_plan(plan, actor=self.request.user, dry_run=True)
+        sheets = []
+        for sheet in SHEET_NAMES:
+            rows = plan.rows(sheet)
+            sheets.append(
+                {
+                    "name": sheet,
+                    "columns": PREVIEW_COLUMNS[sheet],
+                    "rows": [(r.row, _cells(r, sheet)) for r in rows[:PREVIEW_ROWS]],
+                    "count": len(rows),
+                    "more": max(0, len(rows) - PREVIEW_ROWS),
+                    "counts": result.counts[sheet],
+                }
+            )
+        problems: dict[str, list] = {}
+        for problem in result.problems:
+            problems.setdefault(problem.sheet, []).append(problem)
+        return super().get_context_data(
+            plan=plan, result=result, sheets=sheets, problems=list(problems.items()), **kwargs
+        )
+
+
+class ImportConfirmView(ImporterMixin, View):
+    def post(self, request, token):
+        path, name = _staged(request, token)
+        plan = read_workbook(path, name=name)
+        result = import_plan(plan, actor=request.user)
+        if not result.imported:
+            # Something changed since the preview; the preview now shows what.
+            messages.error(request, _("Nothing was imported: the workbook has problems."))
+            return redirect("investment_workbook:preview", token=token)
+        staging.forget(request.session, token, key=SESSION_KEY)
+        messages.success(
+            request,
+            _(
+                "%(file)s imported: %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+            % {
+                "file": name,
+                "created": sum(c["created"] for c in result.counts.values()),
+                "updated": sum(c["updated"] for c in result.counts.values()),
+                "unchanged": sum(c["unchanged"] for c in result.counts.values()),
+            },
+        )
+        return redirect("investment_workbook:page")
+
+
+class TemplateDownloadView(ImporterMixin, View):
+    def get(self, request):
+        return _attachment(template_workbook(), "kaifaqu-investment-template.xlsx")
+
+
+class ExportDownloadView(BusinessReadMixin, View):
+    """The projects the user may read, narrowed by the project list's filters."""
+
+    def get(self, request):
+        form = ExportFilterForm(request.GET)
+        if not form.is_valid():
+            return _page(request, export=form, status=400)
+        data, _counts = workbook_export(actor=request.user, filters=form.filters())
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return _attachment(data, f"kaifaqu-investment-{stamp}.xlsx")
