@@ -7,7 +7,8 @@ for PostgreSQL, a database you can spare). Migrates it, generates the synthetic 
 (`kaifaqu generate_synthetic`, seed 2017) unless exactly that many are there already, then
 times a batch of 150 figure requests through the engine (the median of --runs runs after a
 warm-up), counts its SQL queries, and times a plain cursor SELECT of the same value rows (the
-same elements, org units and months) for comparison. Prints a table; asserts nothing.
+same elements, org units and months, the same columns) for comparison. Prints a table;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def main() -> None:
     with_rank = sum(1 for f in figures if f.rank_by_value is not None)
     with_growth = sum(1 for f in figures if f.growth_pct is not None or f.pp_change is not None)
     batch = Batch(requests)
-    engine_rows = sum(len(windows) for windows in batch.values.values())
+    engine_rows = len(batch.values)
 
     # -- the same value rows, fetched raw --------------------------------------------------------
     # What the engine fetches: the elements asked and their parts; the units asked, their

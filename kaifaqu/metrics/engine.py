@@ -5,6 +5,13 @@ Queries, whatever the number of figures: the catalogue (1), the org tree (1), th
 every element, unit and month the batch touches (1), the targets (1), and one call per
 ledger metric involved. Everything else is arithmetic on what those returned.
 
+The value rows are kept as the database driver returns them and turned into Python values
+(Decimals, aware datetimes: by Django's own converters, so exactly what the ORM would give)
+when they are read: their numbers when the arithmetic reads them, their provenance when a
+figure shows them. Most rows fetched are never read (the months of the towns below a
+district with values of its own), and most rows read are never shown (a district's peers,
+read to rank it).
+
 Values are combined unrounded (Decimal); rounding is for display only. A figure whose inputs
 are missing says what is missing instead of showing a number.
 """
@@ -12,13 +19,14 @@ are missing says what is missing instead of showing a number.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.sql.constants import MULTI
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import numbers
@@ -47,9 +55,10 @@ def _shift(window: Window, years: int) -> Window:
     return window[0] + 100 * years, window[1] + 100 * years
 
 
-def _months(window: Window) -> list[int]:
+@lru_cache(maxsize=4096)
+def _months(window: Window) -> tuple[int, ...]:
     year = window[0] // 100
-    return [_ym(year, m) for m in range(window[0] % 100, window[1] % 100 + 1)]
+    return tuple(_ym(year, m) for m in range(window[0] % 100, window[1] % 100 + 1))
 
 
 def _period_text(window: Window) -> str:
@@ -59,42 +68,94 @@ def _period_text(window: Window) -> str:
     return f"{a // 100}-{a % 100:02d}/{b // 100}-{b % 100:02d}"
 
 
-class StoredValue(NamedTuple):
-    """A stored value as the engine reads it: what the arithmetic and the provenance need."""
-
-    pk: int
-    element_id: int
-    org_unit_id: int
-    period: str
-    month_from: int
-    month_to: int
-    value: Decimal
-    status: str
-    reported_growth_pct: Decimal | None
-    comparable_prior: Decimal | None
-    source: str
-    entered_at: datetime
-    entered_by: str | None  # the username
-
-
+#: The columns of a stored value the engine reads, in this order.
 _STORED_COLUMNS = (
     "id", "element_id", "org_unit_id", "period", "month_from", "month_to", "value", "status",
     "reported_growth_pct", "comparable_prior", "source", "entered_at", "entered_by__username",
 )  # fmt: skip
+_ELEMENT, _ORG, _FROM, _TO = (
+    _STORED_COLUMNS.index(c) for c in ("element_id", "org_unit_id", "month_from", "month_to")
+)
+#: What the arithmetic reads, and what a figure's provenance shows, of a stored value.
+_AMOUNT_COLUMNS = tuple(
+    _STORED_COLUMNS.index(c) for c in ("value", "reported_growth_pct", "comparable_prior")
+)
+_INPUT_COLUMNS = tuple(
+    _STORED_COLUMNS.index(c)
+    for c in ("id", "org_unit_id", "period", "status", "source", "entered_at",
+              "entered_by__username")
+)  # fmt: skip
+
+#: A row of _STORED_COLUMNS as the database driver returned it, before Django's converters.
+RawRow = tuple
+#: Converts the columns at these positions of a row, as iterating the queryset would.
+Converter = Callable[[RawRow, tuple[int, ...]], list]
+
+
+class Amounts(NamedTuple):
+    """The numbers of a stored value: all the arithmetic reads of it."""
+
+    value: Decimal
+    reported_growth_pct: Decimal | None
+    comparable_prior: Decimal | None
+
+
+def _unconverted(queryset: QuerySet) -> tuple[list[RawRow], Converter]:
+    """The rows of a ``values_list`` queryset as the driver returns them, and the function that
+    converts some columns of a row exactly as iterating the queryset would (Django's own
+    converters: on SQLite, Decimals from the stored floats and aware datetimes from text; on
+    PostgreSQL, none).
+
+    On SQLite, converting every row of a large batch costs more than fetching it
+    (bench/bench_figures.py), so the engine converts only what it reads. The query is the
+    queryset's own, run once and counted like any other.
+    """
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
+    if not rows:
+        return rows, _as_fetched
+    connection = compiler.connection
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if not converters:
+        return rows, _as_fetched
+    plans: dict[tuple[int, ...], list[tuple[int, list, Any]]] = {}
+
+    def convert(row: RawRow, positions: tuple[int, ...]) -> list:
+        plan = plans.get(positions)
+        if plan is None:
+            plan = plans[positions] = [(p, *converters.get(p, ((), None))) for p in positions]
+        out = []
+        for pos, functions, expression in plan:
+            value = row[pos]
+            for function in functions:
+                value = function(value, expression, connection)
+            out.append(value)
+        return out
+
+    return rows, convert
+
+
+def _as_fetched(row: RawRow, positions: tuple[int, ...]) -> list:
+    return [row[pos] for pos in positions]
+
+
+#: What a value was computed from: a ledger's Input, or a stored value's row, made an Input
+#: (its provenance converted) only when a figure shows it (Batch.inputs).
+Source = Input | RawRow
 
 
 @dataclass
 class Resolved:
     value: Decimal
-    inputs: list[Input] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     how: str = ""
     reported_growth: Decimal | None = None
     comparable_prior: Decimal | None = None
 
-    @property
-    def status(self) -> str | None:
-        statuses = [i.status for i in self.inputs if i.status]
-        return min(statuses, key=lambda s: STATUS_STRENGTH.get(s, 0)) if statuses else None
+
+def _weakest(inputs: list[Input]) -> str | None:
+    statuses = [i.status for i in inputs if i.status]
+    return min(statuses, key=lambda s: STATUS_STRENGTH.get(s, 0)) if statuses else None
 
 
 def load_metrics(codes: Iterable[str]) -> dict[str, Metric]:
@@ -155,7 +216,9 @@ class Batch:
         self._load_targets()
         self._call_ledgers()
         self._memo: dict[tuple[str, int, Window], Resolved | None] = {}
+        self._growth: dict[tuple[str, int, Window], tuple[Decimal | None, str]] = {}
         self._inputs: dict[int, Input] = {}
+        self.element_code = {m.element_id: m.code for m in self.metrics.values() if m.element_id}
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -210,7 +273,11 @@ class Batch:
         self.windows = self._windows()
         self.orgs = self._orgs_needed()
         element_ids = [m.element_id for m in self.metrics.values() if m.element_id]
-        self.values: dict[tuple[int, int], dict[Window, StoredValue]] = defaultdict(dict)
+        #: (element, unit, first month, last month) → the row as fetched, converted when read
+        #: (_amounts, _input). One flat dict: a key per row is all the index allocates.
+        self.values: dict[tuple[int, int, int, int], RawRow] = {}
+        self._amounts_of: dict[int, Amounts] = {}
+        self._convert: Converter = _as_fetched
         if not (self.windows and self.orgs and element_ids):
             return
         low = min(w[0] for w in self.windows)
@@ -218,7 +285,7 @@ class Batch:
         # Plain tuples in no order: model instances, and the model's default ordering (which
         # joins the element and org tables to sort), cost several times the fetch itself on a
         # batch of tens of thousands of rows (bench/bench_figures.py).
-        rows = (
+        rows, self._convert = _unconverted(
             DataValue.objects.filter(
                 element_id__in=element_ids,
                 org_unit_id__in=self.orgs,
@@ -228,9 +295,15 @@ class Batch:
             .order_by()
             .values_list(*_STORED_COLUMNS)
         )
-        for row in rows:
-            v = StoredValue._make(row)
-            self.values[(v.element_id, v.org_unit_id)][(v.month_from, v.month_to)] = v
+        self.values = {(r[_ELEMENT], r[_ORG], r[_FROM], r[_TO]): r for r in rows}
+
+    def _amounts(self, row: RawRow) -> Amounts:
+        """The numbers of a fetched row, converted the first time they are read."""
+        amounts = self._amounts_of.get(row[0])
+        if amounts is None:
+            amounts = Amounts._make(self._convert(row, _AMOUNT_COLUMNS))
+            self._amounts_of[row[0]] = amounts
+        return amounts
 
     def _load_targets(self) -> None:
         years = {p.year for p in self.periods.values() if p is not None}
@@ -251,22 +324,29 @@ class Batch:
 
     # -- resolving one value ---------------------------------------------------------------
 
-    def _input(self, metric: Metric, v: StoredValue) -> Input:
-        # One Input per stored value, shared by every figure that reads it (it is frozen).
-        if v.pk in self._inputs:
-            return self._inputs[v.pk]
-        self._inputs[v.pk] = Input(
-            metric=metric.code,
-            org=self.org_code[v.org_unit_id],
-            period=v.period,
-            value=v.value,
-            status=v.status,
-            source=v.source,
-            value_id=v.pk,
-            entered_by=v.entered_by or "",
-            entered_at=v.entered_at,
-        )
-        return self._inputs[v.pk]
+    def inputs(self, resolved: Resolved) -> list[Input]:
+        """What a value was computed from, with its provenance: the inputs a figure shows."""
+        return [s if isinstance(s, Input) else self._input(s) for s in resolved.sources]
+
+    def _input(self, row: RawRow) -> Input:
+        # One Input per stored value, shared by every figure that shows it (it is frozen).
+        made = self._inputs.get(row[0])
+        if made is None:
+            pk, org, period, status, source, entered_at, entered_by = self._convert(
+                row, _INPUT_COLUMNS
+            )
+            made = self._inputs[pk] = Input(
+                metric=self.element_code[row[_ELEMENT]],
+                org=self.org_code[org],
+                period=period,
+                value=self._amounts(row).value,
+                status=status,
+                source=source,
+                value_id=pk,
+                entered_by=entered_by or "",
+                entered_at=entered_at,
+            )
+        return made
 
     def resolve(self, code: str, org: int, window: Window) -> Resolved | None:
         key = (code, org, window)
@@ -298,36 +378,39 @@ class Batch:
                 ],
                 how="ledger",
             )
-        stored = self.values.get((metric.element_id, org), {}) if metric.element_id else {}
-        direct = stored.get(window)
+        element, values = metric.element_id, self.values
+        direct = values.get((element, org, *window)) if element else None
         if direct is not None:
+            amounts = self._amounts(direct)
             return Resolved(
-                direct.value,
-                [self._input(metric, direct)],
+                amounts.value,
+                [direct],
                 how="entered",
-                reported_growth=direct.reported_growth_pct,
-                comparable_prior=direct.comparable_prior,
+                reported_growth=amounts.reported_growth_pct,
+                comparable_prior=amounts.comparable_prior,
             )
         months = _months(window)
-        if metric.time_aggregation == "sum" and len(months) > 1:
-            monthly = [stored.get((m, m)) for m in months]
-            if all(v is not None for v in monthly):
+        if element and metric.time_aggregation == "sum" and len(months) > 1:
+            monthly = [values.get((element, org, m, m)) for m in months]
+            if all(row is not None for row in monthly):
                 return Resolved(
-                    sum((v.value for v in monthly), Decimal(0)),
-                    [self._input(metric, v) for v in monthly],
+                    sum((self._amounts(row).value for row in monthly), Decimal(0)),
+                    monthly,
                     how="months",
                 )
-        if metric.time_aggregation == "last":
-            ending = [v for (a, b), v in stored.items() if b == window[1] and a >= window[0]]
-            if ending:
-                latest = max(ending, key=lambda v: v.month_from)
-                return Resolved(latest.value, [self._input(metric, latest)], how="stock")
+        if element and metric.time_aggregation == "last":
+            # The value ending with the window that starts latest (a month's before a
+            # quarter's); a stored window lies within one year, so it starts in one of these.
+            for first in reversed(months):
+                row = values.get((element, org, first, window[1]))
+                if row is not None:
+                    return Resolved(self._amounts(row).value, [row], how="stock")
         if metric.parts:
             parts = [self.resolve(p, org, window) for p in metric.parts]
             if all(p is not None for p in parts):
                 return Resolved(
                     sum((p.value for p in parts), Decimal(0)),
-                    [i for p in parts for i in p.inputs],
+                    [s for p in parts for s in p.sources],
                     how="parts",
                 )
         if metric.unit_aggregation == "sum" and not metric.is_rate and self.children.get(org):
@@ -335,14 +418,20 @@ class Batch:
             if all(k is not None for k in kids):
                 return Resolved(
                     sum((k.value for k in kids), Decimal(0)),
-                    [i for k in kids for i in k.inputs],
+                    [s for k in kids for s in k.sources],
                     how="units",
                 )
         return None
 
     def growth(self, code: str, org: int, window: Window) -> tuple[Decimal | None, str]:
         """Growth % against the same window a year earlier, and the prior base used."""
-        metric = self.metrics[code]
+        key = (code, org, window)
+        if key not in self._growth:  # asked again for every figure ranking these peers
+            self._growth[key] = self._growth_of(self.metrics[code], org, window)
+        return self._growth[key]
+
+    def _growth_of(self, metric: Metric, org: int, window: Window) -> tuple[Decimal | None, str]:
+        code = metric.code
         current = self.resolve(code, org, window)
         if current is None:
             return None, "published"
@@ -379,7 +468,8 @@ class Batch:
             fig.lack("value", _("No value for %(org)s in %(period)s.") % {
                 "org": self.org_name[org], "period": fig.period_label})  # fmt: skip
             return fig
-        fig.value, fig.inputs, fig.status = current.value, list(current.inputs), current.status
+        fig.value, fig.inputs = current.value, self.inputs(current)
+        fig.status = _weakest(fig.inputs)
         fig.formula = _formula(metric, current.how)
         self._compare_with_prior(fig, metric, org, window, current)
         self._compare_with_city(fig, metric, org, window)
@@ -394,7 +484,7 @@ class Batch:
         if prior is not None:
             fig.prior_value = prior.value
             fig.change = current.value - prior.value
-            fig.inputs += prior.inputs
+            fig.inputs += self.inputs(prior)
         if current.comparable_prior is not None:
             fig.prior_value, fig.prior_basis = current.comparable_prior, "comparable"
             fig.change = current.value - current.comparable_prior
@@ -429,7 +519,7 @@ class Batch:
             fig.lack("share_pct", _("No value for %(city)s.") % {"city": self.org_name[city]})
         else:
             fig.share_pct = fig.value / whole.value * HUNDRED
-            fig.inputs += whole.inputs
+            fig.inputs += self.inputs(whole)
         peers = self.children.get(city, [])
         if org in peers:
             fig.peer_count = len(peers)
