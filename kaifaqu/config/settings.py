@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name for a choice set used by several fields (a status change's from and to).
+    "ENUM_NAME_OVERRIDES": {"CarrierStatusEnum": "kaifaqu.carriers.models.CarrierStatus"},
 }
 
 LOGGING = {
