@@ -36,6 +36,11 @@ def value_text(value: Decimal, metric: Metric) -> str:
     return f"{numbers.round_half_up(value, metric.decimals)}{metric.unit}"
 
 
+def _against_last_year(change: str) -> str:
+    """比去年同期增加11家 / 提高0.6个百分点, but 与去年同期持平 (比…持平 is not said)."""
+    return ("与去年同期" if change == numbers.WORDS["zh"]["flat"] else "比去年同期") + change
+
+
 def figure_text(fig, metric: Metric) -> str:
     if fig.value is None:
         return ""
@@ -43,13 +48,13 @@ def figure_text(fig, metric: Metric) -> str:
     clauses = [f"{head}{metric.name_zh}{value_text(fig.value, metric)}"]
     if metric.is_rate:
         if fig.pp_change is not None:
-            clauses.append("比去年同期" + numbers.pp_phrase(fig.pp_change, metric.decimals))
+            clauses.append(_against_last_year(numbers.pp_phrase(fig.pp_change, metric.decimals)))
     elif metric.unit in COUNT_UNITS and fig.change is not None:
-        clauses.append("比去年同期" + numbers.count_change_phrase(fig.change, metric.unit))
+        clauses.append(_against_last_year(numbers.count_change_phrase(fig.change, metric.unit)))
     elif fig.growth_pct is not None:
         clauses.append("同比" + numbers.growth_phrase(fig.growth_pct))
         if fig.pp_change is not None:
-            clauses.append("比去年同期" + numbers.pp_phrase(fig.pp_change))
+            clauses.append(_against_last_year(numbers.pp_phrase(fig.pp_change)))
     if fig.share_pct is not None:
         clauses.append(numbers.share_phrase(fig.share_pct))
     if fig.rank_by_value is not None:

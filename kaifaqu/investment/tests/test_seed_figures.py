@@ -54,7 +54,7 @@ def test_s030_s031_contracted_investment(seeded):
 def test_s032_projects_started(seeded):
     figure = one("projects_started")
     assert (figure.value, figure.prior_value) == (35, 35)
-    assert figure.text == "新开工项目35个，比去年同期持平"
+    assert figure.text == "新开工项目35个，与去年同期持平"
 
 
 def test_s033_total_investment_of_new_starts(seeded):

@@ -133,8 +133,8 @@ def test_s057_s059_transfer_payments_sum_their_parts(seed):
     ("metric", "value", "change", "phrase", "seed_rows"),
     [
         ("taxpayers_over_10m", 41, 11, "比去年同期增加11家", "S066 S067"),
-        ("taxpayers_over_100m", 4, 0, "比去年同期持平", "S068 S070"),
-        ("taxpayers_over_300m", 1, 0, "比去年同期持平", "S069 S070"),
+        ("taxpayers_over_100m", 4, 0, "与去年同期持平", "S068 S070"),
+        ("taxpayers_over_300m", 1, 0, "与去年同期持平", "S069 S070"),
         ("taxpayers_over_5m", 66, 15, "比去年同期增加15家", "S071 S072"),
         ("taxpayers_over_1m", 213, 62, "比去年同期增加62家", "S073 S074"),
     ],
