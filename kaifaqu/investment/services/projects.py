@@ -15,6 +15,8 @@ from kaifaqu.carriers import services as carrier_services
 from kaifaqu.carriers.models import CarrierStatus, LandParcel
 from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction
+from kaifaqu.enterprises import services as enterprise_services
+from kaifaqu.enterprises.selectors import enterprise_by_credit_code
 from kaifaqu.orgs.models import Department
 
 from .. import stages
@@ -28,7 +30,7 @@ from ..models import (
     ProjectFile,
     StageMove,
 )
-from ..selectors import DuplicateMatch, project_duplicates
+from ..selectors import DuplicateMatch, investor_named, project_duplicates
 from ..stages import EvidenceKind, Stage
 from ..uploads import checked_upload
 from ._common import (
@@ -311,6 +313,27 @@ def project_create(
     if project.key_level == KeyLevel.CITY:
         sync_targets_for(actor, project)
     return project
+
+
+@transaction.atomic
+def project_create_with_investor(
+    *,
+    actor,
+    investor_name: str,
+    investor_code: str = "",
+    contacts: dict | None = None,
+    **fields,
+) -> Project:
+    """Enter a project and its investor together: the enterprise with this credit code (or,
+    without one, of exactly this name), or a new one with the contact details given. A refused
+    project (a duplicate, bad input) leaves no new enterprise behind."""
+    name = (investor_name or "").strip()
+    investor = enterprise_by_credit_code(investor_code) if investor_code else investor_named(name)
+    if investor is None:
+        investor = enterprise_services.enterprise_create(
+            actor=actor, name=name, credit_code=investor_code or None, **(contacts or {})
+        )
+    return project_create(actor=actor, investor=investor, **fields)
 
 
 @transaction.atomic

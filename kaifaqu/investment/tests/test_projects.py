@@ -266,3 +266,53 @@ def test_next_actions_due(seeded):
         "黄河商品交易市场与首建投合作项目",
     ]
     assert not selectors.next_actions_due(seeded.finance, date(2017, 12, 31)).exists()
+
+
+def _fields(seeded) -> dict:
+    return {
+        "source": "hotline",
+        "org_unit": seeded.units["371471101"],
+        "department": seeded.departments["investment"],
+        "industry": Industry.objects.get(code="C3841"),
+        "first_contact_on": date(2017, 3, 1),
+    }
+
+
+def test_a_project_entered_with_its_investor_finds_the_investor_by_code_or_name(seeded, make):
+    from kaifaqu.enterprises.models import Enterprise
+
+    coded = make.investor("甲乙电池有限公司")
+    named = make.investor("丙丁材料有限公司", code=False)
+    before = Enterprise.objects.count()
+    by_code = services.project_create_with_investor(
+        actor=seeded.investment, investor_name="另一个名字", investor_code=coded.credit_code,
+        name="电池回收项目", **_fields(seeded),
+    )  # fmt: skip
+    by_name = services.project_create_with_investor(
+        actor=seeded.investment, investor_name=" 丙丁材料有限公司 ", name="新材料中试基地",
+        **_fields(seeded),
+    )  # fmt: skip
+    assert (by_code.investor, by_name.investor) == (coded, named)
+    assert Enterprise.objects.count() == before
+
+
+def test_a_project_entered_with_a_new_investor_enters_both(seeded):
+    project = services.project_create_with_investor(
+        actor=seeded.investment, investor_name="戊己智能装备有限公司",
+        contacts={"contact_person": "赵六", "phone": "13900000000", "email": ""},
+        name="智能装备产业园项目", **_fields(seeded),
+    )  # fmt: skip
+    assert project.investor.name == "戊己智能装备有限公司"
+    assert (project.investor.contact_person, project.investor.phone) == ("赵六", "13900000000")
+
+
+def test_a_refused_project_leaves_no_new_investor_behind(seeded):
+    from kaifaqu.enterprises.models import Enterprise
+
+    before = Enterprise.objects.count()
+    with pytest.raises(ValidationError):
+        services.project_create_with_investor(
+            actor=seeded.investment, investor_name="庚辛新能源有限公司", name="储能项目",
+            contract_investment="十万", **_fields(seeded),
+        )  # fmt: skip
+    assert Enterprise.objects.count() == before

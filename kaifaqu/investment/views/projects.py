@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,8 +17,6 @@ from django_filters.views import FilterView
 from kaifaqu.core import access
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.enterprises import contacts
-from kaifaqu.enterprises import services as enterprise_services
-from kaifaqu.enterprises.selectors import enterprise_by_credit_code
 
 from .. import selectors, services, stages
 from ..filters import KanbanFilter, ProjectFilter
@@ -275,23 +272,17 @@ class ProjectCreateView(_EditorMixin, View):
         form.fields["confirm_different"].widget = form.fields["confirm_different"].hidden_widget()
         return form
 
-    @transaction.atomic
     def _create(self, data: dict):
-        """The investor (found by credit code or exact name, or entered new) and the project,
-        together: a refused project leaves no new enterprise behind."""
-        user = self.request.user
-        code = data.pop("investor_code")
-        name = data.pop("investor_name").strip()
-        details = {k: data.pop(k, "") or "" for k in ("contact_person", "phone", "email")}
-        allow = data.pop("confirm_different")
-        investor = enterprise_by_credit_code(code) if code else selectors.investor_named(name)
-        if investor is None:
-            investor = enterprise_services.enterprise_create(
-                actor=user, name=name, credit_code=code or None, **details
-            )
         if data.get("first_contact_on") is None:
             data.pop("first_contact_on", None)  # the service's default: today
-        return services.project_create(actor=user, investor=investor, allow_duplicate=allow, **data)
+        return services.project_create_with_investor(
+            actor=self.request.user,
+            investor_name=data.pop("investor_name"),
+            investor_code=data.pop("investor_code") or "",
+            contacts={k: data.pop(k, "") or "" for k in ("contact_person", "phone", "email")},
+            allow_duplicate=data.pop("confirm_different"),
+            **data,
+        )
 
 
 class ProjectUpdateView(BusinessReadMixin, View):
