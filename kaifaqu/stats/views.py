@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,6 @@ from . import selectors, services
 from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
 from .models import RuleImportance
 from .workbook import (
-    CONTENT_TYPE,
     SHEETS,
     import_plan,
     read_workbook,
@@ -36,6 +35,7 @@ from .workbook import (
     workbook_export,
 )
 from .workbook.columns import ELEMENTS, ORGUNITS, TARGETS, VALUES
+from .workbook.http import imported_message, staged_upload, xlsx_attachment
 from .workbook.reader import OrgUnitRow, TargetRow, ValueRow
 from .workbook.selectors import orgunits_by_code
 
@@ -51,12 +51,6 @@ class WorkbookEditorMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _attachment(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class WorkbookView(WorkbookEditorMixin, FormView):
     template_name = "stats/workbook.html"
     form_class = WorkbookUploadForm
@@ -69,15 +63,6 @@ class WorkbookView(WorkbookEditorMixin, FormView):
         token = staging.stage(upload)
         staging.remember(self.request.session, token, upload.name)
         return redirect("stats:import_preview", token=token)
-
-
-def _staged(request, token: str):
-    """The uploaded file of this session under ``token`` and its name, or 404."""
-    name = staging.owned(request.session, token)
-    path = staging.path_of(token)
-    if name is None or path is None:
-        raise Http404(_("This upload has expired: upload the workbook again."))
-    return path, name
 
 
 def _cells(row) -> list:
@@ -105,7 +90,7 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
     template_name = "stats/preview.html"
 
     def get_context_data(self, **kwargs):
-        path, name = _staged(self.request, kwargs["token"])
+        path, name = staged_upload(self.request, kwargs["token"])
         plan = read_workbook(path, name=name)
         result = import_plan(plan, actor=self.request.user, dry_run=True)
         sheets = []
@@ -135,7 +120,7 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
 
 class ImportConfirmView(WorkbookEditorMixin, View):
     def post(self, request, token):
-        path, name = _staged(request, token)
+        path, name = staged_upload(request, token)
         plan = read_workbook(path, name=name)
         result = import_plan(plan, actor=request.user)
         if not result.imported:
@@ -143,25 +128,13 @@ class ImportConfirmView(WorkbookEditorMixin, View):
             messages.error(request, _("Nothing was imported: the workbook has problems."))
             return redirect("stats:import_preview", token=token)
         staging.forget(request.session, token)
-        messages.success(
-            request,
-            _(
-                "%(file)s imported: %(created)s created, %(updated)s updated, "
-                "%(unchanged)s unchanged."
-            )
-            % {
-                "file": name,
-                "created": sum(c["created"] for c in result.counts.values()),
-                "updated": sum(c["updated"] for c in result.counts.values()),
-                "unchanged": sum(c["unchanged"] for c in result.counts.values()),
-            },
-        )
+        messages.success(request, imported_message(name, result))
         return redirect("stats:workbook")
 
 
 class TemplateDownloadView(WorkbookEditorMixin, View):
     def get(self, request):
-        return _attachment(template_workbook(), "kaifaqu-statistics-template.xlsx")
+        return xlsx_attachment(template_workbook(), "kaifaqu-statistics-template.xlsx")
 
 
 class ExportDownloadView(BusinessReadMixin, View):
@@ -174,7 +147,7 @@ class ExportDownloadView(BusinessReadMixin, View):
             raise Http404(_("Unknown org unit."))
         data, _counts = workbook_export(actor=request.user, orgs=list(orgs.values()) or None)
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return _attachment(data, f"kaifaqu-statistics-{stamp}.xlsx")
+        return xlsx_attachment(data, f"kaifaqu-statistics-{stamp}.xlsx")
 
 
 class EntryView(WorkbookEditorMixin, View):

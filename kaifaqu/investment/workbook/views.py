@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +16,14 @@ from django.views.generic import TemplateView
 from kaifaqu.core import access
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.stats.workbook import staging
+from kaifaqu.stats.workbook.http import imported_message, staged_upload, xlsx_attachment
 
 from .columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES
 from .forms import ExportFilterForm, WorkbookUploadForm
 from .importer import import_plan
 from .reader import read_workbook
 from .selectors import keeping_departments
-from .writer import CONTENT_TYPE, template_workbook, workbook_export
+from .writer import template_workbook, workbook_export
 
 PREVIEW_ROWS = 10
 #: The uploads of this workbook, kept apart in the session from the statistics workbook's.
@@ -51,12 +51,6 @@ class ImporterMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not may_import(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-def _attachment(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _page(request, *, upload=None, export=None, status: int = 200):
@@ -92,15 +86,6 @@ class WorkbookView(BusinessReadMixin, View):
         return redirect("investment_workbook:preview", token=token)
 
 
-def _staged(request, token: str):
-    """The uploaded file of this session under ``token`` and its name, or 404."""
-    name = staging.owned(request.session, token, key=SESSION_KEY)
-    path = staging.path_of(token)
-    if name is None or path is None:
-        raise Http404(_("This upload has expired: upload the workbook again."))
-    return path, name
-
-
 def _cells(row, sheet: str) -> list:
     """A planned row's main cells, for the preview."""
     if sheet == PROJECTS:
@@ -124,7 +109,7 @@ class ImportPreviewView(ImporterMixin, TemplateView):
     template_name = "investment/workbook/preview.html"
 
     def get_context_data(self, **kwargs):
-        path, name = _staged(self.request, kwargs["token"])
+        path, name = staged_upload(self.request, kwargs["token"], key=SESSION_KEY)
         plan = read_workbook(path, name=name)
         result = import_plan(plan, actor=self.request.user, dry_run=True)
         sheets = []
@@ -150,7 +135,7 @@ class ImportPreviewView(ImporterMixin, TemplateView):
 
 class ImportConfirmView(ImporterMixin, View):
     def post(self, request, token):
-        path, name = _staged(request, token)
+        path, name = staged_upload(request, token, key=SESSION_KEY)
         plan = read_workbook(path, name=name)
         result = import_plan(plan, actor=request.user)
         if not result.imported:
@@ -158,25 +143,13 @@ class ImportConfirmView(ImporterMixin, View):
             messages.error(request, _("Nothing was imported: the workbook has problems."))
             return redirect("investment_workbook:preview", token=token)
         staging.forget(request.session, token, key=SESSION_KEY)
-        messages.success(
-            request,
-            _(
-                "%(file)s imported: %(created)s created, %(updated)s updated, "
-                "%(unchanged)s unchanged."
-            )
-            % {
-                "file": name,
-                "created": sum(c["created"] for c in result.counts.values()),
-                "updated": sum(c["updated"] for c in result.counts.values()),
-                "unchanged": sum(c["unchanged"] for c in result.counts.values()),
-            },
-        )
+        messages.success(request, imported_message(name, result))
         return redirect("investment_workbook:page")
 
 
 class TemplateDownloadView(ImporterMixin, View):
     def get(self, request):
-        return _attachment(template_workbook(), "kaifaqu-investment-template.xlsx")
+        return xlsx_attachment(template_workbook(), "kaifaqu-investment-template.xlsx")
 
 
 class ExportDownloadView(BusinessReadMixin, View):
@@ -188,4 +161,4 @@ class ExportDownloadView(BusinessReadMixin, View):
             return _page(request, export=form, status=400)
         data, _counts = workbook_export(actor=request.user, filters=form.filters())
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return _attachment(data, f"kaifaqu-investment-{stamp}.xlsx")
+        return xlsx_attachment(data, f"kaifaqu-investment-{stamp}.xlsx")
