@@ -141,69 +141,46 @@ def _money_record(project: Project, value: Decimal) -> LedgerRecord:
 # --- signed and started -----------------------------------------------------------------
 
 
-def projects_signed(org_ids, windows) -> Answer:
-    windows = list(windows)
-    found = _projects(windows, signed_on__range=_span(windows))
-    return _answer(
-        org_ids,
-        windows,
-        found,
-        lambda p, w: Decimal(1) if _in(p.signed_on, w) else None,
-        _count_record,
-        "签约日期在期内的项目个数",
-    )
+def _dated(date_field: str, amount, record, formula: str, **filters):
+    """The ledger function of projects whose ``date_field`` falls in the window: each counts
+    ``amount(project)`` (1 for a count), its record made by ``record``."""
+
+    def answer(org_ids, windows) -> Answer:
+        windows = list(windows)
+        found = _projects(windows, **{f"{date_field}__range": _span(windows)}, **filters)
+        return _answer(
+            org_ids,
+            windows,
+            found,
+            lambda p, w: amount(p) if _in(getattr(p, date_field), w) else None,
+            record,
+            formula,
+        )
+
+    return answer
 
 
-def contract_investment_signed(org_ids, windows) -> Answer:
-    windows = list(windows)
-    found = _projects(windows, signed_on__range=_span(windows))
-    return _answer(
-        org_ids,
-        windows,
-        found,
-        lambda p, w: _yi(p.contract_investment or 0) if _in(p.signed_on, w) else None,
-        _money_record,
-        "期内签约项目的合同投资额之和",
-    )
+def _one(project) -> Decimal:
+    return Decimal(1)
 
 
-def light_asset_projects(org_ids, windows) -> Answer:
-    windows = list(windows)
-    found = _projects(windows, signed_on__range=_span(windows), light_asset=True)
-    return _answer(
-        org_ids,
-        windows,
-        found,
-        lambda p, w: Decimal(1) if _in(p.signed_on, w) else None,
-        _count_record,
-        "期内签约的轻资产项目个数",
-    )
-
-
-def projects_started(org_ids, windows) -> Answer:
-    windows = list(windows)
-    found = _projects(windows, started_on__range=_span(windows))
-    return _answer(
-        org_ids,
-        windows,
-        found,
-        lambda p, w: Decimal(1) if _in(p.started_on, w) else None,
-        _count_record,
-        "开工日期在期内的项目个数",
-    )
-
-
-def total_investment_started(org_ids, windows) -> Answer:
-    windows = list(windows)
-    found = _projects(windows, started_on__range=_span(windows))
-    return _answer(
-        org_ids,
-        windows,
-        found,
-        lambda p, w: _yi(p.total_investment or 0) if _in(p.started_on, w) else None,
-        _money_record,
-        "期内开工项目的总投资之和",
-    )
+projects_signed = _dated("signed_on", _one, _count_record, "签约日期在期内的项目个数")
+contract_investment_signed = _dated(
+    "signed_on",
+    lambda p: _yi(p.contract_investment or 0),
+    _money_record,
+    "期内签约项目的合同投资额之和",
+)
+light_asset_projects = _dated(
+    "signed_on", _one, _count_record, "期内签约的轻资产项目个数", light_asset=True
+)
+projects_started = _dated("started_on", _one, _count_record, "开工日期在期内的项目个数")
+total_investment_started = _dated(
+    "started_on",
+    lambda p: _yi(p.total_investment or 0),
+    _money_record,
+    "期内开工项目的总投资之和",
+)
 
 
 # --- funds received ---------------------------------------------------------------------
