@@ -18,11 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.carriers.models import LandParcel
-from kaifaqu.core import audit
-from kaifaqu.core.models import AuditAction
 from kaifaqu.enterprises import services as enterprise_services
 from kaifaqu.stats.workbook.columns import Problem
-from kaifaqu.stats.workbook.importer import ImportResult
+from kaifaqu.stats.workbook.importer import ImportResult, import_all_or_nothing
 
 from .. import services
 from ..models import FundTranche, KeyLevel, KeyProjectPlan, ProgressReport, Project
@@ -66,43 +64,19 @@ def _counts() -> dict[str, dict[str, int]]:
     return {sheet: {"created": 0, "updated": 0, "unchanged": 0} for sheet in SHEET_NAMES}
 
 
-class _Rollback(Exception):
-    pass
-
-
 def import_plan(
     plan: Plan, *, actor, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
-    """Write the plan through the services in one transaction, or nothing.
-
-    A plan with problems writes nothing. A dry run does every write, with every check the
-    services make, and rolls it back, so its counts and problems are those of the real import.
-    A real import records one IMPORT row in the audit log (besides the services' own rows).
-    """
+    """Import an investment workbook's checked plan through the services, all of it or
+    nothing (``stats.workbook.importer.import_all_or_nothing``)."""
     result = ImportResult(counts=_counts(), problems=list(plan.problems), dry_run=dry_run)
-    if plan.problems:
-        return result
-    try:
-        with transaction.atomic():
-            _Importer(plan, actor, result, progress).run()
-            if result.problems or dry_run:
-                raise _Rollback
-            audit.record(
-                AuditAction.IMPORT,
-                actor=actor,
-                object_type=IMPORT_TYPE,
-                object_repr=plan.filename[:255] or "workbook.xlsx",
-                after={
-                    "file": plan.filename,
-                    "size": plan.size,
-                    "sha256": plan.sha256,
-                    "counts": result.counts,
-                },
-            )
-    except _Rollback:
-        return result
-    result.imported = True
-    return result
+    return import_all_or_nothing(
+        plan,
+        result,
+        actor=actor,
+        run=lambda: _Importer(plan, actor, result, progress).run(),
+        object_type=IMPORT_TYPE,
+    )
 
 
 class _Importer:

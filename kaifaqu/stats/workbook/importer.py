@@ -95,27 +95,27 @@ class _Rollback(Exception):
     pass
 
 
-def import_plan(
-    plan: Plan, *, actor, dry_run: bool = False, progress: Progress | None = None
+def import_all_or_nothing(
+    plan, result: ImportResult, *, actor, run: Callable[[], None], object_type: str
 ) -> ImportResult:
-    """Write the plan through the services in one transaction, or nothing.
+    """Run ``run`` (the writes through the services) in one transaction, or nothing.
 
     A plan with problems writes nothing. A dry run does every write, with every check the
     services make, and rolls it back, so its counts and problems are those of the real import.
     A real import records one IMPORT row in the audit log (besides the services' own rows).
+    Every workbook (statistics, investment) imports through this.
     """
-    result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
     if plan.problems:
         return result
     try:
         with transaction.atomic():
-            _Importer(plan, actor, result, progress).run()
-            if result.problems or dry_run:
+            run()
+            if result.problems or result.dry_run:
                 raise _Rollback
             audit.record(
                 AuditAction.IMPORT,
                 actor=actor,
-                object_type="stats.workbook",
+                object_type=object_type,
                 object_repr=plan.filename[:255] or "workbook.xlsx",
                 after={
                     "file": plan.filename,
@@ -128,6 +128,20 @@ def import_plan(
         return result
     result.imported = True
     return result
+
+
+def import_plan(
+    plan: Plan, *, actor, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
+    """Import a statistics workbook's checked plan, all of it or nothing."""
+    result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
+    return import_all_or_nothing(
+        plan,
+        result,
+        actor=actor,
+        run=lambda: _Importer(plan, actor, result, progress).run(),
+        object_type="stats.workbook",
+    )
 
 
 class _Importer:
