@@ -12,7 +12,7 @@ run: install
 	$(KAIFAQU) migrate --noinput
 	$(KAIFAQU) load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/backoffice/)"
-	DEBUG=$${DEBUG:-1} $(KAIFAQU) runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} KAIFAQU_SHOW_SIGN_IN_LINKS=$${KAIFAQU_SHOW_SIGN_IN_LINKS:-1} $(KAIFAQU) runserver $(HOST):$(PORT)
 
 test: install lint migrations-check deploy-check pytest
 

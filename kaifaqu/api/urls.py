@@ -24,6 +24,8 @@ v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("figures/", FiguresView.as_view(), name="figures"),
+    path("portal/", include("kaifaqu.portal.api.urls")),
+    path("consultations/", include("kaifaqu.consultations.api.urls")),
     path("", include(router.urls)),
 ]
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "kaifaqu.carriers",
     "kaifaqu.enterprises",
     "kaifaqu.investment",
+    "kaifaqu.consultations",
+    "kaifaqu.reports",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +248,36 @@ LOGGING = {
 
 # The zone this deployment runs: the org unit whose profile the public home page shows.
 KAIFAQU_HOME_ZONE = env.str("KAIFAQU_HOME_ZONE", default="371471")
+
+# Caches: rate limits on the public consultation form count in the cache. The default is
+# per process; a deployment with several worker processes sets CACHE_URL (e.g. a Redis URL,
+# with the `redis` package installed) so every worker counts against the same limit.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Outgoing mail (consultation replies, sign-in links) goes through Django's mail backend.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@kaifaqu.example.org")
+
+# The public portal.
+KAIFAQU_HOTLINE = env.str("KAIFAQU_HOTLINE", default="400-168-6016")
+# A consultation's first reply is due this many working days after it arrives.
+KAIFAQU_FIRST_REPLY_WORKING_DAYS = env.int("KAIFAQU_FIRST_REPLY_WORKING_DAYS", default=1)
+# Consultations with no activity for this many days lose their personal data (command
+# `kaifaqu anonymise_consultations`).
+KAIFAQU_ANONYMISE_AFTER_DAYS = env.int("KAIFAQU_ANONYMISE_AFTER_DAYS", default=730)
+# Submissions of the consultation form allowed per client address and per phone or email,
+# written "count/seconds".
+KAIFAQU_CONSULT_RATE_PER_IP = env.str("KAIFAQU_CONSULT_RATE_PER_IP", default="10/3600")
+KAIFAQU_CONSULT_RATE_PER_CONTACT = env.str("KAIFAQU_CONSULT_RATE_PER_CONTACT", default="5/3600")
+KAIFAQU_CONSULT_MAX_CHARS = env.int("KAIFAQU_CONSULT_MAX_CHARS", default=2000)
+KAIFAQU_CONSULT_MAX_FILE_MB = env.int("KAIFAQU_CONSULT_MAX_FILE_MB", default=10)
+KAIFAQU_CONSULT_MAX_FILES = env.int("KAIFAQU_CONSULT_MAX_FILES", default=5)
+# A one-time sign-in link stays valid this many hours.
+KAIFAQU_SIGN_IN_LINK_HOURS = env.int("KAIFAQU_SIGN_IN_LINK_HOURS", default=24)
+# In production a sign-in link goes only by SMS or email (the outbox). A demo shows it on the
+# page as well, since no message leaves the machine.
+KAIFAQU_SHOW_SIGN_IN_LINKS = env.bool("KAIFAQU_SHOW_SIGN_IN_LINKS", default=False)
+
+# Reports: LibreOffice converts Word files to PDF; without it the PDF path says so.
+KAIFAQU_SOFFICE = env.str("KAIFAQU_SOFFICE", default="soffice")
+KAIFAQU_PDF_TIMEOUT = env.int("KAIFAQU_PDF_TIMEOUT", default=120)

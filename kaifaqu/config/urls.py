@@ -9,6 +9,8 @@ urlpatterns = [
     path("backoffice/carriers/", include("kaifaqu.carriers.urls")),
     path("backoffice/investment/workbook/", include("kaifaqu.investment.workbook.urls")),
     path("backoffice/investment/", include("kaifaqu.investment.urls")),
+    path("backoffice/reports/", include("kaifaqu.reports.urls")),
     path("api/", include("kaifaqu.api.urls")),
+    path("", include("kaifaqu.consultations.urls")),
     path("", include("kaifaqu.portal.urls")),
 ]

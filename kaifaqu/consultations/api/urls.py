@@ -1,0 +1,3 @@
+"""The consultations API: mounted by kaifaqu.api.urls under /api/v1/consultations/."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The portal API: mounted by kaifaqu.api.urls under /api/v1/portal/."""
+
+urlpatterns = []
