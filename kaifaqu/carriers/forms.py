@@ -102,3 +102,10 @@ class StatusMoveForm(BootstrapForm):
             field.widget.attrs["aria-label"] = str(field.label)
         self.fields["note"].widget.attrs["placeholder"] = str(self.fields["note"].label)
         self.fields["action"].widget.attrs["style"] = "width: auto"
+
+
+class PhotoForm(BootstrapForm):
+    image = forms.FileField(
+        label=_("Photo"), help_text=_("PNG, JPEG or WebP; at most 5 MB. Shown on the public site.")
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

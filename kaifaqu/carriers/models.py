@@ -237,3 +237,55 @@ class CarrierStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.carrier_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class CarrierPhoto(models.Model):
+    """A photo of a land parcel or a building, shown on the public pages of what is on offer.
+
+    A unit's photos are its building's: investors look at the building, and a suite changes
+    hands too often to be photographed each time."""
+
+    land_parcel = models.ForeignKey(
+        LandParcel, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        verbose_name=_("land parcel"),
+    )  # fmt: skip
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        verbose_name=_("building"),
+    )  # fmt: skip
+    image = models.FileField(_("image"), upload_to="carriers/photos/%Y/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("carrier photo")
+        verbose_name_plural = _("carrier photos")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(land_parcel__isnull=False, building__isnull=True)
+                | models.Q(land_parcel__isnull=True, building__isnull=False),
+                name="carriers_carrierphoto_one_carrier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or f"{self.carrier} #{self.pk}"
+
+    @property
+    def carrier(self) -> LandParcel | Building:
+        return self.land_parcel or self.building
+
+    @property
+    def department_id(self) -> int:
+        return self.carrier.department_id

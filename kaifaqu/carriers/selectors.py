@@ -19,6 +19,7 @@ from .models import (
     Building,
     BuildingUnit,
     CarrierKind,
+    CarrierPhoto,
     CarrierStatus,
     CarrierStatusChange,
     LandParcel,
@@ -175,4 +176,77 @@ def building_history(building: Building) -> QuerySet[CarrierStatusChange]:
         )
         .select_related("recorded_by")
         .order_by("at", "pk")
+    )
+
+
+# -- on offer (the public portal) ------------------------------------------------------------
+
+
+def _in_units(qs: QuerySet, field: str, org_unit: OrgUnit | None) -> QuerySet:
+    return qs if org_unit is None else qs.filter(**{f"{field}__in": subtree_ids(org_unit)})
+
+
+def _area_between(qs: QuerySet, field: str, low: Decimal | None, high: Decimal | None):
+    if low is not None:
+        qs = qs.filter(**{f"{field}__gte": low})
+    if high is not None:
+        qs = qs.filter(**{f"{field}__lte": high})
+    return qs
+
+
+def land_on_offer(
+    *,
+    land_use: str = "",
+    org_unit: OrgUnit | None = None,
+    min_area: Decimal | None = None,
+    max_area: Decimal | None = None,
+) -> QuerySet[LandParcel]:
+    """Idle parcels, whoever keeps them: everything idle is on offer to investors. Area in 亩;
+    ``org_unit`` includes the units below it. Photos prefetched."""
+    qs = LandParcel.objects.filter(status=CarrierStatus.IDLE).select_related("org_unit")
+    if land_use:
+        qs = qs.filter(land_use=land_use)
+    qs = _area_between(_in_units(qs, "org_unit_id", org_unit), "area_mu", min_area, max_area)
+    return qs.prefetch_related("photos").order_by("org_unit__order", "code")
+
+
+def units_on_offer(
+    *,
+    use: str = "",
+    org_unit: OrgUnit | None = None,
+    min_area: Decimal | None = None,
+    max_area: Decimal | None = None,
+) -> QuerySet[BuildingUnit]:
+    """Idle building units (area in m²), with their building's photos prefetched."""
+    qs = BuildingUnit.objects.filter(status=CarrierStatus.IDLE).select_related(
+        "building", "building__org_unit"
+    )
+    if use:
+        qs = qs.filter(use=use)
+    qs = _area_between(
+        _in_units(qs, "building__org_unit_id", org_unit), "floor_area_m2", min_area, max_area
+    )
+    return qs.prefetch_related("building__photos").order_by(
+        "building__org_unit__order", "building__code", "floor", "code"
+    )
+
+
+def photos_of(carrier: LandParcel | Building | BuildingUnit) -> QuerySet[CarrierPhoto]:
+    """A parcel's or a building's photos; a unit shows its building's."""
+    if isinstance(carrier, LandParcel):
+        return CarrierPhoto.objects.filter(land_parcel=carrier)
+    building_id = carrier.building_id if isinstance(carrier, BuildingUnit) else carrier.pk
+    return CarrierPhoto.objects.filter(building_id=building_id)
+
+
+def photo_on_offer(pk: int) -> CarrierPhoto | None:
+    """A photo the public may see: of an idle parcel or of a building with an idle unit."""
+    return (
+        CarrierPhoto.objects.filter(pk=pk)
+        .filter(
+            Q(land_parcel__status=CarrierStatus.IDLE)
+            | Q(building__units__status=CarrierStatus.IDLE)
+        )
+        .distinct()
+        .first()
     )

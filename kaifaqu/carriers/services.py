@@ -5,10 +5,13 @@ audited. Status moves go only through ``carrier_reserve``, ``carrier_take`` and
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
+import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,7 @@ from .models import (
     LAND_STATUSES,
     Building,
     BuildingUnit,
+    CarrierPhoto,
     CarrierStatus,
     CarrierStatusChange,
     LandParcel,
@@ -356,3 +360,69 @@ def carrier_release(*, actor, carrier: Carrier, note: str = "", at: date | None 
     if carrier.status == CarrierStatus.SOLD:
         raise _refuse(carrier, _("%(carrier)s is sold; it cannot be released."))
     return _move(actor, carrier, CarrierStatus.IDLE, note, at)
+
+
+# -- photos ----------------------------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def _checked_photo(upload) -> tuple[str, str, int]:
+    """Name, content type (read from the content, not the name) and size of a photo."""
+    name = os.path.basename(getattr(upload, "name", "") or "") or "photo"
+    size = getattr(upload, "size", None) or 0
+    if not size:
+        raise ValidationError({"image": _("%(name)s is empty.") % {"name": name}})
+    if size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            {"image": _("%(name)s is larger than %(limit)s.")
+             % {"name": name, "limit": filesizeformat(MAX_PHOTO_BYTES)}}
+        )  # fmt: skip
+    upload.seek(0)
+    kind = filetype.guess(upload.read(1024))
+    upload.seek(0)
+    if kind is None or kind.extension not in PHOTO_TYPES:
+        raise ValidationError(
+            {"image": _("%(name)s: only PNG, JPEG and WebP images are accepted.") % {"name": name}}
+        )
+    return name, PHOTO_TYPES[kind.extension], size
+
+
+@transaction.atomic
+def carrier_photo_add(
+    *, actor, carrier: LandParcel | Building, image, caption: str = ""
+) -> CarrierPhoto:
+    """A photo of a parcel or a building (a unit's photos are its building's)."""
+    if isinstance(carrier, BuildingUnit):
+        carrier = carrier.building
+    if not isinstance(carrier, LandParcel | Building):
+        raise TypeError(f"not a parcel or building: {type(carrier).__name__}")
+    _require_change(actor, carrier.department_id)
+    name, content_type, size = _checked_photo(image)
+    photo = CarrierPhoto(
+        land_parcel=carrier if isinstance(carrier, LandParcel) else None,
+        building=carrier if isinstance(carrier, Building) else None,
+        caption=(caption or "").strip(), content_type=content_type, size=size,
+        uploaded_by=_user(actor),
+    )  # fmt: skip
+    photo.image.save(name, image, save=False)
+    photo.full_clean()
+    photo.save()
+    audit.record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=photo,
+        after=audit.snapshot(photo, ["land_parcel", "building", "caption", "content_type", "size"]),
+    )
+    return photo
+
+
+@transaction.atomic
+def carrier_photo_remove(*, actor, photo: CarrierPhoto) -> None:
+    _require_change(actor, photo.department_id)
+    before = audit.snapshot(photo, ["land_parcel", "building", "caption", "content_type", "size"])
+    audit.record(AuditAction.DELETE, actor=actor, obj=photo, before=before)
+    stored, storage = photo.image.name, photo.image.storage
+    photo.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

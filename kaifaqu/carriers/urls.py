@@ -22,4 +22,7 @@ urlpatterns = [
     path(
         "units/<int:pk>/status/", views.StatusMoveView.as_view(), {"kind": "unit"}, name="unit_move"
     ),
+    path("<str:kind>/<int:pk>/photos/", views.PhotoAddView.as_view(), name="photo_add"),
+    path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    path("photos/<int:pk>/delete/", views.PhotoRemoveView.as_view(), name="photo_remove"),
 ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access
@@ -15,8 +17,8 @@ from kaifaqu.orgs.selectors import home_zone
 
 from . import selectors, services
 from .filters import BuildingUnitFilter, LandParcelFilter
-from .forms import BuildingForm, BuildingUnitForm, LandParcelForm, StatusMoveForm
-from .models import Building, BuildingUnit, LandParcel
+from .forms import BuildingForm, BuildingUnitForm, LandParcelForm, PhotoForm, StatusMoveForm
+from .models import Building, BuildingUnit, CarrierPhoto, LandParcel
 
 
 def _readable(user, department_id: int) -> None:
@@ -74,6 +76,10 @@ class LandParcelDetailView(BusinessReadMixin, TemplateView):
         editable = access.can_change_department(user, parcel.department_id)
         return super().get_context_data(
             parcel=parcel,
+            photos=selectors.photos_of(parcel),
+            photo_form=PhotoForm() if editable else None,
+            photo_kind="land",
+            photo_owner=parcel,
             history=selectors.status_history(parcel),
             editable=editable,
             move_form=StatusMoveForm(land=True, status=parcel.status) if editable else None,
@@ -99,6 +105,10 @@ class BuildingDetailView(BusinessReadMixin, TemplateView):
             change.unit_code = codes.get(change.carrier_id, "")
         return super().get_context_data(
             building=building,
+            photos=selectors.photos_of(building),
+            photo_form=PhotoForm() if editable else None,
+            photo_kind="building",
+            photo_owner=building,
             vacancy_pct=selectors.vacancy_pct(building.idle_area, building.total_area),
             units=units,
             history=history,
@@ -289,3 +299,65 @@ class StatusMoveView(BusinessReadMixin, FormView):
             for message in errors:
                 messages.error(self.request, message)
         return redirect(self.carrier.get_absolute_url())
+
+
+# -- photos ----------------------------------------------------------------------------------
+
+
+def _photo_carrier(kind: str, pk: int) -> LandParcel | Building:
+    if kind not in ("land", "building"):
+        raise Http404
+    return get_object_or_404(LandParcel if kind == "land" else Building, pk=pk)
+
+
+class PhotoAddView(BusinessReadMixin, View):
+    """Upload a photo of a parcel or a building; errors come back as messages."""
+
+    def post(self, request, kind: str, pk: int):
+        carrier = _photo_carrier(kind, pk)
+        _changeable(request.user, carrier.department_id)
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.carrier_photo_add(
+                    actor=request.user,
+                    carrier=carrier,
+                    image=form.cleaned_data["image"],
+                    caption=form.cleaned_data["caption"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The photo is added."))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect(carrier.get_absolute_url())
+
+
+class PhotoRemoveView(BusinessReadMixin, View):
+    def post(self, request, pk: int):
+        photo = get_object_or_404(
+            CarrierPhoto.objects.select_related("land_parcel", "building"), pk=pk
+        )
+        _changeable(request.user, photo.department_id)
+        back = photo.carrier.get_absolute_url()
+        services.carrier_photo_remove(actor=request.user, photo=photo)
+        messages.success(request, _("The photo is removed."))
+        return redirect(back)
+
+
+class PhotoView(BusinessReadMixin, View):
+    """A photo, for those who read the carrier's department (drafts of the offer too)."""
+
+    def get(self, request, pk: int):
+        photo = get_object_or_404(
+            CarrierPhoto.objects.select_related("land_parcel", "building"), pk=pk
+        )
+        _readable(request.user, photo.department_id)
+        response = FileResponse(photo.image.open("rb"))
+        response["Content-Type"] = photo.content_type
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

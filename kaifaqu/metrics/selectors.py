@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kaifaqu.core.selectors import audit_trail
+from django.db.models import F, Max
 
-from .engine import compute
+from kaifaqu.core.periods import Period
+from kaifaqu.core.selectors import audit_trail
+from kaifaqu.stats.models import DataValue
+
+from .engine import compute, load_metrics
 from .figures import Figure, FigureRequest
+from .registry import Metric
 
 
 def figures(org: str, period: str, metrics: Iterable[str]) -> list[Figure]:
@@ -27,3 +32,32 @@ def input_histories(figure: Figure) -> list[tuple]:
     for entry in audit_trail("stats.datavalue", value_ids):
         history[int(entry.object_id)].append(entry)
     return [(i, history.get(i.value_id, [])) for i in figure.inputs]
+
+
+def latest_periods(org: str, metrics: Iterable[str]) -> dict[str, str]:
+    """For each metric with values stored for the org unit, the latest window counted from
+    January (累计: 2017-01/2017-09, 2017H1, 2017) that has one, in one query.
+
+    A public page shows "the latest figures" without knowing when each was last entered:
+    GDP may be out for the third quarter while trade is only out to August. Metrics without
+    stored values (ledger metrics) are absent: the caller picks their window.
+    """
+    rows = (
+        DataValue.objects.filter(org_unit__code=org, element__code__in=list(metrics))
+        .annotate(first_month=F("month_from") % 100)
+        .filter(first_month=1)
+        .values("element__code")
+        .annotate(last=Max("month_to"))
+    )
+    return {
+        row["element__code"]: str(
+            Period.of_window(row["last"] // 100, 1, row["last"] % 100).canonical()
+        )
+        for row in rows
+    }
+
+
+def metric_definitions(codes: Iterable[str]) -> dict[str, Metric]:
+    """The metrics named (with both names, unit and decimals), for pages that label figures
+    in the reader's language."""
+    return load_metrics(codes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from kaifaqu.core import numbers
 from kaifaqu.orgs.models import ProfileFact
 from kaifaqu.orgs.models import ProfileFactKey as K
 
@@ -50,5 +51,37 @@ def area_chart(facts: dict[str, ProfileFact]) -> dict | None:
                 "label": {"show": True, "position": "top"},
                 "data": [float(f.value) for f in present],
             }
+        ],
+    }
+
+
+def growth_chart(key_figures) -> dict | None:
+    """Year-on-year growth of the key figures that have one, this year beside last year's."""
+    rows = [k for k in key_figures if k.figure.growth_pct is not None]
+    if len(rows) < 2:
+        return None
+
+    def pct(value):
+        return None if value is None else float(numbers.round_half_up(value, 1))
+
+    return {
+        "title": {"text": _("Growth on the same period last year (%)"), "left": "center"},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"containLabel": True, "left": 8, "right": 8, "bottom": 40},
+        "xAxis": {"type": "category", "data": [k.name for k in rows], "axisLabel": {"interval": 0}},
+        "yAxis": {"type": "value"},
+        "series": [
+            {
+                "name": _("This year"),
+                "type": "bar",
+                "label": {"show": True, "position": "top"},
+                "data": [pct(k.figure.growth_pct) for k in rows],
+            },
+            {
+                "name": _("Last year"),
+                "type": "bar",
+                "data": [pct(k.figure.prior_growth_pct) for k in rows],
+            },
         ],
     }

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core import access
+from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
+from kaifaqu.orgs.models import Department
+
+from .models import Policy
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PolicyForm(BootstrapMixin, forms.ModelForm):
+    """A draft's fields; on creation also the department, among those the user edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "category", "title", "issuer", "document_number", "issued_on", "valid_from",
+            "valid_until", "body", "illustrative",
+        ]  # fmt: skip
+        widgets = {
+            "issued_on": _DATE,
+            "valid_from": _DATE,
+            "valid_until": _DATE,
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+        help_texts = {"body": _("Plain text; separate paragraphs with a blank line.")}
+
+    def __init__(self, *args, user=None, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            return
+        del self.fields["version"]
+        ids = access.editable_department_ids(user)
+        departments = Department.objects.order_by("order", "code")
+        if ids is not None:
+            departments = departments.filter(pk__in=ids)
+        self.fields["department"] = forms.ModelChoiceField(
+            label=_("Department"), queryset=departments, empty_label=None
+        )
+        self.fields["department"].widget.attrs["class"] = "form-select"
+        keeper = departments.filter(code="investment").first()
+        if keeper is not None:
+            self.initial.setdefault("department", keeper.pk)
+
+
+class PolicyReviseForm(BootstrapMixin, forms.ModelForm):
+    """A published policy's new text and details, and what the revision changes."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    changes = forms.CharField(label=_("What changed"), max_length=500)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "title", "issuer", "document_number", "issued_on", "valid_from", "valid_until",
+            "body",
+        ]  # fmt: skip
+        widgets = {
+            "issued_on": _DATE,
+            "valid_from": _DATE,
+            "valid_until": _DATE,
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+
+
+class WithdrawForm(BootstrapForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=500)
+
+
+class AttachmentForm(BootstrapForm):
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, Word, Excel, PNG or JPEG; at most 20 MB.")
+    )
+
+
+class SaveForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("policy", "policy"), ("land", "land"), ("unit", "unit")])
+    pk = forms.IntegerField(min_value=1)
+    next = forms.CharField(required=False)
