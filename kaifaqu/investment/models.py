@@ -176,6 +176,9 @@ class Lead(DepartmentOwned):
     questions from the same contact or organisation update the open lead rather than start
     another; turning it into a project enters the project at its first stage."""
 
+    # A visitor's contact details stay out of the append-only audit log.
+    audit_exclude = ("contact_name", "phone", "email")
+
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -212,6 +215,7 @@ class Lead(DepartmentOwned):
     )
     first_contact_at = models.DateTimeField(_("first contact"), default=timezone.now)
     last_contact_at = models.DateTimeField(_("last contact"), default=timezone.now)
+    close_reason = models.TextField(_("why it was closed"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

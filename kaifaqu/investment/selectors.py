@@ -26,6 +26,8 @@ from .models import (
     FundTranche,
     KeyLevel,
     KeyProjectPlan,
+    Lead,
+    LeadStatus,
     ProgressIssue,
     ProgressReport,
     Project,
@@ -494,3 +496,49 @@ def key_plan_years(user) -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+# --- leads ------------------------------------------------------------------------------
+
+
+def open_lead_match(*, phone: str, email: str, organisation: str) -> Lead | None:
+    """The open lead of this phone, email or organisation (case-insensitive), the most
+    recently contacted first; empty values match nothing."""
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if email:
+        match |= Q(email__iexact=email)
+    if organisation:
+        match |= Q(organisation__iexact=organisation)
+    if not match:
+        return None
+    return (
+        Lead.objects.filter(match, status=LeadStatus.OPEN)
+        .order_by("-last_contact_at", "-pk")
+        .first()
+    )
+
+
+def lead_investor_match(*, organisation: str, phone: str, email: str) -> Enterprise | None:
+    """The known investor behind an enquiry: the enterprise of exactly that name, else the
+    one with that phone or email (the first entered)."""
+    investor = investor_named(organisation)
+    if investor is not None:
+        return investor
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if email:
+        match |= Q(email__iexact=email)
+    if not match:
+        return None
+    return Enterprise.objects.filter(match).order_by("pk").first()
+
+
+def lead_list(user, *, status: str = "") -> QuerySet[Lead]:
+    """The leads the user may read, most recently contacted first."""
+    qs = Lead.objects.select_related("officer", "investor", "department", "project")
+    if status:
+        qs = qs.filter(status=status)
+    return scoped(user, qs).order_by("-last_contact_at", "-pk")

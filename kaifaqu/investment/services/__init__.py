@@ -11,6 +11,7 @@ from .key_projects import (
     progress_issue_resolve,
     progress_report_save,
 )
+from .leads import lead_close, lead_convert, lead_record
 from .projects import (
     DuplicateProjectError,
     MoveSpec,
@@ -45,6 +46,9 @@ __all__ = [
     "key_project_plan_delete",
     "key_project_plan_save",
     "key_project_targets_sync",
+    "lead_close",
+    "lead_convert",
+    "lead_record",
     "progress_issue_add",
     "progress_issue_resolve",
     "progress_report_save",

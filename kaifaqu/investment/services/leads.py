@@ -1,0 +1,173 @@
+"""Leads: enquiries (portal consultations, hotline calls) that may become projects.
+
+A question from a contact or organisation with an open lead updates that lead; a closed or
+converted lead is history, so the next question opens a new one. Recording runs on the
+asker's behalf (the asker is a visitor or nobody), so it checks no department right; turning
+a lead into a project or closing it is the owning department's editors' work.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import audit
+from kaifaqu.core.models import AuditAction
+from kaifaqu.enterprises import services as enterprise_services
+from kaifaqu.enterprises.contacts import can_see_contacts
+
+from ..models import Lead, LeadStatus, Project
+from ..selectors import investor_named, lead_investor_match, open_lead_match
+from ._common import full_clean, require_change
+from .projects import project_create
+
+
+def _lead_name(organisation: str, contact_name: str) -> str:
+    return (organisation or contact_name or _("Unnamed enquiry"))[:200]
+
+
+@transaction.atomic
+def lead_record(
+    *,
+    actor,
+    source: str,
+    organisation: str,
+    contact_name: str,
+    phone: str,
+    email: str,
+    summary: str,
+    officer,
+    department,
+    at: datetime,
+) -> Lead:
+    """Update the open lead with the same phone, email or organisation (case-insensitive),
+    else open one; link the known investor (an enterprise of exactly that name, or with that
+    phone or email) when there is one."""
+    organisation, contact_name = (organisation or "").strip(), (contact_name or "").strip()
+    phone, email = (phone or "").strip(), (email or "").strip().lower()
+    summary = (summary or "").strip()
+    lead = open_lead_match(phone=phone, email=email, organisation=organisation)
+    if lead is not None:
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        before = audit.snapshot(lead)
+        # What the lead lacks is filled in; what it states already is kept (the first
+        # contact's details stay the lead's), and the question is added to the summary.
+        for field, value in (("organisation", organisation), ("contact_name", contact_name),
+                             ("phone", phone), ("email", email)):  # fmt: skip
+            if value and not getattr(lead, field):
+                setattr(lead, field, value)
+        if lead.investor_id is None:
+            lead.investor = lead_investor_match(
+                organisation=lead.organisation, phone=lead.phone, email=lead.email
+            )
+        stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+        lead.summary = "\n\n".join(filter(None, [lead.summary, f"[{stamp}] {summary}"]))
+        lead.last_contact_at = max(lead.last_contact_at, at)
+        if lead.officer_id is None and officer is not None:
+            lead.officer = officer
+        lead.version += 1
+        full_clean(lead)
+        lead.save()
+        audit.record(
+            AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
+        )
+        return lead
+    lead = Lead(
+        name=_lead_name(organisation, contact_name),
+        organisation=organisation,
+        contact_name=contact_name,
+        phone=phone,
+        email=email,
+        investor=lead_investor_match(organisation=organisation, phone=phone, email=email),
+        source=source,
+        officer=officer,
+        department=department,
+        summary=summary,
+        first_contact_at=at,
+        last_contact_at=at,
+    )
+    full_clean(lead)
+    lead.save()
+    audit.record(AuditAction.CREATE, actor=actor, obj=lead, after=audit.snapshot(lead))
+    return lead
+
+
+def _open_for_change(actor, lead: Lead) -> Lead:
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    require_change(actor, lead.department_id)
+    if lead.status != LeadStatus.OPEN:
+        raise ValidationError(
+            _("This lead is %(status)s already.") % {"status": lead.get_status_display().lower()}
+        )
+    return lead
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    actor,
+    lead: Lead,
+    project_name: str,
+    org_unit,
+    industry=None,
+    allow_duplicate: bool = False,
+) -> Project:
+    """Enter the lead as a project at its first stage, with the lead's source and officer and
+    its investor (a known one, the enterprise of that name, or a new one). A likely duplicate
+    raises DuplicateProjectError and changes nothing (no enterprise is left behind)."""
+    lead = _open_for_change(actor, lead)
+    investor = lead.investor
+    name = _lead_name(lead.organisation, lead.contact_name)
+    if investor is None:
+        investor = investor_named(name)
+    if investor is None:
+        # Contact details are copied only by someone who may see them (the enterprises'
+        # rule); the lead keeps them in any case.
+        contacts = (
+            {"contact_person": lead.contact_name, "phone": lead.phone, "email": lead.email}
+            if actor is None or can_see_contacts(actor)
+            else {}
+        )
+        investor = enterprise_services.enterprise_create(actor=actor, name=name, **contacts)
+    project = project_create(
+        actor=actor,
+        name=project_name,
+        investor=investor,
+        source=lead.source,
+        org_unit=org_unit,
+        department=lead.department,
+        officer=lead.officer,
+        industry=industry,
+        first_contact_on=timezone.localtime(lead.first_contact_at).date(),
+        note=lead.summary,
+        allow_duplicate=allow_duplicate,
+    )
+    before = audit.snapshot(lead)
+    lead.status, lead.project, lead.investor = LeadStatus.CONVERTED, project, investor
+    lead.version += 1
+    lead.save()
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
+    )
+    return project
+
+
+@transaction.atomic
+def lead_close(*, actor, lead: Lead, reason: str) -> Lead:
+    """Close a lead that will not become a project, saying why."""
+    lead = _open_for_change(actor, lead)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the lead is closed.")})
+    before = audit.snapshot(lead)
+    lead.status, lead.close_reason = LeadStatus.CLOSED, reason
+    lead.version += 1
+    lead.save()
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
+    )
+    return lead
