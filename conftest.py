@@ -126,3 +126,13 @@ def finance_fact(demo):
         source="illustrative",
         department=demo.departments["finance"],
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -258,7 +258,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@kaifaqu.example.org")
 
-# The public portal.
+# The public portal. Links in messages sent to visitors (sign-in links, reply notices) are
+# absolute from KAIFAQU_SITE_URL (e.g. https://tz.example.org); relative without it.
+KAIFAQU_SITE_URL = env.str("KAIFAQU_SITE_URL", default="")
 KAIFAQU_HOTLINE = env.str("KAIFAQU_HOTLINE", default="400-168-6016")
 # A consultation's first reply is due this many working days after it arrives.
 KAIFAQU_FIRST_REPLY_WORKING_DAYS = env.int("KAIFAQU_FIRST_REPLY_WORKING_DAYS", default=1)

@@ -38,6 +38,8 @@ class Visitor(models.Model):
     """The investor behind a personal space: contact details and when each was verified
     (following a sign-in link sent to a phone or an email verifies it)."""
 
+    audit_exclude = ("name", "organisation", "phone", "email")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -88,6 +90,9 @@ class Route(models.Model):
 
 class Consultation(DepartmentOwned):
     """One question, with the contact details as given when it was asked."""
+
+    # The audit log is append-only and cannot be anonymised later: it keeps no personal data.
+    audit_exclude = ("name", "organisation", "phone", "email", "client_hash")
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     visitor = models.ForeignKey(
@@ -143,6 +148,9 @@ class Consultation(DepartmentOwned):
         help_text=_("The staff member who logged a hotline call."),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

@@ -1,13 +1,25 @@
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import AuditEntry, User
 
+#: Accounts that are not staff accounts (the public's, e.g. investors' personal spaces), as
+#: filters registered by the package that opens them; the staff account list leaves them out.
+_PUBLIC_ACCOUNTS: list[Q] = []
+
+
+def register_public_accounts(condition: Q) -> None:
+    _PUBLIC_ACCOUNTS.append(condition)
+
 
 def user_list() -> QuerySet[User]:
-    return User.objects.prefetch_related("role_grants").order_by("username")
+    """The staff accounts the system administrator manages."""
+    qs = User.objects.prefetch_related("role_grants").order_by("username")
+    for condition in _PUBLIC_ACCOUNTS:
+        qs = qs.exclude(condition)
+    return qs
 
 
 def audit_entries() -> QuerySet[AuditEntry]:

@@ -89,72 +89,31 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, demo, url_name, a
 # --- the back office shows each role its own modules ------------------------------------------
 
 
+#: The statistics modules an editor of some department sees, and a reader.
+EDITOR_NAV = ["dashboard", "orgs", "stats", "stats_entry", "stats_checks", "figures"]
+READER_NAV = ["dashboard", "orgs", "stats_checks", "figures"]
+
+
 @pytest.mark.parametrize(
     ("username", "modules"),
     [
         (
             "admin",
-            [
-                "dashboard",
-                "orgs",
-                "stats",
-                "stats_entry",
-                "stats_checks",
-                "figures",
-                "investment",
-                "carriers",
-                "api_docs",
-            ],
+            [*EDITOR_NAV, "investment", "consultations", "carriers", "policies", "api_docs"],
         ),
         (
             "leader",
-            ["dashboard", "orgs", "stats_checks", "figures", "investment", "carriers", "api_docs"],
+            [*READER_NAV, "investment", "consultations", "carriers", "policies", "api_docs"],
         ),
-        (
-            "economy",
-            [
-                "dashboard",
-                "orgs",
-                "stats",
-                "stats_entry",
-                "stats_checks",
-                "figures",
-                "investment",
-                "carriers",
-                "api_docs",
-            ],
-        ),
-        (
-            "finance",
-            ["dashboard", "orgs", "stats_checks", "figures", "investment", "carriers", "api_docs"],
-        ),
+        ("economy", [*EDITOR_NAV, "investment", "carriers", "policies", "api_docs"]),
+        ("finance", [*READER_NAV, "investment", "carriers", "policies", "api_docs"]),
         (
             "twodept",
-            [
-                "dashboard",
-                "orgs",
-                "stats",
-                "stats_entry",
-                "stats_checks",
-                "figures",
-                "investment",
-                "carriers",
-                "api_docs",
-            ],
+            [*EDITOR_NAV, "investment", "consultations", "carriers", "policies", "api_docs"],
         ),
         (
             "investment",
-            [
-                "dashboard",
-                "orgs",
-                "stats",
-                "stats_entry",
-                "stats_checks",
-                "figures",
-                "investment",
-                "carriers",
-                "api_docs",
-            ],
+            [*EDITOR_NAV, "investment", "consultations", "carriers", "policies", "api_docs"],
         ),
         ("sysadmin", ["dashboard", "users", "api_docs"]),
         ("secadmin", ["dashboard", "access", "security", "api_docs"]),

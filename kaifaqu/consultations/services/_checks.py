@@ -1,0 +1,156 @@
+"""Checks on what a visitor sends: plain text within limits, a phone or an email that can be
+reached, files of an accepted kind (told from their content, not their name) and size."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import access
+
+from ..limits import normalise_email, normalise_phone
+
+# A tag (<script, </b, <!--, <?xml) or a script URL. "a < b" and "<5亩" are plain text.
+_MARKUP = re.compile(
+    r"<\s*[/!?]?\s*[a-zA-Z]|<!--|(?:java|vb)\s*script\s*:|data\s*:\s*text/html", re.IGNORECASE
+)
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Area code (010, 02x, 0xxx) and a 7- or 8-digit number; 400/800 service numbers too.
+_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}|[48]00\d{7}")
+
+#: Kinds accepted, by what ``filetype`` tells from the content → extensions the name may have.
+ACCEPTED = {
+    "pdf": (".pdf",),
+    "png": (".png",),
+    "jpg": (".jpg", ".jpeg"),
+    "docx": (".docx",),
+    "xlsx": (".xlsx",),
+    "doc": (".doc",),
+    "xls": (".xls",),
+}
+_HEAD_BYTES = 8192
+
+
+def has_markup(text: str) -> bool:
+    return bool(_MARKUP.search(text or ""))
+
+
+def plain_text(value: str, field: str, *, required: bool, max_length: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")}, code="required")
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: _("Please keep this to %(max)s characters (it has %(n)s).")
+             % {"max": max_length, "n": len(value)}},
+            code="max_length",
+        )  # fmt: skip
+    if has_markup(value):
+        raise ValidationError(
+            {field: _("Please write plain text: markup is not accepted.")}, code="markup"
+        )
+    return value
+
+
+def clean_phone(phone: str) -> str:
+    """A mainland mobile or landline number as digits; ValidationError otherwise."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    digits = normalise_phone(phone)
+    if re.search(r"[^\d\s()+\-]", phone) or not (
+        _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)
+    ):
+        raise ValidationError(
+            {"phone": _("Enter a mainland mobile number (11 digits, e.g. 13812345678) or a "
+                        "landline with its area code (e.g. 0534-2345678).")},
+            code="phone",
+        )  # fmt: skip
+    return digits
+
+
+def clean_email(email: str) -> str:
+    email = normalise_email(email)
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid email address.")}, code="email") from None
+    if len(email) > 254:
+        raise ValidationError({"email": _("Enter a valid email address.")}, code="email")
+    return email
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: object
+    name: str
+    content_type: str
+    size: int
+
+
+def _size(upload) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, os.SEEK_END)
+        size = upload.tell()
+        upload.seek(0)
+    return size
+
+
+def checked_files(files: Sequence, field: str = "files") -> list[CheckedFile]:
+    """Every file checked before any is stored: count, size, kind by content, and a name
+    whose extension agrees with the content."""
+    files = [f for f in files or () if f]
+    max_files = settings.KAIFAQU_CONSULT_MAX_FILES
+    if len(files) > max_files:
+        raise ValidationError(
+            {field: _("Attach at most %(max)s files.") % {"max": max_files}}, code="files"
+        )
+    limit = settings.KAIFAQU_CONSULT_MAX_FILE_MB * 1024 * 1024
+    checked = []
+    for upload in files:
+        name = os.path.basename(getattr(upload, "name", "") or "")[:255] or "file"
+        size = _size(upload)
+        if not size:
+            raise ValidationError({field: _("%(name)s is empty.") % {"name": name}}, code="empty")
+        if size > limit:
+            raise ValidationError(
+                {field: _("%(name)s is too large (%(size)s): files may be at most %(limit)s.")
+                 % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}},
+                code="file_size",
+            )  # fmt: skip
+        upload.seek(0)
+        kind = filetype.guess(upload.read(_HEAD_BYTES))
+        upload.seek(0)
+        extension = os.path.splitext(name)[1].lower()
+        if kind is None or kind.extension not in ACCEPTED:
+            raise ValidationError(
+                {field: _("%(name)s: only PDF, Word, Excel, PNG and JPEG files are accepted.")
+                 % {"name": name}},
+                code="file_type",
+            )  # fmt: skip
+        if extension not in ACCEPTED[kind.extension]:
+            raise ValidationError(
+                {field: _("%(name)s is not the kind of file its name says: its content is "
+                          "%(kind)s.") % {"name": name, "kind": kind.extension.upper()}},
+                code="file_type",
+            )  # fmt: skip
+        checked.append(CheckedFile(upload, name, kind.mime, size))
+    return checked
+
+
+def require_change(actor, department_id: int | None) -> None:
+    """``actor=None`` is the system (the demo loader, a command)."""
+    if actor is not None and not access.can_change_department(actor, department_id):
+        raise PermissionDenied(_("Only editors of the owning department may change this."))
