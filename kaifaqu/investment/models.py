@@ -165,7 +165,7 @@ class Project(DepartmentOwned):
 
 
 class LeadStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Being followed up")
     CONVERTED = "converted", _("Turned into a project")
     CLOSED = "closed", _("Closed")
 

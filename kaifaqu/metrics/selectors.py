@@ -58,6 +58,6 @@ def latest_periods(org: str, metrics: Iterable[str]) -> dict[str, str]:
 
 
 def metric_definitions(codes: Iterable[str]) -> dict[str, Metric]:
-    """The metrics named (with both names, unit and decimals), for pages that label figures
-    in the reader's language."""
+    """The metrics named and their parts (with both names, unit and decimals), for pages that
+    label figures in the reader's language and for checks of the codes a template names."""
     return load_metrics(codes)

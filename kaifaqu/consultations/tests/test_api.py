@@ -48,7 +48,8 @@ def test_production_says_the_link_was_sent_and_shows_none(demo, settings):
     settings.KAIFAQU_SHOW_SIGN_IN_LINKS = False
     body = client().post(URL, FORM, format="json").json()
     assert body["sign_in_url"] is None
-    assert body["message"] == "A personal space has been created for you; a sign-in link was sent."
+    # The API speaks the site's language: Chinese unless the client picks English.
+    assert body["message"] == "已为您免费生成了个人网上空间，登录链接已发送给您。"
 
 
 def test_field_errors_are_400_by_field_and_store_nothing(demo):
@@ -57,8 +58,8 @@ def test_field_errors_are_400_by_field_and_store_nothing(demo):
                              format="json")  # fmt: skip
     assert response.status_code == 400
     assert response.json() == {
-        "question": ["Please write plain text: markup is not accepted."],
-        "consent": ["Please agree to the handling of your personal data, or we cannot answer you."],
+        "question": ["请填写纯文本：不接受标记代码（如 HTML 标签、脚本链接）。"],
+        "consent": ["请同意我们处理您的个人信息，否则无法答复您的咨询。"],
     }
     assert Consultation.objects.count() == before
 

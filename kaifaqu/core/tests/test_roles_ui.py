@@ -90,8 +90,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, demo, url_name, a
 
 
 #: The statistics modules an editor of some department sees, and a reader.
-EDITOR_NAV = ["dashboard", "orgs", "stats", "stats_entry", "stats_checks", "figures"]
-READER_NAV = ["dashboard", "orgs", "stats_checks", "figures"]
+EDITOR_NAV = ["dashboard", "orgs", "stats", "stats_entry", "stats_checks", "figures", "reports"]
+READER_NAV = ["dashboard", "orgs", "stats_checks", "figures", "reports"]
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("open", "Open"),
+                            ("open", "Being followed up"),
                             ("converted", "Turned into a project"),
                             ("closed", "Closed"),
                         ],

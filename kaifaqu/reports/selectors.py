@@ -1,0 +1,59 @@
+"""Reads of the reports package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Draft, NarrativeBlock, ReportTemplate, ReportType
+
+
+def report_type_list() -> QuerySet[ReportType]:
+    return ReportType.objects.select_related("department").order_by("code")
+
+
+def template_list(report_type: ReportType) -> QuerySet[ReportTemplate]:
+    """The type's template versions, newest first, without their content."""
+    return report_type.templates.defer("content").select_related("uploaded_by").order_by("-version")
+
+
+def current_template(report_type: ReportType) -> ReportTemplate | None:
+    return report_type.templates.order_by("-version").first()
+
+
+def block_versions(report_type: ReportType, org_unit, period: str, key: str):
+    return (
+        NarrativeBlock.objects.filter(
+            report_type=report_type, org_unit=org_unit, period=period, key=key
+        )
+        .select_related("saved_by")
+        .order_by("-version")
+    )
+
+
+def current_blocks(report_type: ReportType, org_unit, period: str) -> dict[str, dict[str, Any]]:
+    """Each block's current text and version for a type, unit and period (one query)."""
+    out: dict[str, dict[str, Any]] = {}
+    rows = NarrativeBlock.objects.filter(
+        report_type=report_type, org_unit=org_unit, period=period
+    ).order_by("key", "-version")
+    for key, version, text in rows.values_list("key", "version", "text"):
+        out.setdefault(key, {"text": text, "version": version})
+    return out
+
+
+def draft_list(report_type: ReportType) -> QuerySet[Draft]:
+    return (
+        report_type.drafts.select_related("org_unit", "created_by")
+        .defer("values", "blocks")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def latest_draft(report_type: ReportType, org_unit, period: str) -> Draft | None:
+    return (
+        Draft.objects.filter(report_type=report_type, org_unit=org_unit, period=period)
+        .order_by("-number")
+        .first()
+    )

@@ -1,0 +1,190 @@
+"""Writes of the reports package: types, template uploads, narrative blocks, drafts.
+
+Rights: the editors of the type's department (经济发展局 for the work report) and zone
+administrators draft and write; ``actor=None`` is the system (the demo loader, a command).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import access, audit
+from kaifaqu.core.models import AuditAction
+from kaifaqu.core.periods import Period, PeriodError, parse
+from kaifaqu.core.roles import Role
+from kaifaqu.orgs.services import ConcurrentEditError
+
+from .checker import check_docx
+from .drafting import compute_values
+from .models import Draft, NarrativeBlock, PeriodKind, ReportTemplate, ReportType
+from .selectors import current_blocks, current_template, latest_draft
+
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_BLOCK_CHARS = 20_000
+
+
+def may_write(actor, report_type: ReportType) -> bool:
+    return actor is None or access.can_change_department(actor, report_type.department_id)
+
+
+def _require_write(actor, report_type: ReportType) -> None:
+    if not may_write(actor, report_type):
+        raise PermissionDenied(
+            _("Only editors of %(department)s and zone administrators may do this.")
+            % {"department": report_type.department.name}
+        )
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def period_of(report_type: ReportType, text: str) -> Period:
+    """The period, checked against the type's kind (a quarterly report ends at a quarter)."""
+    try:
+        period = parse((text or "").strip())
+    except PeriodError as e:
+        raise ValidationError({"period": str(e)}) from None
+    last = period.last_month
+    fits = {
+        PeriodKind.QUARTERLY: last % 3 == 0,
+        PeriodKind.HALF_YEARLY: last % 6 == 0,
+        PeriodKind.ANNUAL: last == 12,
+    }.get(report_type.period_kind, True)
+    if not fits:
+        raise ValidationError(
+            {
+                "period": _("A %(kind)s report needs a period that ends at its end.")
+                % {"kind": report_type.get_period_kind_display()}
+            }
+        )
+    return period
+
+
+@transaction.atomic
+def report_type_save(
+    *, actor, code: str, name: str, department, period_kind: str = PeriodKind.QUARTERLY,
+    description: str = "",
+) -> ReportType:  # fmt: skip
+    if actor is not None and not access.has_role(actor, Role.ZONE_ADMIN):
+        raise PermissionDenied(_("Only zone administrators define report types."))
+    report_type = ReportType.objects.filter(code=code).first() or ReportType(code=code)
+    created = report_type.pk is None
+    wanted = (name, department.pk, period_kind, description)
+    if not created and wanted == (report_type.name, report_type.department_id,
+                                  report_type.period_kind, report_type.description):  # fmt: skip
+        return report_type  # nothing to change: no save, no audit row
+    report_type.name, report_type.department = name, department
+    report_type.period_kind, report_type.description = period_kind, description
+    report_type.full_clean()
+    report_type.save()
+    audit.record(AuditAction.CREATE if created else AuditAction.UPDATE, actor=actor,
+                 obj=report_type, after={"code": code, "name": name})  # fmt: skip
+    return report_type
+
+
+@transaction.atomic
+def template_upload(
+    *, actor, report_type: ReportType, content: bytes, filename: str, note: str = ""
+) -> ReportTemplate:
+    """A new version of the type's template, if the check finds no problem
+    (``checker.TemplateRefused`` names each placeholder it refuses)."""
+    _require_write(actor, report_type)
+    if len(content) > MAX_TEMPLATE_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    if not filename.lower().endswith(".docx"):
+        raise ValidationError(_("Upload a Word file (.docx)."))
+    check_docx(content)
+    ReportType.objects.select_for_update().filter(pk=report_type.pk).first()
+    last = report_type.templates.aggregate(v=Max("version"))["v"] or 0
+    template = ReportTemplate(
+        report_type=report_type,
+        version=last + 1,
+        filename=filename[-200:],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        note=note,
+        uploaded_by=_user(actor),
+    )
+    template.full_clean()
+    template.save()
+    audit.record(AuditAction.CREATE, actor=actor, obj=template,
+                 after={"version": template.version, "sha256": template.sha256})  # fmt: skip
+    return template
+
+
+@transaction.atomic
+def block_save(
+    *, actor, report_type: ReportType, org_unit, period: str, key: str, text: str,
+    version: int | None = None,
+) -> NarrativeBlock:  # fmt: skip
+    """A new version of a block; ``version`` is the one the editor started from (0: none),
+    and a save over someone else's newer version is refused."""
+    _require_write(actor, report_type)
+    period = str(period_of(report_type, period))
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MAX_BLOCK_CHARS:
+        raise ValidationError({"text": _("A block holds at most 20,000 characters.")})
+    ReportType.objects.select_for_update().filter(pk=report_type.pk).first()
+    current = (
+        NarrativeBlock.objects.filter(
+            report_type=report_type, org_unit=org_unit, period=period, key=key
+        )
+        .order_by("-version")
+        .first()
+    )
+    current_version = current.version if current else 0
+    if version is not None and version != current_version:
+        raise ConcurrentEditError
+    if current is not None and current.text == text:
+        return current
+    block = NarrativeBlock(
+        report_type=report_type, org_unit=org_unit, period=period, key=key,
+        version=current_version + 1, text=text, saved_by=_user(actor),
+    )  # fmt: skip
+    block.full_clean()
+    block.save()
+    audit.record(AuditAction.CREATE if current is None else AuditAction.UPDATE, actor=actor,
+                 obj=block, before={"text": current.text} if current else None,
+                 after={"text": text, "version": block.version})  # fmt: skip
+    return block
+
+
+@transaction.atomic
+def draft_create(*, actor, report_type: ReportType, org_unit, period: str) -> Draft:
+    """A draft from the current template: figures in one batch from the engine, the
+    current blocks; the placeholders whose text changed since the previous draft marked."""
+    _require_write(actor, report_type)
+    parsed = period_of(report_type, period)
+    template = current_template(report_type)
+    if template is None:
+        raise ValidationError(_("This report type has no template yet: upload one first."))
+    scan = check_docx(bytes(template.content))
+    blocks = current_blocks(report_type, org_unit, str(parsed))
+    values, missing = compute_values(scan.calls, org_unit, parsed, blocks)
+    previous = latest_draft(report_type, org_unit, str(parsed))
+    changed = []
+    if previous is not None:
+        changed = [
+            key
+            for key, entry in values.items()
+            if entry["call"] == "f"
+            and key in previous.values
+            and previous.values[key]["text"] != entry["text"]
+        ]
+    draft = Draft(
+        report_type=report_type, template=template, org_unit=org_unit, period=str(parsed),
+        number=(previous.number + 1) if previous else 1, values=values, missing=missing,
+        blocks=blocks, changed=changed, created_by=_user(actor),
+    )  # fmt: skip
+    draft.full_clean()
+    draft.save()
+    audit.record(AuditAction.CREATE, actor=actor, obj=draft,
+                 after={"number": draft.number, "missing": len(missing),
+                        "changed": len(changed)})  # fmt: skip
+    return draft

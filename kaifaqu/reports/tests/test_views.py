@@ -1,0 +1,217 @@
+"""The report pages per role: business readers read, the 经济发展局's editors and zone
+administrators upload, draft and edit blocks; the 三员 are refused."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from docx import Document
+
+from kaifaqu.reports import demo_template
+from kaifaqu.reports.models import Draft, NarrativeBlock, ReportTemplate
+from kaifaqu.reports.services import draft_create
+from kaifaqu.stats.models import DataValue
+
+from .conftest import PERIOD
+
+READERS = ["admin", "leader", "economy", "investment", "finance", "twodept"]
+WRITERS = ["admin", "economy"]
+REFUSED = ["sysadmin", "secadmin", "auditadmin"]
+GDP_URL = "/backoffice/figures/figure/?metric=gdp&amp;org=371471&amp;period=2017-01%2F2017-09"
+
+
+@pytest.fixture
+def draft(demo, progress):
+    return draft_create(actor=None, report_type=progress, org_unit=demo.zone, period=PERIOD)
+
+
+def urls(progress, draft) -> list[str]:
+    return [
+        reverse("reports:list"),
+        reverse("reports:type", args=[progress.code]),
+        reverse("reports:template", args=[progress.code, 1]),
+        reverse("reports:draft", args=[draft.pk]),
+        reverse("reports:word", args=[draft.pk]),
+    ]
+
+
+@pytest.mark.parametrize("username", READERS)
+def test_business_readers_read(login, progress, draft, username):
+    client = login(username)
+    for url in urls(progress, draft):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("username", REFUSED)
+def test_the_three_administrators_are_refused(login, progress, draft, username):
+    client = login(username)
+    for url in urls(progress, draft):
+        assert client.get(url).status_code == 403, url
+    block = reverse("reports:block", args=[draft.pk, "opening"])
+    assert client.post(block, {"text": "x", "version": 1}).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, progress, draft):
+    response = client.get(reverse("reports:draft", args=[draft.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login"))
+
+
+@pytest.mark.parametrize("username", ["leader", "investment", "finance", "twodept"])
+def test_readers_who_are_not_writers_cannot_draft_upload_or_edit(login, progress, draft, username):
+    client = login(username)
+    before = (Draft.objects.count(), ReportTemplate.objects.count(), NarrativeBlock.objects.count())
+    assert client.post(reverse("reports:draft_create", args=[progress.code]),
+                       {"org": "371471", "period": PERIOD}).status_code == 403  # fmt: skip
+    upload = SimpleUploadedFile("t.docx", demo_template.build())
+    assert client.post(reverse("reports:upload", args=[progress.code]),
+                       {"file": upload}).status_code == 403  # fmt: skip
+    block = reverse("reports:block", args=[draft.pk, "opening"])
+    assert client.post(block, {"text": "x", "version": 1}).status_code == 403
+    assert client.post(reverse("reports:redraft", args=[draft.pk])).status_code == 403
+    page = client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
+    assert 'data-testid="block-edit"' not in page
+    assert 'data-testid="redraft"' not in page
+    after = (Draft.objects.count(), ReportTemplate.objects.count(), NarrativeBlock.objects.count())
+    assert after == before
+
+
+@pytest.mark.parametrize("username", WRITERS)
+def test_writers_draft_from_the_page(login, progress, username):
+    client = login(username)
+    response = client.post(reverse("reports:draft_create", args=[progress.code]),
+                           {"org": "371471", "period": PERIOD})  # fmt: skip
+    draft = Draft.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:draft", args=[draft.pk])
+    assert draft.created_by.username == username
+
+
+def test_a_bad_period_is_refused_with_a_message(login, progress):
+    client = login("economy")
+    before = Draft.objects.count()
+    response = client.post(reverse("reports:draft_create", args=[progress.code]),
+                           {"org": "371471", "period": "2017-13"})  # fmt: skip
+    assert response.status_code == 400
+    assert 'data-testid="period-error"' in response.content.decode()
+    assert Draft.objects.count() == before
+
+
+def test_the_draft_page_links_each_figure_to_its_page(login, draft, django_assert_max_num_queries):
+    client = login("leader")
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
+    links = re.findall(r'<a href="([^"]+)" class="report-figure[^"]*" data-testid="figure"', page)
+    assert len(links) == 54
+    assert GDP_URL in links
+    assert 'data-metric="gdp" data-show="value"' in page
+    assert 'data-testid="chart"' in page
+    assert page.count('data-testid="block"') == 7
+    assert 'data-testid="missing-none"' in page
+    assert "地区生产总值 2017-01/2017-09" in page  # listed among the estimates
+
+
+def test_the_gdp_link_opens_its_figure_page(login, draft):
+    client = login("leader")
+    response = client.get(GDP_URL.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert "地区生产总值" in response.content.decode()
+
+
+def test_a_block_is_edited_in_place_with_versions(login, draft):
+    client = login("economy")
+    url = reverse("reports:block", args=[draft.pk, "opening"])
+    editor = client.get(url, HTTP_HX_REQUEST="true")
+    assert 'data-testid="block-editor"' in editor.content.decode()
+    saved = client.post(url, {"text": "今年以来，全区经济稳中向好。", "version": 1},
+                        HTTP_HX_REQUEST="true")  # fmt: skip
+    assert saved.status_code == 200
+    assert 'data-testid="block-saved"' in saved.content.decode()
+    assert "今年以来，全区经济稳中向好。" in saved.content.decode()
+    stale = client.post(url, {"text": "旧的", "version": 1}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    versions = NarrativeBlock.objects.filter(key="opening", org_unit=draft.org_unit)
+    assert sorted(versions.values_list("version", flat=True)) == [1, 2]
+
+
+def test_a_redraft_keeps_the_blocks_and_highlights_changed_figures(login, draft):
+    client = login("economy")
+    url = reverse("reports:block", args=[draft.pk, "opening"])
+    client.post(url, {"text": "新的开篇。", "version": 1}, HTTP_HX_REQUEST="true")
+    DataValue.objects.filter(element__code="gdp", org_unit=draft.org_unit,
+                             period=PERIOD).update(value="186")  # fmt: skip
+    response = client.post(reverse("reports:redraft", args=[draft.pk]))
+    new = Draft.objects.latest("pk")
+    assert response["Location"] == reverse("reports:draft", args=[new.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "新的开篇。" in page
+    changed = re.findall(
+        r'data-metric="(\w+)" data-show="(\w+)" data-period="[^"]+" data-changed', page
+    )
+    assert changed == [("gdp", "value")]
+    assert 'data-testid="changed-note"' in page
+
+
+def test_template_upload_refusal_names_the_placeholder(login, progress):
+    client = login("economy")
+    document = Document()
+    p = document.add_paragraph("产值")
+    p.add_run('{{ f("gdp", ')
+    p.add_run('"value") }}').bold = True
+    document.add_paragraph('{{ f("gpd", "value") }}')
+    out = io.BytesIO()
+    document.save(out)
+    response = client.post(reverse("reports:upload", args=[progress.code]),
+                           {"file": SimpleUploadedFile("t.docx", out.getvalue())})  # fmt: skip
+    assert response.status_code == 400
+    page = response.content.decode()
+    problems = re.search(r'data-testid="template-problems">(.*?)</div>', page, re.S).group(1)
+    assert "<code>{{ f(&quot;gdp&quot;, &quot;value&quot;) }}</code>" in problems
+    assert "<code>{{ f(&quot;gpd&quot;, &quot;value&quot;) }}</code>" in problems
+    assert ReportTemplate.objects.filter(report_type=progress).count() == 1
+
+
+def test_template_upload_and_download(login, progress):
+    client = login("economy")
+    content = demo_template.build()
+    response = client.post(reverse("reports:upload", args=[progress.code]),
+                           {"file": SimpleUploadedFile("新版.docx", content),
+                            "note": "改"})  # fmt: skip
+    assert response.status_code == 302
+    download = client.get(reverse("reports:template", args=[progress.code, 2]))
+    assert download.content == content
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_word_downloads_review_and_final(login, draft):
+    client = login("leader")
+    url = reverse("reports:word", args=[draft.pk])
+    review = Document(io.BytesIO(client.get(url + "?copy=review").content))
+    final = Document(io.BytesIO(client.get(url + "?copy=final").content))
+    links = [r.target_ref for r in review.part.rels.values() if r.is_external]
+    assert (
+        "http://testserver/backoffice/figures/figure/?metric=gdp&org=371471&period=2017-01%2F2017-09"
+        in links
+    )
+    assert not [r for r in final.part.rels.values() if r.is_external]
+
+
+@override_settings(KAIFAQU_SOFFICE="no-such-soffice-kaifaqu")
+def test_pdf_without_libreoffice_says_so_on_the_page(login, draft):
+    client = login("leader")
+    response = client.get(reverse("reports:pdf", args=[draft.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:draft", args=[draft.pk])
+    assert "no-such-soffice-kaifaqu" in response.content.decode()
+
+
+def test_a_block_the_template_does_not_have_is_not_found(login, draft):
+    client = login("economy")
+    url = reverse("reports:block", args=[draft.pk, "no_such_block"])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"text": "x", "version": 0}).status_code == 404
+    assert not NarrativeBlock.objects.filter(key="no_such_block").exists()
