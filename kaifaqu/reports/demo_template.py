@@ -91,7 +91,11 @@ SECTION_2_THIRD = (
     '{{ block("capital_market") }}'
     '争取转移支付资金{{ f("transfer_payments", "value") }}，'
     '其中一般性转移支付{{ f("transfer_general", "value") }}，'
-    '专项转移支付{{ f("transfer_special", "value") }}；{{ block("enterprise_services") }}'
+    '专项转移支付{{ f("transfer_special", "value") }}；{{ block("grant_project") }}'
+    '争取无偿资金{{ f("grant_funds", "value") }}。{{ block("enterprise_cooperation") }}'
+    '为{{ f("training_voucher_firms", "value") }}企业发放{{ f("training_vouchers", "value") }}培训券，'
+    '举办企业家大讲堂{{ f("entrepreneur_lectures", "value") }}，'
+    '组织区内{{ f("study_tour_firms", "value") }}企业主要负责人{{ block("study_tour") }}'
     '{{ period(lag=1) }}，纳税过千万元企业达到{{ f("taxpayers_over_10m", "value", lag=1) }}，'
     '比去年同期{{ f("taxpayers_over_10m", "change", lag=1) }}，'
     '其中过亿元{{ f("taxpayers_over_100m", "value", lag=1) }}、'
@@ -166,14 +170,13 @@ SEED_BLOCKS = {
     "capital_market": (
         "德建建科成为全市2017年首家新三板挂牌企业，景津环保正在排队上市，扒鸡公司计划11月报省证监局辅导。"
     ),
-    "enterprise_services": (
-        "成功申报全市唯一一个省级装备制造业产业集群转型升级示范扶持项目，争取无偿资金1000万元。"
+    "grant_project": "成功申报全市唯一一个省级装备制造业产业集群转型升级示范扶持项目，",
+    "enterprise_cooperation": (
         "凯旺新能源与杭州锣卜科技合作的中国邮政专用车下线，与杭州赫日公司合作的纯电动汽车增程器项目"
         "已签订协议；奥冠电池与青岛华高石墨烯导电剂项目落户中元科技创新创业园，已完成厂房装修；"
         "黄河商品交易市场与首建投合作项目落户鑫星国际、完成股改，正在进行法人变更。"
-        "为44家企业发放118万元培训券，举办企业家大讲堂4期，组织区内26家企业主要负责人赴杭州经济技术"
-        "开发区考察学习。"
     ),
+    "study_tour": "赴杭州经济技术开发区考察学习。",
     "livelihood": (
         "列入全市城建计划项目45个，已开工34个，开工率94.4%（不包括市直部门建设、开发区负责征收拆迁的"
         "9个项目），完成投资57.94亿元，占年度投资计划的74.3%；7个区级城建项目全部开工建设。"

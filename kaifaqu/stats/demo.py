@@ -49,6 +49,11 @@ ELEMENTS = [
     ("taxpayers_over_300m", "纳税过3亿元企业", "Enterprises paying over 300 million yuan of tax", "家", "none", "sum", "computed", 0, None, "finance"),
     ("taxpayers_over_5m", "纳税过500万元企业", "Enterprises paying over 5 million yuan of tax", "家", "none", "sum", "computed", 0, None, "finance"),
     ("taxpayers_over_1m", "纳税过100万元企业", "Enterprises paying over 1 million yuan of tax", "家", "none", "sum", "computed", 0, None, "finance"),
+    ("grant_funds", "争取无偿资金", "Grants obtained", "万元", "sum", "sum", "computed", 0, None, "economy"),
+    ("training_voucher_firms", "发放培训券企业", "Enterprises given training vouchers", "家", "none", "sum", "computed", 0, None, "economy"),
+    ("training_vouchers", "发放培训券金额", "Training vouchers issued", "万元", "sum", "sum", "computed", 0, None, "economy"),
+    ("entrepreneur_lectures", "举办企业家大讲堂", "Entrepreneur lectures held", "期", "sum", "sum", "computed", 0, None, "economy"),
+    ("study_tour_firms", "组织考察学习企业", "Enterprises taken on study tours", "家", "none", "sum", "computed", 0, None, "economy"),
 ]  # fmt: skip
 
 # element, org, period, value, status, reported growth %, source
@@ -93,6 +98,13 @@ ZONE_VALUES = [
     ("taxpayers_over_5m", ZONE, M8_2016, "51", "final", None, f"{DERIVED} (66−15)"),
     ("taxpayers_over_1m", ZONE, M8, "213", "final", None, SEED),
     ("taxpayers_over_1m", ZONE, M8_2016, "151", "final", None, f"{DERIVED} (213−62)"),
+    # Services to enterprises: a grant of 1000万元, training vouchers of 118万元 for 44
+    # enterprises, 4 entrepreneur lectures, 26 enterprises' heads on a study tour.
+    ("grant_funds", ZONE, Q3, "1000", "final", None, SEED),
+    ("training_voucher_firms", ZONE, Q3, "44", "final", None, SEED),
+    ("training_vouchers", ZONE, Q3, "118", "final", None, SEED),
+    ("entrepreneur_lectures", ZONE, Q3, "4", "final", None, SEED),
+    ("study_tour_firms", ZONE, Q3, "26", "final", None, SEED),
     # The city: exports and imports implied by the shares 18.3% and 29%; trade is their sum,
     # 162.58, which gives the zone's stated 21.2%.
     ("exports", CITY, M8, "119.13", "final", None, f"{DERIVED} (21.8 / 18.3%)"),

@@ -53,7 +53,7 @@ def test_a_clean_template_gives_its_calls(db, demo):
 def test_the_demo_template_passes(demo):
     scan = check_docx(demo_template.build())
     assert scan.problems == []
-    assert len(scan.of("f")) == 58
+    assert len(scan.of("f")) == 63
     assert {c.args[0] for c in scan.of("block")} == set(demo_template.SEED_BLOCKS)
 
 

@@ -43,9 +43,11 @@ DIFFERENCES = [
     ("显着", "显著", "-", "the seed's variant character in 成效显著"),
 ]
 
-#: Rows no metric keeps yet (talent programmes above the zone, listings, grants, training
-#: vouchers): the demo's narrative blocks hold the seed's sentences.
-FROM_BLOCKS = {"S046", "S047", "S048", "S056", "S060", "S061", "S062", "S063", "S064", "S065"}
+#: Rows no metric keeps: people shortlisted or selected by programmes above the zone (the
+#: talent ledger holds them, but no metric counts one programme), the city's first listing
+#: (首家, an ordinal among the city's enterprises) and the city's only provincial project
+#: (唯一一个): the demo's narrative blocks hold the seed's sentences.
+FROM_BLOCKS = {"S046", "S047", "S048", "S056", "S060"}
 
 #: How the draft prints a row's value where it is not the value column as written.
 PRINTED = {

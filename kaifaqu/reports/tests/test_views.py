@@ -107,11 +107,11 @@ def test_the_draft_page_links_each_figure_to_its_page(login, draft, django_asser
     with django_assert_max_num_queries(20):
         page = client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
     links = re.findall(r'<a href="([^"]+)" class="report-figure[^"]*" data-testid="figure"', page)
-    assert len(links) == 54
+    assert len(links) == 59
     assert GDP_URL in links
     assert 'data-metric="gdp" data-show="value"' in page
     assert 'data-testid="chart"' in page
-    assert page.count('data-testid="block"') == 7
+    assert page.count('data-testid="block"') == 9
     assert 'data-testid="missing-none"' in page
     assert "地区生产总值 2017-01/2017-09" in page  # listed among the estimates
 

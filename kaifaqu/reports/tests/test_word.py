@@ -116,7 +116,7 @@ def test_every_figure_has_a_bookmark_named_after_it(draft, final):
     figures = [
         e for e in draft.values.values() if e["call"] == "f" and e["show"] not in ("est", "name")
     ]
-    assert len(names) == len(set(names)) == 54
+    assert len(names) == len(set(names)) == 59
     assert all(len(n) <= 40 and n[0].isalpha() for n in names)
     assert "gdp_371471_2017_01_2017_09_value" in names
     assert {e["bookmark"] for e in figures} <= set(names)
@@ -132,7 +132,7 @@ def test_bookmark_names_follow_word_rules():
 
 def test_the_review_copy_links_each_figure_to_its_page(draft, review):
     links = list(review.element.body.iter(qn("w:hyperlink")))
-    assert len(links) == 54
+    assert len(links) == 59
     targets = {review.part.rels[link.get(qn("r:id"))].target_ref for link in links}
     assert (
         f"{BASE}/backoffice/figures/figure/?metric=gdp&org=371471&period=2017-01%2F2017-09"

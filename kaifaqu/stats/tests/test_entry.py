@@ -33,6 +33,8 @@ URL = reverse("stats:entry")
 ECONOMY_ROWS = [
     ("gdp", 0), ("va_primary", 1), ("va_secondary", 1), ("va_tertiary", 1),
     ("industrial_va", 0), ("hightech_share", 0), ("trade", 0), ("exports", 1), ("imports", 1),
+    ("grant_funds", 0), ("training_voucher_firms", 0), ("training_vouchers", 0),
+    ("entrepreneur_lectures", 0), ("study_tour_firms", 0),
 ]  # fmt: skip
 CONCURRENT = (
     "Someone else saved this record while you were editing it. Reload it to see their "
@@ -310,6 +312,12 @@ def test_the_page_shows_this_period_s_values_and_last_year_s(as_user):
         ("trade", "34.4", "19.987"),
         ("exports", "21.8", "12.674"),
         ("imports", "12.6", "7.313"),
+        # Entered for 1—9月 only: the 1—8月 sheet has none of them.
+        ("grant_funds", None, ""),
+        ("training_voucher_firms", None, ""),
+        ("training_vouchers", None, ""),
+        ("entrepreneur_lectures", None, ""),
+        ("study_tour_firms", None, ""),
     ]
     assert rows["gdp"].form["status"].value() == "estimate"
     assert rows["industrial_va"].form["reported_growth_pct"].value() == "8.1"
@@ -348,7 +356,7 @@ def test_the_page_takes_a_bounded_number_of_queries_whatever_the_number_of_eleme
     client = as_user("economy")
     with CaptureQueriesContext(connection) as few:
         response = open_sheet(client, period=M8)
-    assert len(response.context["sheet"].rows) == 9
+    assert len(response.context["sheet"].rows) == 14
     # With the validation rules' violations, and the navigation's look-up of the departments
     # that keep consultations (who sees the inbox).
     assert len(few.captured_queries) <= 14
@@ -363,7 +371,7 @@ def test_the_page_takes_a_bounded_number_of_queries_whatever_the_number_of_eleme
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = open_sheet(client, period=M8)
     rows = response.context["sheet"].rows
-    assert len(rows) == 39
+    assert len(rows) == 44
     assert (rows[-1].form["value"].value(), rows[-1].prior_text) == ("39", "38")
 
 
@@ -579,8 +587,10 @@ def test_bad_rows_are_refused_and_good_rows_beside_them_save(as_user):
     before = counts()
     response = client.post(URL, form_data(page, **changes))
     assert response.status_code == 200
+    untouched = ["grant_funds", "training_voucher_firms", "training_vouchers",
+                 "entrepreneur_lectures", "study_tour_firms"]  # fmt: skip
     assert {code: row.state for code, row in rows_by_code(response).items()} == {
-        **dict.fromkeys(BAD_ROWS, "refused"), "exports": "saved",
+        **dict.fromkeys(BAD_ROWS, "refused"), "exports": "saved", **dict.fromkeys(untouched, ""),
     }  # fmt: skip
     assert DataValue.objects.count() == before[0] + 1
     assert stored("exports", Q3).status == "preliminary"
