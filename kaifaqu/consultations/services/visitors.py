@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction, User
+from kaifaqu.investment.services import leads_forget_contacts
 
 from ..limits import RateLimited, check_submission, normalise_email, normalise_phone
 from ..models import Attachment, Consultation, OutboxMessage, SignInLink, Visitor
@@ -140,6 +141,12 @@ def _anonymise(consultations: list[Consultation], now: datetime) -> list[str]:
     # What was sent (or waits) to their phone or email names them too.
     OutboxMessage.objects.filter(consultation_id__in=ids).delete()
     delete_files_on_commit(names)
+    # A lead whose every enquiry is now anonymised keeps no contact of the person either.
+    lead_ids = {c.lead_id for c in consultations if c.lead_id}
+    still_named = Consultation.objects.filter(
+        lead_id__in=lead_ids, anonymised_at__isnull=True
+    ).values_list("lead_id", flat=True)
+    leads_forget_contacts(actor=None, lead_ids=lead_ids - set(still_named), marker=ANONYMISED)
     return names
 
 

@@ -86,6 +86,11 @@ def test_anonymise_blanks_old_consultations_once_and_deletes_idle_visitors(
     assert c.question == "问题"
     assert [m.body for m in c.messages.all()] == ["答复"]
     assert c.attachments.count() == 0
+    # The lead it made names the person no more; the recent one's lead still does.
+    lead = c.lead
+    assert (lead.contact_name, lead.phone, lead.email) == (services.ANONYMISED, "", "")
+    assert lead.summary  # what was asked stays with the bureau
+    assert Consultation.objects.get(pk=recent.consultation.pk).lead.phone == "13812345678"
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
     assert not User.objects.filter(pk=old.visitor.user_id).exists()
     assert Consultation.objects.get(pk=recent.consultation.pk).anonymised_at is None

@@ -545,6 +545,7 @@ def test_erasing_keeps_the_consultations_anonymised_and_deletes_the_account(
     assert (c.name, c.organisation, c.phone, c.email) == (services.ANONYMISED, "", "", "")
     assert c.anonymised_at is not None
     assert c.visitor is None
+    assert (c.lead.contact_name, c.lead.phone, c.lead.email) == (services.ANONYMISED, "", "")
     assert c.question == "光伏项目可以享受哪些扶持政策？"
     assert [m.body for m in c.messages.all()] == ["答复"]
     assert not User.objects.filter(pk=user_pk).exists()

@@ -11,7 +11,7 @@ from .key_projects import (
     progress_issue_resolve,
     progress_report_save,
 )
-from .leads import lead_close, lead_convert, lead_record
+from .leads import lead_close, lead_convert, lead_record, leads_forget_contacts
 from .projects import (
     DuplicateProjectError,
     MoveSpec,
@@ -49,6 +49,7 @@ __all__ = [
     "lead_close",
     "lead_convert",
     "lead_record",
+    "leads_forget_contacts",
     "progress_issue_add",
     "progress_issue_resolve",
     "progress_report_save",

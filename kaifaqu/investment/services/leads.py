@@ -171,3 +171,34 @@ def lead_close(*, actor, lead: Lead, reason: str) -> Lead:
         AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
     )
     return lead
+
+
+@transaction.atomic
+def leads_forget_contacts(*, actor, lead_ids, marker: str) -> int:
+    """Blank the person's contact details on leads whose enquiries were anonymised (the
+    visitor deleted their data, or it aged out), unless the lead became a project: a project's
+    investor is an enterprise kept as business data. The lead's summary stays. Runs as the
+    system on the visitor's behalf (no department check). Returns the number changed."""
+    leads = list(
+        Lead.objects.select_for_update()
+        .filter(pk__in=list(lead_ids))
+        .exclude(status=LeadStatus.CONVERTED)
+        .exclude(contact_name=marker, phone="", email="")
+    )
+    for lead in leads:
+        lead.contact_name, lead.phone, lead.email = marker, "", ""
+        if lead.investor_id is None:
+            # The organisation a private person typed is theirs to delete too.
+            lead.organisation = ""
+            lead.name = marker
+        lead.version += 1
+        lead.save()
+    if leads:
+        audit.record(
+            AuditAction.UPDATE,
+            actor=actor,
+            object_type="investment.lead",
+            object_repr=_("Contact details removed from %(n)s leads") % {"n": len(leads)},
+            after={"leads": [lead.pk for lead in leads]},
+        )
+    return len(leads)
