@@ -67,6 +67,8 @@ PRINTED = {
 
 
 def seed_text() -> str:
+    # The seed lives beside the repository (../shared), as CI lays it; never skipped.
+    assert SEED_DIR.is_dir(), f"the seed is not at {SEED_DIR}: set KAIFAQU_SHARED_DIR"
     (path,) = SEED_DIR.glob("000_*.txt")
     return path.read_text(encoding="utf-8")
 
@@ -90,6 +92,7 @@ def sentences(text: str) -> list[str]:
 
 
 def figure_rows() -> list[dict[str, str]]:
+    assert SEED_DIR.is_dir(), f"the seed is not at {SEED_DIR}: set KAIFAQU_SHARED_DIR"
     with open(SEED_DIR / "figures.tsv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     return [r for r in rows if "S001" <= r["id"] <= "S074"]
