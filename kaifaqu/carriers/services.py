@@ -5,18 +5,16 @@ audited. Status moves go only through ``carrier_reserve``, ``carrier_take`` and
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
-import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction
+from kaifaqu.core.uploads import IMAGES, CheckedUpload, checked_upload
 from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.orgs.services import ConcurrentEditError
 
@@ -365,28 +363,12 @@ def carrier_release(*, actor, carrier: Carrier, note: str = "", at: date | None 
 # -- photos ----------------------------------------------------------------------------------
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 
 
-def _checked_photo(upload) -> tuple[str, str, int]:
+def _checked_photo(upload) -> CheckedUpload:
     """Name, content type (read from the content, not the name) and size of a photo."""
-    name = os.path.basename(getattr(upload, "name", "") or "") or "photo"
-    size = getattr(upload, "size", None) or 0
-    if not size:
-        raise ValidationError({"image": _("%(name)s is empty.") % {"name": name}})
-    if size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            {"image": _("%(name)s is larger than %(limit)s.")
-             % {"name": name, "limit": filesizeformat(MAX_PHOTO_BYTES)}}
-        )  # fmt: skip
-    upload.seek(0)
-    kind = filetype.guess(upload.read(1024))
-    upload.seek(0)
-    if kind is None or kind.extension not in PHOTO_TYPES:
-        raise ValidationError(
-            {"image": _("%(name)s: only PNG, JPEG and WebP images are accepted.") % {"name": name}}
-        )
-    return name, PHOTO_TYPES[kind.extension], size
+    return checked_upload(upload, kinds=IMAGES, max_bytes=MAX_PHOTO_BYTES, field="image",
+                          by_content=True)  # fmt: skip
 
 
 @transaction.atomic

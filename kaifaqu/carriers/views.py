@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
@@ -357,7 +358,4 @@ class PhotoView(BusinessReadMixin, View):
             CarrierPhoto.objects.select_related("land_parcel", "building"), pk=pk
         )
         _readable(request.user, photo.department_id)
-        response = FileResponse(photo.image.open("rb"))
-        response["Content-Type"] = photo.content_type
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return stored_file_response(photo.image, content_type=photo.content_type, inline=True)

@@ -12,6 +12,7 @@ from kaifaqu.carriers.selectors import zone_units
 from kaifaqu.core.forms import BootstrapForm
 from kaifaqu.core.models import User
 from kaifaqu.core.roles import DepartmentRole
+from kaifaqu.core.uploads import DOCUMENTS, accept_attribute
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.enterprises.selectors import industry_classes
 from kaifaqu.orgs.models import Membership, OrgUnit
@@ -19,7 +20,7 @@ from kaifaqu.portal.categories import Category
 
 from .models import Channel, Status
 
-_FILE_KINDS = ".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx"
+_FILE_KINDS = accept_attribute(DOCUMENTS)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

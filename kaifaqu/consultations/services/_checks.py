@@ -3,19 +3,17 @@ reached, files of an accepted kind (told from their content, not their name) and
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access
+from kaifaqu.core.uploads import DOCUMENTS, checked_upload
 
 from ..limits import normalise_email, normalise_phone
 
@@ -26,18 +24,6 @@ _MARKUP = re.compile(
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area code (010, 02x, 0xxx) and a 7- or 8-digit number; 400/800 service numbers too.
 _LANDLINE = re.compile(r"0\d{2,3}\d{7,8}|[48]00\d{7}")
-
-#: Kinds accepted, by what ``filetype`` tells from the content → extensions the name may have.
-ACCEPTED = {
-    "pdf": (".pdf",),
-    "png": (".png",),
-    "jpg": (".jpg", ".jpeg"),
-    "docx": (".docx",),
-    "xlsx": (".xlsx",),
-    "doc": (".doc",),
-    "xls": (".xls",),
-}
-_HEAD_BYTES = 8192
 
 
 def has_markup(text: str) -> bool:
@@ -99,18 +85,9 @@ class CheckedFile:
     size: int
 
 
-def _size(upload) -> int:
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, os.SEEK_END)
-        size = upload.tell()
-        upload.seek(0)
-    return size
-
-
 def checked_files(files: Sequence, field: str = "files") -> list[CheckedFile]:
-    """Every file checked before any is stored: count, size, kind by content, and a name
-    whose extension agrees with the content."""
+    """Every file checked before any is stored: their count, then each one's size, kind by
+    content, and a name whose extension agrees with the content."""
     files = [f for f in files or () if f]
     max_files = settings.KAIFAQU_CONSULT_MAX_FILES
     if len(files) > max_files:
@@ -118,36 +95,10 @@ def checked_files(files: Sequence, field: str = "files") -> list[CheckedFile]:
             {field: _("Attach at most %(max)s files.") % {"max": max_files}}, code="files"
         )
     limit = settings.KAIFAQU_CONSULT_MAX_FILE_MB * 1024 * 1024
-    checked = []
-    for upload in files:
-        name = os.path.basename(getattr(upload, "name", "") or "")[:255] or "file"
-        size = _size(upload)
-        if not size:
-            raise ValidationError({field: _("%(name)s is empty.") % {"name": name}}, code="empty")
-        if size > limit:
-            raise ValidationError(
-                {field: _("%(name)s is too large (%(size)s): files may be at most %(limit)s.")
-                 % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}},
-                code="file_size",
-            )  # fmt: skip
-        upload.seek(0)
-        kind = filetype.guess(upload.read(_HEAD_BYTES))
-        upload.seek(0)
-        extension = os.path.splitext(name)[1].lower()
-        if kind is None or kind.extension not in ACCEPTED:
-            raise ValidationError(
-                {field: _("%(name)s: only PDF, Word, Excel, PNG and JPEG files are accepted.")
-                 % {"name": name}},
-                code="file_type",
-            )  # fmt: skip
-        if extension not in ACCEPTED[kind.extension]:
-            raise ValidationError(
-                {field: _("%(name)s is not the kind of file its name says: its content is "
-                          "%(kind)s.") % {"name": name, "kind": kind.extension.upper()}},
-                code="file_type",
-            )  # fmt: skip
-        checked.append(CheckedFile(upload, name, kind.mime, size))
-    return checked
+    return [
+        CheckedFile(upload, *checked_upload(upload, kinds=DOCUMENTS, max_bytes=limit, field=field))
+        for upload in files
+    ]
 
 
 def require_change(actor, department_id: int | None) -> None:

@@ -182,7 +182,7 @@ def test_a_file_too_large_is_refused_and_nothing_is_stored(anon, settings):
     before = count()
     response = post(anon, files=big)
     assert response.status_code == 200
-    assert any("too large" in e for e in field_errors(response, "files"))
+    assert any("larger than" in e for e in field_errors(response, "files"))
     assert count() == before
 
 

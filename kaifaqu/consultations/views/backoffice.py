@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from kaifaqu.core import access
+from kaifaqu.core.http import stored_file_response
 from kaifaqu.enterprises import contacts
 from kaifaqu.enterprises.contacts import can_see_contacts
 from kaifaqu.investment.services import DuplicateProjectError
@@ -157,11 +157,9 @@ class StaffFileView(ConsultationsReadMixin, View):
     def get(self, request, token: str):
         attachment = get_object_or_404(Attachment, token=token)
         selectors.consultation_for_staff(request.user, attachment.consultation_id)
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        return stored_file_response(
+            attachment.file, name=attachment.name, content_type=attachment.content_type
         )
-        response["Content-Type"] = attachment.content_type
-        return response
 
 
 class ReplyView(ConsultationsReadMixin, View):

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+
+from kaifaqu.core.http import stored_file_response
 
 from .. import selectors, services
 from ..forms import ContactDetailsForm, EraseForm, MessageForm
@@ -123,11 +124,9 @@ class SpaceFileView(VisitorMixin, View):
             token=token,
             consultation__visitor=self.visitor,
         )
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        return stored_file_response(
+            attachment.file, name=attachment.name, content_type=attachment.content_type
         )
-        response["Content-Type"] = attachment.content_type
-        return response
 
 
 class SpaceContactView(VisitorMixin, View):

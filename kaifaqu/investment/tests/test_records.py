@@ -106,7 +106,7 @@ def test_files_are_checked(seeded, signed, media):
         (SimpleUploadedFile("x.pdf", b""), "x.pdf is empty."),
         (
             SimpleUploadedFile("x.docx", b"%PDF-1.4"),
-            "x.docx is not the kind of file its name says (.docx).",
+            "x.docx is not the kind of file its name says: its content is PDF.",
         ),
     ]
     for upload, message in refusals:

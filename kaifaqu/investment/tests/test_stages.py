@@ -177,7 +177,7 @@ def test_an_agreement_file_is_evidence_enough(seeded, lead, settings, tmp_path):
     with pytest.raises(ValidationError) as caught:
         move(lead, Stage.STARTED, date(2017, 5, 1), evidence_file=fake)
     assert caught.value.message_dict["evidence_file"] == [
-        "开工.pdf is not the kind of file its name says (.pdf)."
+        "开工.pdf is not the kind of file its name says: its content is EXE."
     ]
 
 

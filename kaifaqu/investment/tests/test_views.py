@@ -782,7 +782,7 @@ def test_files_are_uploaded_checked_downloaded_by_readers_and_removed(as_user, m
     url = reverse("investment:file_add", args=[p.pk])
     bad = client.post(url, {"file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")})
     assert bad.context["file_form"].errors["file"] == [
-        "x.pdf is not the kind of file its name says (.pdf)."
+        "x.pdf is not the kind of file its name says: its content is EXE."
     ]
     good = client.post(
         url,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from kaifaqu.core import access
+from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.enterprises import contacts
 
@@ -202,11 +203,7 @@ class EvidenceDownloadView(BusinessReadMixin, View):
         readable(request.user, move.project.department_id)
         if not move.evidence_file:
             raise Http404
-        return FileResponse(
-            move.evidence_file.open("rb"),
-            as_attachment=True,
-            filename=move.evidence_file.name.rsplit("/", 1)[-1],
-        )
+        return stored_file_response(move.evidence_file)
 
 
 class FileDownloadView(BusinessReadMixin, View):
@@ -215,9 +212,7 @@ class FileDownloadView(BusinessReadMixin, View):
     def get(self, request, pk: int):
         kept = get_object_or_404(ProjectFile.objects.select_related("project"), pk=pk)
         readable(request.user, kept.project.department_id)
-        response = FileResponse(kept.file.open("rb"), as_attachment=True, filename=kept.name)
-        response["Content-Type"] = kept.content_type
-        return response
+        return stored_file_response(kept.file, name=kept.name, content_type=kept.content_type)
 
 
 # --- entering and changing --------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -255,8 +255,6 @@ class PolicyAttachmentDownloadView(BusinessReadMixin, View):
     def get(self, request, pk: int, attachment_pk: int):
         policy = _policy_for(request.user, pk)
         attachment = get_object_or_404(PolicyAttachment, pk=attachment_pk, policy=policy)
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        return stored_file_response(
+            attachment.file, name=attachment.name, content_type=attachment.content_type
         )
-        response["Content-Type"] = attachment.content_type
-        return response

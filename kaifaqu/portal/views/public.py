@@ -6,13 +6,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.carriers import selectors as carriers
 from kaifaqu.carriers.models import BuildingUnit, LandParcel, LandUse, UnitUse
+from kaifaqu.core.http import stored_file_response
 from kaifaqu.orgs import selectors as orgs
 
 from .. import selectors
@@ -138,12 +139,9 @@ class PolicyAttachmentView(View):
             policy_id=pk,
             policy__status=PolicyStatus.PUBLISHED,
         )
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        return stored_file_response(
+            attachment.file, name=attachment.name, content_type=attachment.content_type
         )
-        response["Content-Type"] = attachment.content_type
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -265,10 +263,7 @@ class CarrierPhotoView(View):
         photo = carriers.photo_on_offer(pk)
         if photo is None:
             raise Http404
-        response = FileResponse(photo.image.open("rb"))
-        response["Content-Type"] = photo.content_type
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return stored_file_response(photo.image, content_type=photo.content_type, inline=True)
 
 
 class ContactView(TemplateView):
