@@ -188,6 +188,8 @@ def _check_call(call: Call) -> str:
                 "show": call.show, "known": ", ".join(SHOW_KINDS)}  # fmt: skip
         if call.show.startswith("part_") and "part" not in call.options:
             return _('%(show)s needs part="…", the code of the part.') % {"show": call.show}
+        if call.options.get("with_parts") and call.show not in ("rank", "growth_rank"):
+            return _("with_parts goes with rank and growth_rank only.")
     elif call.name == "fact":
         if call.args[0] not in ProfileFactKey.values:
             return _("Unknown profile fact %(key)s; known: %(known)s.") % {
@@ -222,6 +224,8 @@ def _check_metrics(scan: Scan) -> None:
             message = _("%(part)s is not a part of %(code)s.") % {"part": part, "code": code}
         elif call.name == "chart" and not known[code].parts:
             message = _("%(code)s has no parts to chart.") % {"code": code}
+        elif call.options.get("with_parts") and not known[code].parts:
+            message = _("%(code)s has no parts to rank with it.") % {"code": code}
         else:
             continue
         scan.calls.remove(call)

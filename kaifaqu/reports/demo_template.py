@@ -50,7 +50,7 @@ SECTION_2_FIRST = (
     '实现外贸进出口总额{{ f("trade", "value", lag=1) }}，同比{{ f("trade", "growth", lag=1) }}，'
     '其中出口{{ f("exports", "value", lag=1) }}、{{ f("exports", "growth", lag=1) }}，'
     '进口{{ f("imports", "value", lag=1) }}、{{ f("imports", "growth", lag=1) }}，'
-    '进出口总额、出口额、进口额均{{ f("trade", "rank", lag=1) }}，'
+    '进出口总额、出口额、进口额均{{ f("trade", "rank", lag=1, with_parts=True) }}，'
     '分别占全市的{{ f("trade", "share_pct", lag=1) }}、{{ f("exports", "share_pct", lag=1) }}、'
     '{{ f("imports", "share_pct", lag=1) }}。'
 )

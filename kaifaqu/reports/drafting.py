@@ -136,6 +136,21 @@ def show_figure(fig: Figure, call: Call) -> tuple[str | None, str]:
     return numbers.pp_phrase(part.share_pp_change, 1 if decimals is None else decimals), ""
 
 
+def shared_rank(whole: Figure, parts: list[Figure], call: Call) -> tuple[str | None, str]:
+    """The rank the whole and all its parts hold, or None and the ranks that differ."""
+    field = "rank_by_value" if call.show == "rank" else "rank_by_growth"
+    texts = [show_figure(f, call) for f in (whole, *parts)]
+    for text, reason in texts:
+        if text is None:
+            return None, reason
+    ranks = [getattr(f, field) for f in (whole, *parts)]
+    if len(set(ranks)) > 1:
+        return None, _("The parts do not share the whole's rank: %(ranks)s.") % {
+            "ranks": "、".join(f"{f.name}{text}" for f, (text, _r) in
+                              zip((whole, *parts), texts, strict=True))}  # fmt: skip
+    return texts[0]
+
+
 def chart_spec(fig: Figure, call: Call) -> dict[str, Any] | None:
     """One chart spec (ECharts options) for the page and the PNG in Word."""
     # The report is Chinese whatever the language of the page that drafted it.
@@ -191,6 +206,17 @@ def compute_values(
             request = FigureRequest(call.args[0], org.code, lagged(period, call.lag))
             wanted.setdefault((call.args[0], call.lag), request)
     figures = dict(zip(wanted, figure_batch(list(wanted.values())), strict=True))
+    # Ranks "with parts" need the parts' own figures: one more batch, only when asked.
+    more: dict[tuple[str, int], FigureRequest] = {}
+    for call in calls:
+        if call.name == "f" and call.options.get("with_parts"):
+            for part in figures[(call.args[0], call.lag)].parts:
+                if (part.metric, call.lag) not in figures:
+                    more[(part.metric, call.lag)] = FigureRequest(
+                        part.metric, org.code, lagged(period, call.lag)
+                    )
+    if more:
+        figures.update(zip(more, figure_batch(list(more.values())), strict=True))
     facts = None
     values: dict[str, dict[str, Any]] = {}
     missing: list[dict[str, str]] = []
@@ -210,7 +236,11 @@ def compute_values(
                 entry["chart"] = spec
                 reason = "" if spec else _reason(fig)
             else:
-                text, reason = show_figure(fig, call)
+                if call.options.get("with_parts"):
+                    parts = [figures[(p.metric, call.lag)] for p in fig.parts]
+                    text, reason = shared_rank(fig, parts, call)
+                else:
+                    text, reason = show_figure(fig, call)
                 entry["text"] = GAP.format(name=fig.name or fig.metric) if text is None else text
         elif call.name == "fact":
             if facts is None:

@@ -9,7 +9,10 @@ call with constant arguments; the logic stays in Python. The calls:
     report for 1—9月 states trade for 1—8月); ``decimals=0`` rounds the shown rate to that
     many places (增长327%); ``part="va_tertiary"`` names the part for ``part_share`` and
     ``part_share_pp``; ``target="年度投资计划"`` the word for ``progress`` (default 年度任务);
-    ``scope="全市"`` the word for ``share`` and ranks.
+    ``scope="全市"`` the word for ``share`` and ranks; ``with_parts=True`` on ``rank`` and
+    ``growth_rank``: the whole and every part hold the same rank, for sentences such as
+    "进出口总额、出口额、进口额均居全市首位" — when they do not, nothing is printed and the
+    draft lists the ranks instead of a claim that is no longer true.
 ``{{ fact("area_km2") }}``, ``{{ fact("resident_population", "wan") }}``
     A profile fact of the org unit (orgs): "320平方公里"; ``"wan"`` in 万 ("约30万人"); a
     fact kept as approximate is preceded by 约.
@@ -70,7 +73,14 @@ SHOW_KINDS = (
 
 #: The keyword options each call takes, and the type of each.
 OPTIONS: dict[str, dict[str, type]] = {
-    "f": {"lag": int, "decimals": int, "part": str, "target": str, "scope": str},
+    "f": {
+        "lag": int,
+        "decimals": int,
+        "part": str,
+        "target": str,
+        "scope": str,
+        "with_parts": bool,
+    },
     "fact": {},
     "units": {},
     "period": {"lag": int, "short": bool},

@@ -186,3 +186,37 @@ def test_the_command_writes_word_html_and_lists_nothing_missing(demo, progress, 
     ) in html
     assert 'data-testid="chart-png"' in html  # the chart as Word shows it: no ECharts in a file
     assert Draft.objects.filter(report_type=progress).count() == 2
+
+
+def test_a_shared_rank_is_printed_only_while_every_part_holds_it(demo, progress):
+    template_upload(actor=None, report_type=progress, filename="t.docx",
+                    content=docx('进出口总额、出口额、进口额均'
+                                 '{{ f("trade", "rank", lag=1, with_parts=True) }}。'))  # fmt: skip
+    draft = draft_create(actor=None, report_type=progress, org_unit=demo.zone, period=PERIOD)
+    assert render.text(draft) == "进出口总额、出口额、进口额均居全市首位。"
+    assert draft.missing == []
+    # Imports fall behind a peer: "均居全市首位" would be false, so it is not printed.
+    DataValue.objects.filter(element__code="imports", org_unit=demo.zone,
+                             period="2017-01/2017-08").update(value="0.5")  # fmt: skip
+    with translation.override("en"):
+        draft = draft_create(actor=None, report_type=progress, org_unit=demo.zone, period=PERIOD)
+    assert render.text(draft) == "进出口总额、出口额、进口额均〔缺数：外贸进出口总额〕。"
+    ((missing),) = draft.missing
+    assert missing["reason"].startswith("The parts do not share the whole's rank: ")
+    assert "出口额居全市首位" in missing["reason"]
+    assert "进口额列全市第" in missing["reason"]
+
+
+def test_a_shared_rank_needs_a_metric_with_parts(demo, progress):
+    with translation.override("en"), pytest.raises(TemplateRefused) as refused:
+        template_upload(actor=None, report_type=progress, filename="t.docx",
+                        content=docx('{{ f("gdp_x", "rank", with_parts=True) }}'
+                                     '{{ f("industrial_va", "rank", with_parts=True) }}'
+                                     '{{ f("trade", "value", with_parts=True) }}'))  # fmt: skip
+    assert [(p.placeholder, p.message) for p in refused.value.problems] == [
+        ('{{ f("trade", "value", with_parts=True) }}',
+         "with_parts goes with rank and growth_rank only."),
+        ('{{ f("gdp_x", "rank", with_parts=True) }}', "Unknown metric gdp_x."),
+        ('{{ f("industrial_va", "rank", with_parts=True) }}',
+         "industrial_va has no parts to rank with it."),
+    ]  # fmt: skip
