@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from kaifaqu.core.periods import Period, PeriodError, parse
+
 from .models import Draft, NarrativeBlock, ReportTemplate, ReportType
 
 
@@ -57,3 +59,24 @@ def latest_draft(report_type: ReportType, org_unit, period: str) -> Draft | None
         .order_by("-number")
         .first()
     )
+
+
+def earlier_block_period(report_type: ReportType, org_unit, period: Period) -> str | None:
+    """The latest period before ``period`` (by its last month) with blocks written for this
+    type and unit: what a new quarter's report starts from."""
+    best: tuple[tuple[int, int], str] | None = None
+    texts = (
+        NarrativeBlock.objects.filter(report_type=report_type, org_unit=org_unit)
+        .exclude(text="")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    for text in texts:
+        try:
+            other = parse(text)
+        except PeriodError:
+            continue
+        end = (other.year, other.last_month)
+        if end < (period.year, period.last_month) and (best is None or end > best[0]):
+            best = (end, text)
+    return best[1] if best else None

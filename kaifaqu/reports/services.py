@@ -22,7 +22,7 @@ from kaifaqu.orgs.services import ConcurrentEditError
 from .checker import check_docx
 from .drafting import compute_values
 from .models import Draft, NarrativeBlock, PeriodKind, ReportTemplate, ReportType
-from .selectors import current_blocks, current_template, latest_draft
+from .selectors import current_blocks, current_template, earlier_block_period, latest_draft
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_BLOCK_CHARS = 20_000
@@ -153,6 +153,31 @@ def block_save(
                  obj=block, before={"text": current.text} if current else None,
                  after={"text": text, "version": block.version})  # fmt: skip
     return block
+
+
+@transaction.atomic
+def blocks_carry_over(*, actor, report_type: ReportType, org_unit, period: str) -> list[str]:
+    """Start a period's narrative blocks from the latest earlier period's: each block still
+    empty here gets that text as its first version, for staff to rewrite. Blocks already
+    written are left alone. Returns the keys filled; refused when no earlier period has any."""
+    _require_write(actor, report_type)
+    target = period_of(report_type, period)
+    source = earlier_block_period(report_type, org_unit, target)
+    if source is None:
+        raise ValidationError(_("No earlier period has narrative blocks to start from."))
+    here = current_blocks(report_type, org_unit, str(target))
+    filled = []
+    for key, block in sorted(current_blocks(report_type, org_unit, source).items()):
+        if not block["text"] or here.get(key, {}).get("text"):
+            continue
+        version = here.get(key, {}).get("version", 0)
+        block_save(actor=actor, report_type=report_type, org_unit=org_unit, period=str(target),
+                   key=key, text=block["text"], version=version)  # fmt: skip
+        filled.append(key)
+    audit.record(AuditAction.UPDATE, actor=actor, obj=report_type,
+                 after={"blocks_from": source, "to": str(target), "org": org_unit.code,
+                        "keys": filled})  # fmt: skip
+    return filled
 
 
 @transaction.atomic

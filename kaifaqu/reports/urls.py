@@ -18,5 +18,10 @@ urlpatterns = [
     path("drafts/<int:pk>/word/", views.DraftWordView.as_view(), name="word"),
     path("drafts/<int:pk>/pdf/", views.DraftPdfView.as_view(), name="pdf"),
     path("drafts/<int:pk>/redraft/", views.DraftRedraftView.as_view(), name="redraft"),
+    path(
+        "drafts/<int:pk>/blocks/carry-over/",
+        views.BlocksCarryOverView.as_view(),
+        name="blocks_carry_over",
+    ),
     path("drafts/<int:pk>/blocks/<slug:key>/", views.BlockView.as_view(), name="block"),
 ]

@@ -29,7 +29,7 @@ from .selectors import (
     report_type_list,
     template_list,
 )
-from .services import block_save, draft_create, may_write, template_upload
+from .services import block_save, blocks_carry_over, draft_create, may_write, template_upload
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -166,6 +166,10 @@ class DraftView(_DraftMixin, TemplateView):
             draft=draft,
             paragraphs=render.page(draft),
             blocks=blocks,
+            empty_blocks=any(
+                e.get("call") == "block" and not blocks.get(e["key"], {}).get("text")
+                for e in draft.values.values()
+            ),
             estimates=estimates,
             can_write=self.can_write,
             **kwargs,
@@ -205,6 +209,26 @@ class DraftRedraftView(_DraftMixin, View):
         except (TemplateRefused, ValidationError) as e:
             messages.error(request, "; ".join(getattr(e, "messages", [str(e)])))
             return redirect("reports:draft", pk=pk)
+        return redirect("reports:draft", pk=new.pk)
+
+
+class BlocksCarryOverView(_DraftMixin, View):
+    """Fill this period's empty blocks from the latest earlier period's, then redraft."""
+
+    def post(self, request, pk):
+        if not self.can_write:
+            raise PermissionDenied
+        d = self.draft
+        try:
+            filled = blocks_carry_over(actor=request.user, report_type=d.report_type,
+                                       org_unit=d.org_unit, period=d.period)  # fmt: skip
+            new = draft_create(actor=request.user, report_type=d.report_type,
+                               org_unit=d.org_unit, period=d.period)  # fmt: skip
+        except (TemplateRefused, ValidationError) as e:
+            messages.error(request, "; ".join(getattr(e, "messages", [str(e)])))
+            return redirect("reports:draft", pk=pk)
+        messages.success(request, _("%(n)s blocks start from the earlier period's text: rewrite "
+                                    "them for this one.") % {"n": len(filled)})  # fmt: skip
         return redirect("reports:draft", pk=new.pk)
 
 

@@ -18,7 +18,12 @@ from kaifaqu.reports import demo_template, render
 from kaifaqu.reports.checker import TemplateRefused
 from kaifaqu.reports.models import Draft, NarrativeBlock, ReportTemplate
 from kaifaqu.reports.selectors import current_blocks, current_template
-from kaifaqu.reports.services import block_save, draft_create, template_upload
+from kaifaqu.reports.services import (
+    block_save,
+    blocks_carry_over,
+    draft_create,
+    template_upload,
+)
 from kaifaqu.stats.models import DataValue
 
 from .conftest import PERIOD, ZONE
@@ -220,3 +225,30 @@ def test_a_shared_rank_needs_a_metric_with_parts(demo, progress):
         ('{{ f("industrial_va", "rank", with_parts=True) }}',
          "industrial_va has no parts to rank with it."),
     ]  # fmt: skip
+
+
+def test_a_period_starts_its_blocks_from_the_latest_earlier_one(demo, progress):
+    args = {"report_type": progress, "org_unit": demo.zone}
+    block_save(actor=demo.economy, period="2017-01/2017-06", key="opening", text="上半年…",
+               version=0, **args)  # fmt: skip
+    # 1—12月 has its own opening already; the others come from 1—9月, the latest before it.
+    block_save(actor=demo.economy, period="2017-01/2017-12", key="opening", text="全年…",
+               version=0, **args)  # fmt: skip
+    filled = blocks_carry_over(actor=demo.economy, period="2017-01/2017-12", **args)
+    assert "opening" not in filled
+    assert set(filled) == set(demo_template.SEED_BLOCKS) - {"opening"}
+    blocks = current_blocks(progress, demo.zone, "2017-01/2017-12")
+    assert blocks["opening"]["text"] == "全年…"
+    assert blocks["talent_news"] == {"text": demo_template.SEED_BLOCKS["talent_news"],
+                                     "version": 1}  # fmt: skip
+    assert blocks_carry_over(actor=demo.economy, period="2017-01/2017-12", **args) == []
+
+
+def test_carrying_over_needs_an_earlier_period_and_a_writer(demo, progress):
+    args = {"report_type": progress, "org_unit": demo.zone}
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        blocks_carry_over(actor=demo.economy, period="2016-01/2016-09", **args)
+    assert refused.value.messages == ["No earlier period has narrative blocks to start from."]
+    with pytest.raises(PermissionDenied):
+        blocks_carry_over(actor=demo.leader, period="2017-01/2017-12", **args)
+    assert current_blocks(progress, demo.zone, "2017-01/2017-12") == {}

@@ -74,6 +74,8 @@ def test_readers_who_are_not_writers_cannot_draft_upload_or_edit(login, progress
     block = reverse("reports:block", args=[draft.pk, "opening"])
     assert client.post(block, {"text": "x", "version": 1}).status_code == 403
     assert client.post(reverse("reports:redraft", args=[draft.pk])).status_code == 403
+    carry = reverse("reports:blocks_carry_over", args=[draft.pk])
+    assert client.post(carry).status_code == 403
     page = client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
     assert 'data-testid="block-edit"' not in page
     assert 'data-testid="redraft"' not in page
@@ -215,3 +217,20 @@ def test_a_block_the_template_does_not_have_is_not_found(login, draft):
     assert client.get(url).status_code == 404
     assert client.post(url, {"text": "x", "version": 0}).status_code == 404
     assert not NarrativeBlock.objects.filter(key="no_such_block").exists()
+
+
+def test_a_new_quarter_starts_its_blocks_from_the_last_one(login, demo, progress, draft):
+    q4 = draft_create(actor=None, report_type=progress, org_unit=demo.zone,
+                      period="2017-01/2017-12")  # fmt: skip
+    assert "〔待填写：opening〕" in "".join(e["text"] for e in q4.values.values())
+    client = login("economy")
+    page = client.get(reverse("reports:draft", args=[q4.pk])).content.decode()
+    assert 'data-testid="blocks-carry-over"' in page
+    response = client.post(reverse("reports:blocks_carry_over", args=[q4.pk]))
+    new = Draft.objects.latest("pk")
+    assert response["Location"] == reverse("reports:draft", args=[new.pk])
+    assert (new.period, new.number) == ("2017-01/2017-12", 2)
+    assert new.blocks["opening"]["text"] == demo_template.SEED_BLOCKS["opening"]
+    assert not any(m["placeholder"].startswith("{{ block(") for m in new.missing)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="blocks-carry-over"' not in page  # nothing left empty
