@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from kaifaqu.consultations.models import Consultation
@@ -26,18 +25,9 @@ REPLY = "您好：开发区新能源产业园有合适地块，本周可安排�
 PROJECT = "星河储能电池项目"
 
 
-def log_in(page, live_server, username: str, password: str) -> None:
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
-    )
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
-
-
-def test_a_visitor_asks_staff_reply_and_turn_it_into_a_project(e2e_demo, new_page, live_server):
+def test_a_visitor_asks_staff_reply_and_turn_it_into_a_project(
+    e2e_demo, new_page, live_server, log_in_as
+):
     visitor = new_page("zh-CN")
 
     # The home page, then a policy from the library.
@@ -80,7 +70,7 @@ def test_a_visitor_asks_staff_reply_and_turn_it_into_a_project(e2e_demo, new_pag
 
     # 招商局's officer answers from the inbox.
     staff = new_page("en-US")
-    log_in(staff, live_server, "investment", e2e_demo.password)
+    log_in_as(staff, "investment", e2e_demo.password)
     staff.goto("/backoffice/consultations/")
     staff.locator('[data-nav="consultations"]').click()
     staff.get_by_test_id("inbox").get_by_role("link", name=consultation.number).click()

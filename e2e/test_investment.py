@@ -14,7 +14,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from kaifaqu.core import numbers
@@ -31,17 +30,6 @@ EVIDENCE_REFUSAL = (
     "Signing needs its evidence: the agreement (its title or number, or the signed file)."
 )
 DROP_REFUSAL = "Say why the project is dropped."
-
-
-def log_in(page, live_server, username: str, password: str) -> None:
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
-    )
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
 def column(page, stage: str):
@@ -78,7 +66,7 @@ def shown_yi(wan: Decimal) -> str:
 
 
 def test_a_move_is_refused_without_its_evidence_then_made_and_the_sums_change(
-    page, live_server, e2e_demo
+    page, live_server, e2e_demo, log_in_as
 ):
     project = (
         Project.objects.filter(stage=Stage.NEGOTIATING, contract_investment__isnull=False)
@@ -89,7 +77,7 @@ def test_a_move_is_refused_without_its_evidence_then_made_and_the_sums_change(
     assert amount == Decimal("120000.00")  # 12亿元: a change the columns' 亿元 sums show
     moves_before = StageMove.objects.filter(project=project).count()
 
-    log_in(page, live_server, "investment", e2e_demo.password)
+    log_in_as(page, "investment", e2e_demo.password)
     page.locator('[data-nav="investment"]').click()
     expect(page).to_have_url(f"{live_server.url}{KANBAN}")
     expect(page.get_by_test_id("kanban")).to_have_attribute("data-ready", "1")
@@ -151,13 +139,13 @@ def test_a_move_is_refused_without_its_evidence_then_made_and_the_sums_change(
     )
 
 
-def test_the_keyboard_moves_a_card_through_its_move_to_box(page, live_server, e2e_demo):
+def test_the_keyboard_moves_a_card_through_its_move_to_box(page, live_server, e2e_demo, log_in_as):
     project = (
         Project.objects.filter(stage=Stage.LEAD, merged_into__isnull=True)
         .order_by("-stage_since", "-pk")
         .first()
     )
-    log_in(page, live_server, "investment", e2e_demo.password)
+    log_in_as(page, "investment", e2e_demo.password)
     page.goto(KANBAN)
     expect(page.get_by_test_id("kanban")).to_have_attribute("data-ready", "1")
     lead, dropped = read_column(page, "lead"), read_column(page, "dropped")

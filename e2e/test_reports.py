@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from kaifaqu.reports.models import Draft
@@ -20,19 +19,8 @@ pytestmark = pytest.mark.browser
 TYPE_PAGE = "/backoffice/reports/types/progress/"
 
 
-def log_in(page, live_server, username: str, password: str) -> None:
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
-    )
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
-
-
-def test_draft_click_a_figure_edit_a_block_redraft(e2e_demo, live_server, page):
-    log_in(page, live_server, "economy", e2e_demo.password)
+def test_draft_click_a_figure_edit_a_block_redraft(e2e_demo, live_server, page, log_in_as):
+    log_in_as(page, "economy", e2e_demo.password)
     page.goto(TYPE_PAGE)
     page.locator("#id_period").fill("2017-01/2017-09")
     page.get_by_test_id("draft-submit").click()

@@ -12,13 +12,7 @@ from django.utils import timezone
 
 from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction
-from kaifaqu.enterprises.contacts import (
-    Contact,
-    can_see_contacts,
-    mask_email,
-    mask_person,
-    mask_phone,
-)
+from kaifaqu.enterprises.contacts import Contact, can_see_contacts, masked
 from kaifaqu.orgs.selectors import scoped
 
 from .models import Attachment, Consultation, Message, Route, Status, Visitor
@@ -155,10 +149,7 @@ def contacts_for(
     an unmasked list is one audit row naming the consultations and the purpose."""
     consultations = [c for c in consultations if c is not None]
     if not can_see_contacts(user):
-        return {
-            c.pk: Contact(mask_person(c.name), mask_phone(c.phone), mask_email(c.email), True)
-            for c in consultations
-        }
+        return {c.pk: masked(c.name, c.phone, c.email) for c in consultations}
     shown = {c.pk: Contact(c.name, c.phone, c.email, masked=False) for c in consultations}
     disclosed = sorted({c.pk for c in consultations if _has_any(c)})
     if disclosed:

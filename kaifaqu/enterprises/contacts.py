@@ -62,13 +62,13 @@ class Contact:
     masked: bool
 
 
+def masked(person: str, phone: str, email: str) -> Contact:
+    """A person's contact details as shown to whoever may not see them (nothing audited)."""
+    return Contact(mask_person(person), mask_phone(phone), mask_email(email), masked=True)
+
+
 def _masked(enterprise) -> Contact:
-    return Contact(
-        mask_person(enterprise.contact_person),
-        mask_phone(enterprise.phone),
-        mask_email(enterprise.email),
-        masked=True,
-    )
+    return masked(enterprise.contact_person, enterprise.phone, enterprise.email)
 
 
 def _plain(enterprise) -> Contact:

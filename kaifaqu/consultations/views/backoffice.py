@@ -64,16 +64,6 @@ class InboxView(ConsultationsReadMixin, View):
         return render(request, "consultations/inbox.html", context)
 
 
-def masked_contact(consultation) -> contacts.Contact:
-    """What the page shows before anyone asks to see the details: masked, nothing audited."""
-    return contacts.Contact(
-        contacts.mask_person(consultation.name),
-        contacts.mask_phone(consultation.phone),
-        contacts.mask_email(consultation.email),
-        masked=True,
-    )
-
-
 # --- a consultation's page --------------------------------------------------------------
 
 
@@ -84,7 +74,8 @@ def detail_context(request, consultation, **overrides) -> dict:
     lead = consultation.lead
     context = {
         "consultation": consultation,
-        "contact": masked_contact(consultation),
+        # Masked until a permitted user asks to see it (that view is audited).
+        "contact": contacts.masked(consultation.name, consultation.phone, consultation.email),
         "may_reveal": can_see_contacts(user),
         "messages_": selectors.thread(consultation),
         "question_files": selectors.question_attachments(consultation),

@@ -108,16 +108,6 @@ class ProjectListView(BusinessReadMixin, FilterView):
 # --- a project's page -------------------------------------------------------------------
 
 
-def masked_contact(enterprise) -> contacts.Contact:
-    """What the page shows before anyone asks to see the details: masked, nothing audited."""
-    return contacts.Contact(
-        contacts.mask_person(enterprise.contact_person),
-        contacts.mask_phone(enterprise.phone),
-        contacts.mask_email(enterprise.email),
-        masked=True,
-    )
-
-
 def project_context(user, project, **overrides) -> dict:
     """Everything the project page shows; ``overrides`` put bound forms (with their errors)
     or the unmasked contact in place of the defaults."""
@@ -130,7 +120,10 @@ def project_context(user, project, **overrides) -> dict:
     context = {
         "project": project,
         "editable": editable,
-        "contact": masked_contact(project.investor),
+        # Masked until a permitted user asks to see it (that view is audited).
+        "contact": contacts.masked(
+            project.investor.contact_person, project.investor.phone, project.investor.email
+        ),
         "may_reveal": contacts.can_see_contacts(user),
         "spans": [(Stage(s.stage).label, s) for s in selectors.time_in_stage(project)],
         "timeline": selectors.project_timeline(project),
