@@ -34,8 +34,10 @@ def sign_in_link_redeem(token: str) -> User | None:
     visitor no longer has is refused."""
     if not token or len(token) > 200:
         return None
+    # Lock the link only: PostgreSQL refuses to lock the nullable side of the outer join
+    # to the visitor.
     link = (
-        SignInLink.objects.select_for_update()
+        SignInLink.objects.select_for_update(of=("self",))
         .select_related("user__visitor")
         .filter(token_hash=token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
         .first()
