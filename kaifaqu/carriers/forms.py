@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core import access
 from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
-from kaifaqu.orgs.models import Department
+from kaifaqu.orgs.forms import keeper_choice
 
 from .models import Building, BuildingUnit, CarrierStatus, LandParcel
 from .selectors import zone_units
@@ -28,17 +27,7 @@ class _CarrierForm(BootstrapMixin, forms.ModelForm):
             return
         del self.fields["version"]
         if self.owned:
-            ids = access.editable_department_ids(user)
-            departments = Department.objects.order_by("order", "code")
-            if ids is not None:
-                departments = departments.filter(pk__in=ids)
-            self.fields["department"] = forms.ModelChoiceField(
-                label=_("Department"), queryset=departments, empty_label=None
-            )
-            self.fields["department"].widget.attrs["class"] = "form-select"
-            keeper = departments.filter(code="investment").first()
-            if keeper is not None:
-                self.initial.setdefault("department", keeper.pk)
+            keeper_choice(self, user, default_code="investment")
 
 
 class LandParcelForm(_CarrierForm):

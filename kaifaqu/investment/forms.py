@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.carriers.models import BuildingUnit, LandParcel
 from kaifaqu.carriers.selectors import zone_units
-from kaifaqu.core import access
 from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
 from kaifaqu.core.models import User
 from kaifaqu.core.periods import PeriodError, parse
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.selectors import industry_list
 from kaifaqu.enterprises.validators import normalise_credit_code, validate_credit_code
+from kaifaqu.orgs.forms import keeper_choice
 from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.orgs.selectors import departments
 
@@ -57,12 +57,6 @@ def mark_invalid(form: forms.Form) -> None:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
-def _editable_departments(user):
-    ids = access.editable_department_ids(user)
-    qs = departments()
-    return qs if ids is None else qs.filter(pk__in=ids)
-
-
 def _carrier_fields(form: forms.Form) -> None:
     form.fields["land_parcel"].queryset = LandParcel.objects.order_by("code")
     form.fields["building_unit"].queryset = BuildingUnit.objects.select_related(
@@ -80,8 +74,7 @@ class ProjectFieldsMixin:
         self.fields["org_unit"].queryset = zone_units()
         self.fields["industry"].queryset = industry_list()
         self.fields["officer"].queryset = User.objects.filter(is_active=True).order_by("username")
-        self.fields["department"].queryset = _editable_departments(user)
-        self.fields["department"].empty_label = None
+        keeper_choice(self, user)
         _carrier_fields(self)
 
 
@@ -118,9 +111,7 @@ class ProjectCreateForm(ProjectFieldsMixin, BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user=None, contacts: bool = False, show_confirm: bool = False, **kw):
         super().__init__(*args, **kw)
         self._limit(user)
-        keeper = self.fields["department"].queryset.filter(code="investment").first()
-        if keeper is not None:
-            self.initial.setdefault("department", keeper.pk)
+        keeper_choice(self, user, default_code="investment")
         if user is not None and user.is_authenticated:
             self.initial.setdefault("officer", user.pk)
         if not contacts:
@@ -388,11 +379,7 @@ class AwardForm(BootstrapForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = zone_units()
-        self.fields["department"].queryset = _editable_departments(user)
-        self.fields["department"].empty_label = None
-        keeper = self.fields["department"].queryset.filter(code="investment").first()
-        if keeper is not None:
-            self.initial.setdefault("department", keeper.pk)
+        keeper_choice(self, user, default_code="investment")
 
 
 class AwardUpdateForm(BootstrapForm):

@@ -6,6 +6,25 @@ from kaifaqu.core.models import User
 from kaifaqu.core.roles import DepartmentRole, Role
 
 from .models import Department, Membership, ProfileFact
+from .selectors import departments_edited_by
+
+
+def keeper_choice(form: forms.BaseForm, user, *, default_code: str = "") -> None:
+    """Let a form pick which department keeps a new record: one the user edits, preselecting
+    ``default_code`` (e.g. the 招商局 for carriers and policies) when the user may pick it."""
+    choices = departments_edited_by(user)
+    field = form.fields.get("department")
+    if field is None:
+        field = form.fields["department"] = forms.ModelChoiceField(
+            label=_("Department"), queryset=choices
+        )
+    field.queryset = choices
+    field.empty_label = None
+    field.widget.attrs.setdefault("class", "form-select")
+    if default_code:
+        keeper = choices.filter(code=default_code).first()
+        if keeper is not None:
+            form.initial.setdefault("department", keeper.pk)
 
 
 class ProfileFactForm(BootstrapMixin, forms.ModelForm):

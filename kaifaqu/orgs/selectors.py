@@ -64,6 +64,13 @@ def departments() -> QuerySet[Department]:
     return Department.objects.order_by("order", "code")
 
 
+def departments_edited_by(user) -> QuerySet[Department]:
+    """The departments whose data the user changes (all, for a zone administrator)."""
+    ids = access.editable_department_ids(user)
+    qs = departments()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
 def department_list(user) -> QuerySet[Department]:
     """The departments whose data the user reads."""
     ids = access.readable_department_ids(user)
