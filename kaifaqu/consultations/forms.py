@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.carriers.selectors import zone_units
 from kaifaqu.core.forms import BootstrapForm
-from kaifaqu.core.models import User
-from kaifaqu.core.roles import DepartmentRole
 from kaifaqu.core.uploads import DOCUMENTS, accept_attribute
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.enterprises.selectors import industry_classes
-from kaifaqu.orgs.models import Membership, OrgUnit
+from kaifaqu.orgs.models import OrgUnit
+from kaifaqu.orgs.selectors import department_editors
 from kaifaqu.portal.categories import Category
 
 from .models import Channel, Status
@@ -147,13 +146,7 @@ class EraseForm(BootstrapForm):
 
 
 def _officers(department_ids) -> forms.ModelChoiceField:
-    users = User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(
-            department_id__in=department_ids, role=DepartmentRole.EDITOR
-        ).values("user_id"),
-    ).order_by("username")
-    field = forms.ModelChoiceField(label=_("Officer"), queryset=users)
+    field = forms.ModelChoiceField(label=_("Officer"), queryset=department_editors(department_ids))
     field.label_from_instance = lambda u: str(u)
     return field
 

@@ -4,27 +4,14 @@ use the same predicate."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access
 from kaifaqu.core.navigation import NavEntry, register
-from kaifaqu.orgs.models import Department
 
-from .models import Route
+from .selectors import consultation_department_ids
 
-#: The department that keeps consultations when no route says otherwise (the 招商局).
-KEEPER_CODE = "investment"
 _CACHE = "_kaifaqu_consultation_departments"
-
-
-def consultation_department_ids() -> frozenset[int]:
-    """The departments that keep consultations: the 招商局 and any a route names."""
-    return frozenset(
-        Department.objects.filter(
-            Q(code=KEEPER_CODE) | Q(pk__in=Route.objects.values("department_id"))
-        ).values_list("pk", flat=True)
-    )
 
 
 def reads_consultations(user) -> bool:

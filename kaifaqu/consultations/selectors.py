@@ -13,9 +13,27 @@ from django.utils import timezone
 from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction
 from kaifaqu.enterprises.contacts import Contact, can_see_contacts, masked
+from kaifaqu.orgs.models import Department
 from kaifaqu.orgs.selectors import scoped
 
 from .models import Attachment, Consultation, Message, Route, Status, Visitor
+
+#: The department that keeps consultations when no route names one: the 招商局.
+KEEPER_CODE = "investment"
+
+
+def keeping_department() -> Department | None:
+    return Department.objects.filter(code=KEEPER_CODE).first()
+
+
+def consultation_department_ids() -> frozenset[int]:
+    """The departments that keep consultations: the 招商局 and any a route names."""
+    return frozenset(
+        Department.objects.filter(
+            Q(code=KEEPER_CODE) | Q(pk__in=Route.objects.values("department_id"))
+        ).values_list("pk", flat=True)
+    )
+
 
 CONTACT_FIELDS = ("name", "phone", "email")
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,3 +52,25 @@ class UserUpdateForm(BootstrapMixin, forms.Form):
 
 class PasswordResetForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+def put_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on the field it names when the form has
+    that field, the rest above the form. Never raises for a field the form lacks."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in ValidationError(errors).messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def mark_invalid(form: forms.Form) -> None:
+    """Give the inputs with errors Bootstrap's invalid look (a form whose messages are shown
+    together above it)."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

@@ -35,28 +35,6 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-def put_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the form: each message on the field it names when the form has
-    that field, the rest above the form. Never raises for a field the form lacks."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def mark_invalid(form: forms.Form) -> None:
-    """Give the inputs with errors Bootstrap's invalid look (a form whose messages are shown
-    together above it)."""
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-
 def _carrier_fields(form: forms.Form) -> None:
     form.fields["land_parcel"].queryset = LandParcel.objects.order_by("code")
     form.fields["building_unit"].queryset = BuildingUnit.objects.select_related(

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Case, QuerySet, Value, When
 
 from kaifaqu.core import access
+from kaifaqu.core.models import User
+from kaifaqu.core.roles import DepartmentRole
 from kaifaqu.core.selectors import user_list
 
 from .models import (
@@ -69,6 +72,16 @@ def departments_edited_by(user) -> QuerySet[Department]:
     ids = access.editable_department_ids(user)
     qs = departments()
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def department_editors(department_ids: Iterable[int]) -> QuerySet[User]:
+    """The active accounts that are editors in these departments."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            department_id__in=list(department_ids), role=DepartmentRole.EDITOR
+        ).values("user_id"),
+    ).order_by("username")
 
 
 def department_list(user) -> QuerySet[Department]:

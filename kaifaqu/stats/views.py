@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access, numbers
+from kaifaqu.core.forms import put_errors
 from kaifaqu.core.periods import label
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs import selectors as org_selectors
@@ -346,8 +347,7 @@ class RuleFormView(WorkbookEditorMixin, FormView):
             form.add_error(None, error.messages)
             return self.form_invalid(form)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            put_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Rule %(name)s saved and checked.") % {"name": rule})
         return redirect("stats:rules")

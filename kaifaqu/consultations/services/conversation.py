@@ -14,13 +14,12 @@ from kaifaqu.core.models import AuditAction
 from kaifaqu.core.roles import Role
 from kaifaqu.investment.models import Project
 from kaifaqu.investment.services import lead_convert
-from kaifaqu.orgs.models import Department
 from kaifaqu.portal.categories import Category
 
 from ..models import Consultation, Message, Route, Status
+from ..selectors import keeping_department
 from . import _checks
 from ._common import StoredFiles, notify_reply
-from .submit import INVESTMENT_DEPARTMENT
 
 REPLY_MAX_CHARS = 10000
 #: The three separated administrators hold no business role, so none answers investors.
@@ -204,7 +203,9 @@ def consultation_convert(
 def route_set(*, actor, category: str, officer) -> Route:
     """Who answers a category: an editor of 招商局; set by a zone administrator or one of
     招商局's editors."""
-    department = Department.objects.get(code=INVESTMENT_DEPARTMENT)
+    department = keeping_department()
+    if department is None:
+        raise ValidationError(_("The investment promotion bureau is not set up."))
     _checks.require_change(actor, department.pk)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose one of the four kinds of consultation.")})

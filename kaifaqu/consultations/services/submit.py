@@ -18,11 +18,11 @@ from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction
 from kaifaqu.investment.models import Source
 from kaifaqu.investment.services import lead_record
-from kaifaqu.orgs.models import Department
 from kaifaqu.portal.categories import Category
 
 from ..limits import check_submission
 from ..models import Channel, Consultation, Route, Visitor
+from ..selectors import keeping_department
 from ..workdays import add_working_days
 from . import _checks
 from ._common import (
@@ -36,8 +36,6 @@ from ._common import (
     serialise_writers,
     visitor_by_contact,
 )
-
-INVESTMENT_DEPARTMENT = "investment"
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def _route(category: str):
     route = Route.objects.select_related("officer", "department").filter(category=category).first()
     if route is not None:
         return route.department, route.officer if route.officer.is_active else None
-    department = Department.objects.filter(code=INVESTMENT_DEPARTMENT).first()
+    department = keeping_department()
     if department is None:
         raise ValidationError(
             _("Consultations cannot be received now; please call the hotline %(hotline)s.")

@@ -7,12 +7,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 from kaifaqu.core import access
-from kaifaqu.investment.forms import mark_invalid, put_errors
+from kaifaqu.core.forms import mark_invalid, put_errors
 
-from ..navigation import KEEPER_CODE, consultation_department_ids, reads_consultations
+from ..navigation import reads_consultations
+from ..selectors import consultation_department_ids
 
 __all__ = [
-    "KEEPER_CODE",
     "ConsultationsReadMixin",
     "consultation_department_ids",
     "mark_invalid",

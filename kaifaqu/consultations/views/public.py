@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kaifaqu.enterprises.contacts import mask_email, mask_phone
-from kaifaqu.orgs.models import Department
 from kaifaqu.orgs.selectors import home_zone
 from kaifaqu.portal.categories import Category
 
 from .. import selectors, services
 from ..forms import AskForm, LinkRequestForm
 from ..models import Channel, Consultation
-from ._common import KEEPER_CODE, mark_invalid, put_errors
+from ._common import mark_invalid, put_errors
 
 #: Where the "done" page finds what the form's submission produced (session key).
 DONE_KEY = "kaifaqu_consultation_done"
@@ -45,7 +44,7 @@ def notice_context() -> dict:
         return (obj.name_en if english else "") or obj.name
 
     zone = home_zone()
-    keeper = Department.objects.filter(code=KEEPER_CODE).first()
+    keeper = selectors.keeping_department()
     words = [n for n in (named(zone), named(keeper)) if n]
     return {
         "notice_keeper": (", " if english else "").join(words)

@@ -13,7 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from kaifaqu.core import audit, selectors, services
 from kaifaqu.core.filters import AuditEntryFilter
-from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm
+from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm, put_errors
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.roles import Role
 
@@ -22,15 +22,6 @@ from .mixins import RoleRequiredMixin
 
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "core/dashboard.html"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's validation error on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class UserListView(RoleRequiredMixin, ListView):
@@ -52,7 +43,7 @@ class UserCreateView(RoleRequiredMixin, FormView):
         try:
             user = services.user_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            put_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Account %(name)s created.") % {"name": user.username})
         return redirect("core:user_list")
@@ -87,7 +78,7 @@ class UserUpdateView(RoleRequiredMixin, FormView):
         try:
             services.user_update(actor=self.request.user, user=self.account, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            put_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Account saved."))
         return redirect("core:user_list")

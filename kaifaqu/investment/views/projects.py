@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from kaifaqu.core import access
+from kaifaqu.core.forms import mark_invalid, put_errors
 from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.enterprises import contacts
@@ -33,8 +34,6 @@ from ..forms import (
     ProjectUpdateForm,
     ReportForm,
     TrancheForm,
-    mark_invalid,
-    put_errors,
 )
 from ..models import KeyLevel, ProjectFile, StageMove
 from ..stages import Stage

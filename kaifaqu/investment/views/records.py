@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.forms import put_errors
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -27,7 +28,6 @@ from ..forms import (
     ReportForm,
     ResolveForm,
     TrancheForm,
-    put_errors,
 )
 from ..models import FundTranche, KeyProjectPlan, ProgressIssue, ProgressReport, ProjectFile
 from ._common import changeable, go, project_to_change, readable, refused, safe_next, saved

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.forms import put_errors
 from kaifaqu.core.periods import label, parse
 from kaifaqu.core.roles import Role
 from kaifaqu.core.views.mixins import BusinessReadMixin
@@ -26,7 +27,6 @@ from ..forms import (
     ProgrammeForm,
     SubsidyForm,
     TalentPeriodForm,
-    put_errors,
 )
 from ..models import TalentAward, TalentProgramme
 from ._common import changeable, go, readable
