@@ -7,10 +7,12 @@ so a draft's files do not change when the data does; a redraft makes a new draft
 from __future__ import annotations
 
 import base64
+import copy
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -66,11 +68,22 @@ def pdf_bytes(draft: Draft) -> bytes:
     return pdf.convert(layout.for_libreoffice(docx(draft, review=False)))
 
 
+def _paragraphs(draft: Draft) -> list[dict[str, Any]]:
+    """The filled template's paragraphs. A draft never changes (a redraft is a new one), so
+    they are rendered once and kept in the cache rather than on every view of the page."""
+    key = f"kaifaqu:report-paragraphs:{draft.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = word.paragraphs(marked(draft), draft.values)
+        cache.set(key, found, timeout=24 * 3600)
+    return found
+
+
 def page(draft: Draft, base: str = "") -> list[dict[str, Any]]:
     """The draft's paragraphs for a page: each figure with its link (``base`` + the figure
     page), whether it is an estimate, missing, or changed since the previous draft."""
     changed = set(draft.changed)
-    paragraphs = word.paragraphs(marked(draft), draft.values)
+    paragraphs = copy.deepcopy(_paragraphs(draft))
     for paragraph in paragraphs:
         for segment in paragraph["segments"]:
             entry = segment.get("entry") or {}

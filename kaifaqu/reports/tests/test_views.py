@@ -234,3 +234,17 @@ def test_a_new_quarter_starts_its_blocks_from_the_last_one(login, demo, progress
     assert not any(m["placeholder"].startswith("{{ block(") for m in new.missing)
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="blocks-carry-over"' not in page  # nothing left empty
+
+
+def test_the_page_renders_the_document_once_per_draft(login, draft, monkeypatch):
+    from kaifaqu.reports import word
+
+    calls = []
+    original = word.paragraphs
+    monkeypatch.setattr(word, "paragraphs", lambda *a: calls.append(1) or original(*a))
+    client = login("leader")
+    first = client.get(reverse("reports:draft", args=[draft.pk])).context["paragraphs"]
+    second = client.get(reverse("reports:draft", args=[draft.pk])).context["paragraphs"]
+    assert calls == [1]
+    assert first == second
+    assert any(s.get("url") for p in second for s in p["segments"])  # links added per view
