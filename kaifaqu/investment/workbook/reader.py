@@ -168,10 +168,6 @@ def _is_number(ref: str) -> bool:
     return bool(NUMBER_RE.fullmatch(ref))
 
 
-def _label(stage: str) -> str:
-    return str(Stage(stage).label).lower()
-
-
 class _Reader:
     def __init__(self, plan: Plan, book):
         self.plan = plan
@@ -642,19 +638,11 @@ class _Reader:
                           "does not change a recorded move.") % {"text": text},
                     )  # fmt: skip
                     ok = False
-            if target != current:
-                if current in stages.FINAL:
-                    self._add(sheet, number, "stage",
-                              _("The project is %(stage)s; it moves no further.")
-                              % {"stage": _label(current)})  # fmt: skip
-                    return None
-                if target != Stage.DROPPED and stages.PIPELINE.index(
-                    target
-                ) < stages.PIPELINE.index(current):
-                    self._add(sheet, number, "stage",
-                              _("A project does not move back: it is %(stage)s already.")
-                              % {"stage": _label(current)})  # fmt: skip
-                    return None
+            if target != current and (
+                refusal := stages.move_refusal(current, target, several=True)
+            ):
+                self._add(sheet, number, "stage", refusal)
+                return None
         elif first_contact is None:
             given = [d for d in dates.values() if d is not None]
             first_contact = min(given) if given else self.today
@@ -662,18 +650,7 @@ class _Reader:
             self._add(sheet, number, "first_contact_on", _("The date cannot be in the future."))
             ok = False
 
-        if target == current:
-            path: list[Stage] = []
-        elif target == Stage.DROPPED:
-            furthest = current
-            for stage in stages.PIPELINE[stages.PIPELINE.index(current) + 1 :]:
-                if dates[stage] is not None:
-                    furthest = stage
-            start, end = stages.PIPELINE.index(current), stages.PIPELINE.index(furthest)
-            path = [*stages.PIPELINE[start + 1 : end + 1], Stage.DROPPED]
-        else:
-            start, end = stages.PIPELINE.index(current), stages.PIPELINE.index(target)
-            path = list(stages.PIPELINE[start + 1 : end + 1])
+        path = stages.path(current, target, dated=[s for s, on in dates.items() if on is not None])
         for stage, column in STAGE_DATES.items():
             if dates[stage] is not None and stage not in path and stage not in history:
                 message = _(
@@ -692,41 +669,24 @@ class _Reader:
                 if column not in self.refused:
                     self._add(sheet, number, column,
                               _("The project moves to %(stage)s: give the date of that move.")
-                              % {"stage": _label(stage)})  # fmt: skip
+                              % {"stage": stages.label(stage)})  # fmt: skip
                 ok = False
                 continue
             if on > self.today:
                 self._add(sheet, number, column, _("The date cannot be in the future."))
                 ok = False
-            elif on < previous:
-                self._add(sheet, number, column,
-                          _("The project's last move is dated %(date)s; a move cannot be dated "
-                            "earlier.") % {"date": previous.isoformat()})  # fmt: skip
+            elif refusal := stages.date_refusal(on, previous):
+                self._add(sheet, number, column, refusal)
                 ok = False
             previous = max(previous, on)
             text = evidence.get(stage, "")
-            if stage == Stage.SIGNED:
-                if not text:
-                    self._add(sheet, number, "agreement",
-                              _("Signing needs its evidence: the agreement (its title or "
-                                "number, or the signed file)."))  # fmt: skip
-                    ok = False
-                if contract is None and "contract_investment" not in self.refused:
-                    self._add(sheet, number, "contract_investment",
-                              _("Enter the contracted investment before signing."))  # fmt: skip
-                    ok = False
-            elif stage == Stage.STARTED:
-                if not text:
-                    self._add(sheet, number, "start_confirmation",
-                              _("Starting needs its evidence: the start confirmation (its "
-                                "number, or the file)."))  # fmt: skip
-                    ok = False
-                if total is None and "total_investment" not in self.refused:
-                    self._add(sheet, number, "total_investment",
-                              _("Enter the total investment before the start."))  # fmt: skip
-                    ok = False
-            elif stage == Stage.DROPPED and not text:
-                self._add(sheet, number, "dropped_reason", _("Say why the project is dropped."))
+            for problem in stages.move_problems(
+                stage, evidence=bool(text), contract_investment=contract, total_investment=total
+            ):
+                if problem.field != "evidence" and problem.field in self.refused:
+                    continue  # the amount's cell is refused already, with its own message
+                where = STAGE_EVIDENCE[stage] if problem.field == "evidence" else problem.field
+                self._add(sheet, number, where, problem.message)
                 ok = False
             if stage == Stage.DROPPED:
                 moves.append(MoveSpec(stage, on, reason=text))
