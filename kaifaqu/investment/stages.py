@@ -180,7 +180,7 @@ def move_problems(
     the project states."""
     target = Stage(to)
     amounts = {"contract_investment": contract_investment, "total_investment": total_investment}
-    problems = []
+    problems: list[Problem] = []
     if target in EVIDENCE_MISSING and not evidence:
         problems.append(Problem("evidence", str(EVIDENCE_MISSING[target])))
     if target in AMOUNT_NEEDED:
@@ -199,7 +199,7 @@ def stage_field_problems(
 ) -> list[Problem]:
     """What a project must go on stating once it has reached a stage: a change may not blank
     the amount its signing or its start needed."""
-    problems = []
+    problems: list[Problem] = []
     if signed_on and contract_investment is None:
         message = gettext("A signed project states its contracted investment.")
         problems.append(Problem("contract_investment", message))

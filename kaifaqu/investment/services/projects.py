@@ -162,7 +162,7 @@ def _apply_move(
         total_investment=project.total_investment,
     )
     if problems:
-        # One refusal at a time, the evidence first, as the move form shows it.
+        # Refused for its first problem (the evidence before the amounts), on its field.
         field = problems[0].field
         if field == "evidence":
             field = "reason" if target == Stage.DROPPED else "evidence_text"
