@@ -83,7 +83,8 @@ class OrgTree:
 
     def ancestors(self, unit: int) -> list[int]:
         """The units above, nearest first."""
-        out, node = [], self.parent.get(unit)
+        out: list[int] = []
+        node = self.parent.get(unit)
         while node is not None and node not in out:
             out.append(node)
             node = self.parent.get(node)
