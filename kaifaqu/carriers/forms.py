@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
 from kaifaqu.orgs.forms import keeper_choice
+from kaifaqu.orgs.selectors import zone_units
 
 from .models import Building, BuildingUnit, CarrierStatus, LandParcel
-from .selectors import zone_units
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

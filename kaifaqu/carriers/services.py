@@ -16,6 +16,7 @@ from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction
 from kaifaqu.core.uploads import IMAGES, CheckedUpload, checked_upload
 from kaifaqu.orgs.models import Department, OrgUnit
+from kaifaqu.orgs.selectors import zone_unit_ids
 from kaifaqu.orgs.services import ConcurrentEditError
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     CarrierStatusChange,
     LandParcel,
 )
-from .selectors import zone_unit_ids
 
 Carrier = LandParcel | BuildingUnit
 

@@ -51,7 +51,7 @@ def latest_periods(org: str, metrics: Iterable[str]) -> dict[str, str]:
     )
     return {
         row["element__code"]: str(
-            Period.of_window(row["last"] // 100, 1, row["last"] % 100).canonical()
+            Period.from_keys(row["last"], row["last"]).cumulative().canonical()
         )
         for row in rows
     }

@@ -296,9 +296,8 @@ class EntrySheet:
             )
             for e, depth in ordered
         ]
-        (y1, m1), (y2, m2) = period.months_key
         by_element = {row.element.pk: row for row in self.rows}
-        for violation in selectors.violations_at(org_unit, y1 * 100 + m1, y2 * 100 + m2):
+        for violation in selectors.violations_at(org_unit, *period.key_range):
             row = by_element.get(violation.rule.left_id)
             if row is not None:
                 row.violations.append(violation)

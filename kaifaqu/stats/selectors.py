@@ -57,8 +57,7 @@ def wholes_then_parts(elements: Iterable[DataElement]) -> list[tuple[DataElement
 
 
 def _window(period: Period) -> tuple[int, int]:
-    (y1, m1), (y2, m2) = period.months_key
-    return y1 * 100 + m1, y2 * 100 + m2
+    return period.key_range
 
 
 def window_values(

@@ -29,7 +29,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,7 +39,9 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction
+from kaifaqu.core.periods import last_day_of
 from kaifaqu.orgs.models import Department, OrgUnit, OrgUnitKind
+from kaifaqu.orgs.tree import org_tree
 
 from .models import DataElement, DataValue, Target
 from .services import period_months
@@ -363,18 +365,13 @@ def checksum(rows) -> str:
 
 def synthetic_unit_ids() -> list[int]:
     """The synthetic city and everything below it, deepest first (the order to delete in)."""
-    tree = list(OrgUnit.objects.values_list("id", "code", "parent_id"))
-    root = next((pk for pk, code, parent in tree if code == CITY_CODE and parent is None), None)
-    if root is None:
+    tree = org_tree()
+    root = tree.by_code.get(CITY_CODE)
+    if root is None or tree.parent[root] is not None:
         return []
-    children: dict[int, list[int]] = {}
-    for pk, _code, parent in tree:
-        children.setdefault(parent, []).append(pk)
-    levels, level = [], [root]
-    while level:
-        levels.append(level)
-        level = [c for pk in level for c in children.get(pk, [])]
-    return [pk for level in reversed(levels) for pk in level]
+    below = tree.below(root)
+    listed = [(pk, depth) for pk, depth in tree.depth_first() if pk in below]
+    return [pk for pk, _depth in sorted(listed, key=lambda unit: -unit[1])]
 
 
 def synthetic_element_ids() -> list[int]:
@@ -493,9 +490,8 @@ _ENTERED_AT: dict[int, datetime] = {}
 def _entered_at(month_to: int) -> datetime:
     """The 10th of the month after the period (when a bureau would have it), fixed."""
     if month_to not in _ENTERED_AT:
-        year, month = divmod(month_to, 100)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        _ENTERED_AT[month_to] = datetime(year, month, 10, 1, 0, tzinfo=UTC)
+        following = last_day_of(month_to) + timedelta(days=1)
+        _ENTERED_AT[month_to] = datetime(following.year, following.month, 10, 1, 0, tzinfo=UTC)
     return _ENTERED_AT[month_to]
 
 

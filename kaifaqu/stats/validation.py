@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from kaifaqu.core.periods import month_key, year_of
+
 from .models import (
     DataElement,
     DataValue,
@@ -90,7 +92,7 @@ class _Values:
         if self.parts.get(element_id):  # a whole with no value of its own: its parts' sum
             found = [self.value(p, org_id, month_from, month_to) for p in self.parts[element_id]]
             return None if None in found else sum(found, Decimal(0))
-        if month_from // 100 != month_to // 100:
+        if year_of(month_from) != year_of(month_to):
             return None
         if element.time_aggregation == TimeAggregation.SUM:
             months = [rows.get((m, m)) for m in range(month_from, month_to + 1)]
@@ -177,7 +179,7 @@ def check(
         violations = violations.filter(org_unit__in=orgs)
     if span is not None:
         violations = violations.filter(
-            month_from__gte=span[0] * 100, month_from__lte=span[-1] * 100 + 12
+            month_from__gte=month_key(span[0], 1), month_from__lte=month_key(span[-1], 12)
         )
     if not rules:
         return []
@@ -197,12 +199,14 @@ def check(
     if orgs is not None:
         rows = rows.filter(org_unit__in=orgs)
     if span is not None:  # a year's rules read last year's values too
-        rows = rows.filter(month_from__gte=(span[0] - 1) * 100, month_from__lte=span[-1] * 100 + 12)
+        rows = rows.filter(
+            month_from__gte=month_key(span[0] - 1, 1), month_from__lte=month_key(span[-1], 12)
+        )
     rows = list(rows)
 
     def in_scope(org_id: int, month_from: int) -> bool:
         return (orgs is None or org_id in orgs) and (
-            span is None or span[0] <= month_from // 100 <= span[-1]
+            span is None or span[0] <= year_of(month_from) <= span[-1]
         )
 
     findings = evaluate(rules, _Values(rows, elements, parts), in_scope)

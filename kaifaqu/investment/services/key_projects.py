@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction
 from kaifaqu.core.periods import PeriodError, parse
+from kaifaqu.orgs.tree import org_tree
 from kaifaqu.stats import services as stats_services
 from kaifaqu.stats.models import Target
 
 from ..models import KeyLevel, KeyProjectPlan, ProgressIssue, ProgressReport, Project
-from ..scope import load_tree
 from ._common import amount, check_version, full_clean, not_future, require_change, user_or_none
 
 #: The figure whose target the plans are (see metrics.py).
@@ -45,7 +45,7 @@ def key_project_targets_sync(*, actor, year: int, department_id: int) -> dict[in
     A unit whose plans are all gone gets a target of 0, which the figure engine ignores.
     ``department_id`` is the department keeping the key projects (the metric's owner).
     """
-    tree = load_tree()
+    tree = org_tree()
     sums: dict[int, Decimal] = defaultdict(Decimal)
     plans = KeyProjectPlan.objects.filter(
         year=year, project__key_level=KeyLevel.CITY, project__merged_into__isnull=True
