@@ -1,11 +1,18 @@
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, UpdateView
 
 from kaifaqu.core import access
 from kaifaqu.core import services as core_services
+from kaifaqu.core.http import AuthenticatedHttpRequest
 from kaifaqu.core.roles import Role
 from kaifaqu.core.views.mixins import BusinessReadMixin, RoleRequiredMixin
 
@@ -24,14 +31,15 @@ from .quality import check_profile
 class OrgTreeView(BusinessReadMixin, TemplateView):
     template_name = "orgs/tree.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(tree=selectors.orgunit_tree(), **kwargs)
 
 
 class OrgUnitDetailView(BusinessReadMixin, TemplateView):
     template_name = "orgs/unit_detail.html"
+    request: AuthenticatedHttpRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         unit = get_object_or_404(OrgUnit.objects.select_related("parent"), code=kwargs["code"])
         user = self.request.user
         facts = list(selectors.profile_facts_for(user, unit))
@@ -49,21 +57,22 @@ class OrgUnitDetailView(BusinessReadMixin, TemplateView):
         )
 
 
-class ProfileFactUpdateView(BusinessReadMixin, UpdateView):
+class ProfileFactUpdateView(BusinessReadMixin, UpdateView[ProfileFact, ProfileFactForm]):
     model = ProfileFact
     form_class = ProfileFactForm
     template_name = "orgs/fact_form.html"
+    request: AuthenticatedHttpRequest
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset: QuerySet[ProfileFact] | None = None) -> ProfileFact:
         fact = super().get_object(queryset)
         if not access.can_change_department(self.request.user, fact.department_id):
             raise PermissionDenied
         return fact
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         return {"version": self.object.version}
 
-    def form_valid(self, form):
+    def form_valid(self, form: ProfileFactForm) -> HttpResponse:
         data = form.cleaned_data
         version = data.pop("version")
         try:
@@ -85,14 +94,15 @@ class AccessView(RoleRequiredMixin, TemplateView):
 
     roles = (Role.SECURITY_ADMIN,)
     template_name = "orgs/access.html"
+    request: AuthenticatedHttpRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("role_form", GlobalRoleGrantForm())
         kwargs.setdefault("membership_form", MembershipGrantForm())
         return super().get_context_data(users=selectors.users_with_access(), **kwargs)
 
     #: action → (form, service call given the actor and the form's data)
-    actions = {
+    actions: dict[str, tuple[type[forms.Form], Callable[..., object]]] = {
         "grant_role": (GlobalRoleGrantForm, core_services.role_grant),
         "grant_membership": (MembershipGrantForm, services.membership_grant),
         "revoke_role": (GlobalRoleRevokeForm, core_services.role_revoke),
@@ -100,7 +110,7 @@ class AccessView(RoleRequiredMixin, TemplateView):
     }
     form_names = {"grant_role": "role_form", "grant_membership": "membership_form"}
 
-    def post(self, request):
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
         if action not in self.actions:
             return redirect("orgs:access")
