@@ -68,8 +68,8 @@ def put_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 def mark_invalid(form: forms.Form) -> None:
-    """Give the inputs with errors Bootstrap's invalid look (a form whose messages are shown
-    together above it)."""
+    """Give the inputs with errors Bootstrap's invalid look (the message under each is shown
+    by ``includes/field.html``)."""
     for name in form.errors:
         if name in form.fields:
             widget = form.fields[name].widget

@@ -1,0 +1,84 @@
+"""The one way a page changes a record through a form: the service decides, the form shows.
+
+``ServiceFormView`` is what every create and change page builds on: GET shows the form;
+POST checks it and hands the cleaned data to the service, with the signed-in user as the
+actor. A refusal comes back on the form, each message on the field it names (the rest above
+the form, ``core.forms.put_errors``), with HTTP 409 when someone saved the record after the
+form was read, 200 otherwise; a service's ``PermissionDenied`` is left to Django, which
+answers 403. A saved change redirects with a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from kaifaqu.core.forms import mark_invalid, put_errors
+
+#: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).
+CONCURRENT_EDIT = "concurrent_edit"
+
+
+def is_concurrent_edit(error: ValidationError) -> bool:
+    """Whether the refusal says the record was saved by someone else after it was read.
+
+    Known by the error's code rather than its class, so a service may raise it on its own or
+    among other messages."""
+    if hasattr(error, "error_dict"):
+        parts = [e for errors in error.error_dict.values() for e in errors]
+    else:
+        parts = error.error_list
+    return any(part.code == CONCURRENT_EDIT for part in parts)
+
+
+def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to ``url``: a redirect, or for an htmx request a full load of that
+    page (htmx would otherwise swap the page it is redirected to into the fragment)."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class ServiceFormView(FormView):
+    """A form whose cleaned data goes to one service call (``call_service``).
+
+    Subclasses give ``form_class``, ``template_name``, ``call_service`` and where to go
+    next (``get_success_url``, which may read ``self.result``, what the service returned);
+    rights are checked by the mixins before them and again by the service. The template
+    renders the form with ``includes/form.html``, which puts each error by its field.
+    """
+
+    success_message: str | Promise = _("Saved.")
+    #: What the service returned, once it has accepted the form.
+    result: Any = None
+
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> Any:
+        """Make the change through the service, as ``actor``, from the form's cleaned data;
+        raise its ``ValidationError`` (or ``PermissionDenied``) untouched."""
+        raise NotImplementedError
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            self.result = self.call_service(actor=self.request.user, data=dict(form.cleaned_data))
+        except ValidationError as error:
+            put_errors(form, error)
+            return self.form_invalid(form, status=409 if is_concurrent_edit(error) else 200)
+        messages.success(self.request, self.get_success_message())
+        return redirect_to(self.request, self.get_success_url())
+
+    def form_invalid(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        mark_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form), status=status)
