@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
+from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
@@ -118,7 +119,7 @@ class BuildingDetailView(BusinessReadMixin, TemplateView):
         )
 
 
-class _CarrierFormView(BusinessReadMixin, FormView):
+class _CarrierFormView(BusinessReadMixin, ServiceFormView):
     """Create or change a carrier through its service; the form carries the version.
 
     ``load`` finds the object (or the building of a new unit) and checks the right to change
@@ -152,15 +153,8 @@ class _CarrierFormView(BusinessReadMixin, FormView):
     def back_url(self) -> str:
         return self.object.get_absolute_url() if self.object else reverse("carriers:list")
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            saved = self.save(data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(saved.get_absolute_url())
+    def get_success_url(self) -> str:
+        return self.result.get_absolute_url()
 
 
 class LandParcelCreateView(_CarrierFormView):
@@ -169,8 +163,8 @@ class LandParcelCreateView(_CarrierFormView):
     def title(self):
         return _("New land parcel")
 
-    def save(self, data):
-        return services.land_parcel_create(actor=self.request.user, **data)
+    def call_service(self, *, actor, data):
+        return services.land_parcel_create(actor=actor, **data)
 
 
 class LandParcelUpdateView(_CarrierFormView):
@@ -183,11 +177,8 @@ class LandParcelUpdateView(_CarrierFormView):
     def title(self):
         return self.object.name
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.land_parcel_update(
-            actor=self.request.user, parcel=self.object, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.land_parcel_update(actor=actor, parcel=self.object, **data)
 
 
 class BuildingCreateView(_CarrierFormView):
@@ -196,8 +187,8 @@ class BuildingCreateView(_CarrierFormView):
     def title(self):
         return _("New building")
 
-    def save(self, data):
-        return services.building_create(actor=self.request.user, **data)
+    def call_service(self, *, actor, data):
+        return services.building_create(actor=actor, **data)
 
 
 class BuildingUpdateView(_CarrierFormView):
@@ -210,11 +201,8 @@ class BuildingUpdateView(_CarrierFormView):
     def title(self):
         return self.object.name
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.building_update(
-            actor=self.request.user, building=self.object, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.building_update(actor=actor, building=self.object, **data)
 
 
 class BuildingUnitCreateView(_CarrierFormView):
@@ -230,10 +218,8 @@ class BuildingUnitCreateView(_CarrierFormView):
     def back_url(self):
         return self.building.get_absolute_url()
 
-    def save(self, data):
-        return services.building_unit_create(
-            actor=self.request.user, building=self.building, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.building_unit_create(actor=actor, building=self.building, **data)
 
 
 class BuildingUnitUpdateView(_CarrierFormView):
@@ -248,11 +234,8 @@ class BuildingUnitUpdateView(_CarrierFormView):
     def title(self):
         return str(self.object)
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.building_unit_update(
-            actor=self.request.user, unit=self.object, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.building_unit_update(actor=actor, unit=self.object, **data)
 
 
 class StatusMoveView(BusinessReadMixin, FormView):
