@@ -235,3 +235,73 @@ def test_back_office_list_queries_do_not_grow(login, demo, django_assert_max_num
         _draft(demo, title=f"政策{i}")
     with django_assert_max_num_queries(20):
         client.get(reverse("portal:policy_admin"))
+
+
+def _revision(policy, **changes) -> dict:
+    data = {
+        "title": policy.title,
+        "issuer": policy.issuer,
+        "issued_on": policy.issued_on.isoformat(),
+        "valid_from": policy.valid_from.isoformat(),
+        "body": policy.body,
+        "changes": "修订",
+        "version": policy.version,
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def published(draft):
+    return services.policy_publish(actor=None, policy=draft, version=draft.version)
+
+
+@pytest.mark.parametrize("name", EDITORS)
+def test_editors_are_shown_the_policy_forms(login, draft, name):
+    client = login(name)
+    assert client.get(reverse("portal:policy_admin_create")).status_code == 200
+    assert client.get(reverse("portal:policy_admin_edit", args=[draft.pk])).status_code == 200
+    services.policy_publish(actor=None, policy=draft, version=draft.version)
+    assert client.get(reverse("portal:policy_admin_revise", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", READ_ONLY + OTHER_DEPARTMENTS + SEPARATED)
+def test_others_are_refused_the_policy_forms(login, draft, name):
+    client = login(name)
+    edit = reverse("portal:policy_admin_edit", args=[draft.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"title": "改", "version": draft.version}).status_code == 403
+    services.policy_publish(actor=None, policy=draft, version=draft.version)
+    revise = reverse("portal:policy_admin_revise", args=[draft.pk])
+    assert client.get(revise).status_code == 403
+    assert client.post(revise, _revision(draft, body="新正文")).status_code == 403
+    draft.refresh_from_db()
+    assert (draft.title, draft.revisions.count()) == ("测试扶持办法", 1)
+
+
+def test_a_revision_that_changes_nothing_is_refused_by_the_body_field(login, english, published):
+    response = login("investment").post(
+        reverse("portal:policy_admin_revise", args=[published.pk]), _revision(published)
+    )
+    assert response.status_code == 200
+    message = "The revision changes nothing."
+    assert response.context["form"].errors == {"body": [message]}
+    page = response.content.decode()
+    assert 'role="alert"' not in page
+    assert page.index('name="body"') < page.index(f'data-error="body">{message}<')
+    assert published.revisions.count() == 1
+
+
+def test_a_stale_revision_answers_409_and_keeps_the_first(login, english, published):
+    client = login("investment")
+    url = reverse("portal:policy_admin_revise", args=[published.pk])
+    stale = _revision(published, body="第二个修订")
+    assert client.post(url, _revision(published, body="第一个修订")).status_code == 302
+    response = client.post(url, stale)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "Someone else saved this record while you were editing it. Reload it to see their "
+        "change, then make yours again."
+    ]
+    published.refresh_from_db()
+    assert (published.body, published.revisions.count()) == ("第一个修订", 2)

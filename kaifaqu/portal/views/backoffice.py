@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
+from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -86,7 +88,7 @@ class PolicyAdminDetailView(BusinessReadMixin, TemplateView):
         )
 
 
-class _PolicyFormView(BusinessReadMixin, FormView):
+class _PolicyFormView(BusinessReadMixin, ServiceFormView):
     template_name = "portal/admin/policy_form.html"
     policy: Policy | None = None
 
@@ -103,18 +105,8 @@ class _PolicyFormView(BusinessReadMixin, FormView):
         back = _admin_url(self.policy) if self.policy else reverse("portal:policy_admin")
         return super().get_context_data(title=self.title(), back=back, **kwargs)
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            saved = self.save(data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.done_message())
-        return redirect(_admin_url(saved))
-
-    def done_message(self) -> str:
-        return _("Saved.")
+    def get_success_url(self) -> str:
+        return _admin_url(self.result)
 
 
 class PolicyCreateView(_PolicyFormView):
@@ -126,8 +118,8 @@ class PolicyCreateView(_PolicyFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "creating": True}
 
-    def save(self, data):
-        return services.policy_create(actor=self.request.user, **data)
+    def call_service(self, *, actor, data):
+        return services.policy_create(actor=actor, **data)
 
 
 class PolicyUpdateView(_PolicyFormView):
@@ -149,11 +141,8 @@ class PolicyUpdateView(_PolicyFormView):
             "initial": {"version": self.policy.version},
         }
 
-    def save(self, data):
-        version = data.pop("version", None)
-        return services.policy_update(
-            actor=self.request.user, policy=self.policy, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.policy_update(actor=actor, policy=self.policy, **data)
 
 
 class PolicyReviseView(_PolicyFormView):
@@ -174,19 +163,10 @@ class PolicyReviseView(_PolicyFormView):
             "initial": {"version": self.policy.version},
         }
 
-    def save(self, data):
-        version = data.pop("version", None)
-        return services.policy_revise(
-            actor=self.request.user,
-            policy=self.policy,
-            version=version,
-            body=data.pop("body"),
-            changes=data.pop("changes"),
-            **data,
-        )
+    success_message = gettext_lazy("The revision is published; the previous text is kept.")
 
-    def done_message(self) -> str:
-        return _("The revision is published; the previous text is kept.")
+    def call_service(self, *, actor, data):
+        return services.policy_revise(actor=actor, policy=self.policy, **data)
 
 
 class _PolicyActionView(BusinessReadMixin, View):
