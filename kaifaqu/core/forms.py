@@ -67,6 +67,22 @@ def put_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+#: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).
+CONCURRENT_EDIT = "concurrent_edit"
+
+
+def is_concurrent_edit(error: ValidationError) -> bool:
+    """Whether the refusal says the record was saved by someone else after it was read.
+
+    Known by the error's code rather than its class, so a service may raise it on its own or
+    among other messages."""
+    if hasattr(error, "error_dict"):
+        parts = [e for errors in error.error_dict.values() for e in errors]
+    else:
+        parts = error.error_list
+    return any(part.code == CONCURRENT_EDIT for part in parts)
+
+
 def mark_invalid(form: forms.Form) -> None:
     """Give the inputs with errors Bootstrap's invalid look (the message under each is shown
     by ``includes/field.html``)."""

@@ -13,9 +13,9 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
-from kaifaqu.core.forms import BootstrapForm
+from kaifaqu.core.forms import BootstrapForm, is_concurrent_edit
 from kaifaqu.core.models import User
-from kaifaqu.core.views.forms import ServiceFormView, is_concurrent_edit
+from kaifaqu.core.views.forms import ServiceFormView
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

@@ -21,22 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from kaifaqu.core.forms import mark_invalid, put_errors
-
-#: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).
-CONCURRENT_EDIT = "concurrent_edit"
-
-
-def is_concurrent_edit(error: ValidationError) -> bool:
-    """Whether the refusal says the record was saved by someone else after it was read.
-
-    Known by the error's code rather than its class, so a service may raise it on its own or
-    among other messages."""
-    if hasattr(error, "error_dict"):
-        parts = [e for errors in error.error_dict.values() for e in errors]
-    else:
-        parts = error.error_list
-    return any(part.code == CONCURRENT_EDIT for part in parts)
+from kaifaqu.core.forms import is_concurrent_edit, mark_invalid, put_errors
 
 
 def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
