@@ -325,12 +325,39 @@ def test_an_editor_moves_a_unit_and_an_impossible_move_is_explained(as_user, zon
     urls["unit"].refresh_from_db()
     assert urls["unit"].status == "reserved"
     response = client.post(urls["land_move"], {"action": "let"})
-    assert messages_of(response)[-1] == "Land is sold, not let."
+    # The refusal comes back on the parcel's page, on the form as it was filled in.
+    assert (response.status_code, response.context["parcel"]) == (200, urls["parcel"])
+    assert response.context["move_form"].non_field_errors() == ["Land is sold, not let."]
+    assert 'data-error="__all__">Land is sold, not let.<' in response.content.decode()
+    assert response.context["move_form"]["action"].value() == "let"
     client.post(urls["land_move"], {"action": "sold", "at": "2017-10-02"})
     response = client.post(urls["land_move"], {"action": "release"})
-    assert messages_of(response)[-1] == "赵虎镇工业地块三号 is sold; it cannot be released."
+    assert response.context["move_form"].non_field_errors() == [
+        "赵虎镇工业地块三号 is sold; it cannot be released."
+    ]
     urls["parcel"].refresh_from_db()
     assert urls["parcel"].status == "sold"
+
+
+def test_a_move_dated_in_the_future_is_refused_by_its_date_on_the_building_page(
+    as_user, zone, urls
+):
+    unit = urls["unit"]
+    prefix = f"u{unit.pk}"
+    response = as_user(zone.investment).post(
+        urls["unit_move"],
+        {"prefix": prefix, f"{prefix}-action": "let", f"{prefix}-at": "2099-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["building"] == urls["building_obj"]
+    forms = {u.pk: u.move_form for u in response.context["units"]}
+    message = "A status change cannot be dated in the future."
+    assert forms[unit.pk].errors == {"at": [message]}
+    assert [pk for pk, form in forms.items() if form.errors] == [unit.pk]
+    page = response.content.decode()
+    assert page.index(f'name="{prefix}-at"') < page.index(f'data-error="at">{message}<')
+    unit.refresh_from_db()
+    assert unit.status == "idle"
 
 
 def test_a_prefixed_move_form_from_the_building_page_is_understood(as_user, zone, urls):
