@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -15,7 +14,7 @@ from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
-from kaifaqu.core.views.forms import ServiceFormView
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
@@ -245,38 +244,19 @@ class BuildingUnitUpdateView(_CarrierFormView):
         return services.building_unit_update(actor=actor, unit=self.object, **data)
 
 
-class _CarrierPageFormView(BusinessReadMixin, ServiceFormView):
-    """A form posted from a carrier's page (POST only). A refusal shows that page again with
-    the form as it was filled in, each message by its field; a success returns to it."""
+class _CarrierPageFormView(BusinessReadMixin, PageFormView):
+    """A form posted from a carrier's page; a success returns to it."""
 
-    http_method_names = ["post"]
+    carrier: LandParcel | Building | BuildingUnit
 
-    @cached_property
-    def carrier(self) -> LandParcel | Building | BuildingUnit:
-        # Looked up only once the reader check in dispatch has passed.
-        carrier = self.load()
-        _changeable(self.request.user, carrier.department_id)
-        return carrier
+    def post(self, request, *args, **kwargs):
+        # After the reader check in dispatch, before the form is read.
+        self.carrier = self.load()
+        _changeable(request.user, self.carrier.department_id)
+        return super().post(request, *args, **kwargs)
 
     def load(self) -> LandParcel | Building | BuildingUnit:
         raise NotImplementedError
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "prefix": self.prefix_of(self.carrier)}
-
-    def prefix_of(self, carrier) -> str | None:
-        return None
-
-    def page(self, form) -> tuple[type[TemplateView], int, dict]:
-        """The page the form is on, the id it shows and how the refused form goes in."""
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        view_class, pk, refused = self.page(kwargs["form"])
-        page = view_class()
-        page.setup(self.request, pk=pk)
-        self.template_name = view_class.template_name
-        return page.get_context_data(pk=pk, **refused)
 
     def get_success_url(self) -> str:
         return self.carrier.get_absolute_url()
@@ -295,9 +275,9 @@ class StatusMoveView(_CarrierPageFormView):
             BuildingUnit.objects.select_related("building"), pk=self.kwargs["pk"]
         )
 
-    def prefix_of(self, carrier):
+    def get_form_kwargs(self):
         # Every action is accepted here; the service explains a move the carrier cannot make.
-        return self.request.POST.get("prefix") or None
+        return {**super().get_form_kwargs(), "prefix": self.request.POST.get("prefix") or None}
 
     def call_service(self, *, actor, data):
         action = data.pop("action")
@@ -309,8 +289,9 @@ class StatusMoveView(_CarrierPageFormView):
 
     def page(self, form):
         if isinstance(self.carrier, LandParcel):
-            return LandParcelDetailView, self.carrier.pk, {"move_form": form}
-        return BuildingDetailView, self.carrier.building_id, {"move_forms": {self.carrier.pk: form}}
+            return LandParcelDetailView, {"pk": self.carrier.pk}, {"move_form": form}
+        page = {"pk": self.carrier.building_id}
+        return BuildingDetailView, page, {"move_forms": {self.carrier.pk: form}}
 
 
 # -- photos ----------------------------------------------------------------------------------
@@ -333,7 +314,7 @@ class PhotoAddView(_CarrierPageFormView):
 
     def page(self, form):
         view_class = LandParcelDetailView if self.kwargs["kind"] == "land" else BuildingDetailView
-        return view_class, self.carrier.pk, {"photo_form": form}
+        return view_class, {"pk": self.carrier.pk}, {"photo_form": form}
 
 
 class PhotoRemoveView(BusinessReadMixin, View):

@@ -9,13 +9,12 @@ import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.template import engines
 from django.urls import path
+from django.views.generic import TemplateView
 
 from kaifaqu.core.forms import BootstrapForm, is_concurrent_edit
 from kaifaqu.core.models import User
-from kaifaqu.core.views.forms import ServiceFormView
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -46,8 +45,8 @@ class RenameForm(BootstrapForm):
 
 class RenameView(ServiceFormView):
     form_class = RenameForm
+    template_name = "rename.html"
     success_message = "Renamed."
-    page = engines["django"].from_string('<form>{% include "includes/form.html" %}</form>')
 
     def call_service(self, *, actor, data):
         return rename(actor=actor, **data)
@@ -55,14 +54,56 @@ class RenameView(ServiceFormView):
     def get_success_url(self) -> str:
         return self.result.url
 
-    def render_to_response(self, context, **response_kwargs):
-        self.context = context
-        response = HttpResponse(self.page.render(context, self.request), **response_kwargs)
-        response.context_data = context
-        return response
+
+class RecordPage(TemplateView):
+    """A record's page with the rename form on it."""
+
+    template_name = "record.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{"rename_form": RenameForm(), **kwargs})
 
 
-urlpatterns = [path("rename/", RenameView.as_view(), name="rename")]
+class RenameOnPageView(PageFormView):
+    form_class = RenameForm
+
+    def call_service(self, *, actor, data):
+        return rename(actor=actor, **data)
+
+    def get_success_url(self) -> str:
+        return self.result.url
+
+    def page(self, form):
+        return RecordPage, {"number": self.kwargs["number"]}, {"rename_form": form}
+
+
+urlpatterns = [
+    path("rename/", RenameView.as_view(), name="rename"),
+    path("records/<int:number>/rename/", RenameOnPageView.as_view(), name="rename_on_page"),
+]
+
+
+TEMPLATES = {
+    "rename.html": '<form>{% include "includes/form.html" %}</form>',
+    "record.html": (
+        '<h1>{{ number }}</h1><form>{% include "includes/form.html" with form=rename_form %}</form>'
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def templates(settings):
+    """This module's pages from memory, the project's includes from its folders."""
+    engine = {**settings.TEMPLATES[0], "APP_DIRS": False}
+    engine["OPTIONS"] = {
+        **engine["OPTIONS"],
+        "loaders": [
+            ("django.template.loaders.locmem.Loader", TEMPLATES),
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ],
+    }
+    settings.TEMPLATES = [engine]
 
 
 @pytest.fixture
@@ -152,3 +193,23 @@ def test_a_concurrent_edit_is_known_by_its_code_alone_or_among_others():
     )
     assert not is_concurrent_edit(ValidationError("x", code="invalid"))
     assert not is_concurrent_edit(ValidationError({"name": "x"}))
+
+
+def test_a_page_form_s_refusal_shows_its_page_with_the_form_as_filled_in(client_in):
+    response = client_in.post("/records/7/rename/", {"name": "taken", "version": "1"})
+    assert response.status_code == 200
+    assert response.context_data["number"] == 7
+    form = response.context_data["rename_form"]
+    assert (form.errors, form["name"].value()) == ({"name": ["That name is taken."]}, "taken")
+    page = response.content.decode()
+    assert page.startswith("<h1>7</h1>")
+    assert page.index('name="name"') < page.index('data-error="name">That name is taken.<')
+
+
+def test_a_page_form_answers_409_for_a_stale_version_and_redirects_on_success(client_in):
+    stale = client_in.post("/records/7/rename/", {"name": "new", "version": "0"})
+    assert stale.status_code == 409
+    assert stale.context_data["rename_form"].non_field_errors() == [STALE]
+    done = client_in.post("/records/7/rename/", {"name": "new", "version": "1"})
+    assert (done.status_code, done["Location"]) == (302, "/done/new/")
+    assert client_in.get("/records/7/rename/").status_code == 405

@@ -17,9 +17,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core.forms import is_concurrent_edit, mark_invalid, put_errors
 
@@ -66,4 +67,27 @@ class ServiceFormView(FormView):
 
     def form_invalid(self, form: forms.Form, status: int = 200) -> HttpResponse:
         mark_invalid(form)
+        return self.render_form(form, status=status)
+
+    def render_form(self, form: forms.Form, *, status: int) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+class PageFormView(ServiceFormView):
+    """A form that sits on another view's page (a record's upload or status form), POST
+    only. A refusal shows that page again with this form, as filled in, in place of the
+    empty one; a success redirects (usually back to the page)."""
+
+    http_method_names = ["post"]
+
+    def page(self, form: forms.Form) -> tuple[type[TemplateView], dict[str, Any], dict[str, Any]]:
+        """The view whose page holds the form, the URL arguments it is shown with, and the
+        context that puts ``form`` where the page has its empty one."""
+        raise NotImplementedError
+
+    def render_form(self, form: forms.Form, *, status: int) -> HttpResponse:
+        view_class, url_kwargs, refused = self.page(form)
+        page = view_class()
+        page.setup(self.request, **url_kwargs)
+        context = page.get_context_data(**url_kwargs, **refused)
+        return TemplateResponse(self.request, page.get_template_names(), context, status=status)
