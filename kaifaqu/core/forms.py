@@ -55,11 +55,13 @@ class PasswordResetForm(BootstrapMixin, forms.Form):
 
 
 def put_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the form: each message on the field it names when the form has
-    that field, the rest above the form. Never raises for a field the form lacks."""
+    """A service's refusal on the form: each message on the field it names when the form
+    shows that field, the rest (a hidden field's too) above the form. Never raises for a
+    field the form lacks."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            target = field if shown else None
             for message in ValidationError(errors).messages:
                 form.add_error(target, message)
     else:

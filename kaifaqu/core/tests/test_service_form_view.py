@@ -30,6 +30,8 @@ def rename(*, actor, name: str, version: int | None) -> SimpleNamespace:
         raise ValidationError("Refused as a whole.")
     if name == "elsewhere":
         raise ValidationError({"owner": "Not a field of this form."})
+    if name == "hidden":
+        raise ValidationError({"version": "Not a version of this record."})
     if name == "secret":
         raise PermissionDenied
     if version != 1:
@@ -160,6 +162,14 @@ def test_a_refusal_naming_a_field_the_form_lacks_is_shown_above_it(client_in):
     response = client_in.post("/rename/", {"name": "elsewhere", "version": "1"})
     assert response.status_code == 200
     assert response.context_data["form"].errors == {"__all__": ["Not a field of this form."]}
+
+
+def test_a_refusal_naming_a_hidden_field_is_shown_above_the_form(client_in):
+    response = client_in.post("/rename/", {"name": "hidden", "version": "1"})
+    assert response.context_data["form"].errors == {"__all__": ["Not a version of this record."]}
+    assert 'data-testid="form-errors"><div>Not a version of this record.<' in (
+        response.content.decode()
+    )
 
 
 def test_the_form_s_own_errors_never_reach_the_service(client_in):

@@ -305,3 +305,47 @@ def test_a_stale_revision_answers_409_and_keeps_the_first(login, english, publis
     ]
     published.refresh_from_db()
     assert (published.body, published.revisions.count()) == ("第一个修订", 2)
+
+
+def test_a_file_that_is_not_what_it_says_is_refused_by_the_file_field(login, english, draft):
+    response = login("investment").post(
+        reverse("portal:policy_admin_attach", args=[draft.pk]),
+        {"file": SimpleUploadedFile("细则.pdf", b"MZ\x90\x00" + b"\x00" * 100)},
+    )
+    assert (response.status_code, response.context["policy"]) == (200, draft)
+    form = response.context["attachment_form"]
+    assert list(form.errors) == ["file"]
+    (message,) = form.errors["file"]
+    page = response.content.decode()
+    assert page.index('name="file"') < page.index(f'data-error="file">{message}<')
+    assert draft.attachments.count() == 0
+
+
+def test_a_stale_publish_answers_409_on_the_policy_s_page(login, english, draft):
+    client = login("investment")
+    services.policy_update(actor=None, policy=draft, version=1, title="已改")
+    response = client.post(
+        reverse("portal:policy_admin_publish", args=[draft.pk]), {"version": "1"}
+    )
+    assert response.status_code == 409
+    message = (
+        "Someone else saved this record while you were editing it. Reload it to see their "
+        "change, then make yours again."
+    )
+    assert response.context["publish_form"].non_field_errors() == [message]
+    assert f'data-testid="form-errors"><div>{message}<' in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.status, draft.title) == (PolicyStatus.DRAFT, "已改")
+
+
+def test_a_withdrawal_without_a_reason_is_refused_by_the_reason_field(login, english, published):
+    response = login("investment").post(
+        reverse("portal:policy_admin_withdraw", args=[published.pk]),
+        {"reason": "  ", "version": published.version},
+    )
+    assert response.status_code == 200
+    with translation.override("en"):  # the form's own message is translated when read
+        assert response.context["withdraw_form"].errors == {"reason": ["This field is required."]}
+    assert 'data-error="reason">This field is required.<' in response.content.decode()
+    published.refresh_from_db()
+    assert published.status == PolicyStatus.PUBLISHED
