@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.forms import put_errors
+from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -227,55 +228,50 @@ class IssueResolveView(_RecordAction):
         return go(request, safe_next(request, back))
 
 
-class TrancheEditView(BusinessReadMixin, View):
+class TrancheEditView(BusinessReadMixin, ServiceFormView):
     """Change a tranche (with the version it was read at) or delete it."""
 
     template_name = "investment/tranche_form.html"
+    form_class = TrancheForm
 
-    def _load(self, request, pk):
-        tranche = get_object_or_404(FundTranche.objects.select_related("project"), pk=pk)
-        readable(request.user, tranche.project.department_id)
-        changeable(request.user, tranche.project.department_id)
-        return tranche
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and access.reads_business(request.user):
+            self.tranche = get_object_or_404(
+                FundTranche.objects.select_related("project"), pk=kwargs["pk"]
+            )
+            readable(request.user, self.tranche.project.department_id)
+            changeable(request.user, self.tranche.project.department_id)
+        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, pk: int):
-        tranche = self._load(request, pk)
-        form = TrancheForm(
-            initial={
-                "on": tranche.on,
-                "amount": tranche.amount,
-                "capital": tranche.capital,
-                "voucher_note": tranche.voucher_note,
-                "version": tranche.version,
-            }
-        )
-        return render(request, self.template_name, {"form": form, "tranche": tranche})
+    def get_initial(self):
+        t = self.tranche
+        return {
+            "on": t.on,
+            "amount": t.amount,
+            "capital": t.capital,
+            "voucher_note": t.voucher_note,
+            "version": t.version,
+        }
 
-    def post(self, request, pk: int):
-        tranche = self._load(request, pk)
-        project = tranche.project
-        if "delete" in request.POST:
-            try:
-                services.tranche_delete(actor=request.user, tranche=tranche)
-            except ValidationError as error:
-                refused(request, error)
-            else:
-                saved(request)
-            return go(request, _page(project, "funds"))
-        form = TrancheForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                services.tranche_update(
-                    actor=request.user, tranche=tranche, version=version, **data
-                )
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                saved(request)
-                return go(request, _page(project, "funds"))
-        return render(request, self.template_name, {"form": form, "tranche": tranche})
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tranche=self.tranche, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "delete" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        try:
+            services.tranche_delete(actor=request.user, tranche=self.tranche)
+        except ValidationError as error:
+            refused(request, error)
+        else:
+            saved(request)
+        return go(request, self.get_success_url())
+
+    def call_service(self, *, actor, data):
+        return services.tranche_update(actor=actor, tranche=self.tranche, **data)
+
+    def get_success_url(self) -> str:
+        return _page(self.tranche.project, "funds")
 
 
 # --- the key projects' overview ---------------------------------------------------------
