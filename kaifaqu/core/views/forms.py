@@ -76,7 +76,11 @@ class ServiceFormView(FormView):
 class PageFormView(ServiceFormView):
     """A form that sits on another view's page (a record's upload or status form), POST
     only. A refusal shows that page again with this form, as filled in, in place of the
-    empty one; a success redirects (usually back to the page)."""
+    empty one; a success redirects (usually back to the page).
+
+    The page is built from its view's ``get_context_data`` during this POST, so that view
+    must make its own empty forms unbound (not through ``FormMixin.get_form``, which would
+    read this form's data)."""
 
     http_method_names = ["post"]
 
