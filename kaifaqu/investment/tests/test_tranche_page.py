@@ -1,4 +1,5 @@
-"""The page that changes a tranche of funds received (a ServiceFormView), per role."""
+"""The pages that record funds received: a tranche added on the project page (a PageFormView)
+and changed on its own page (a ServiceFormView), per role."""
 
 from __future__ import annotations
 
@@ -90,3 +91,30 @@ def test_a_stale_tranche_form_answers_409(as_user, tranche):
     assert response.context["form"].non_field_errors() == [STALE]
     tranche.refresh_from_db()
     assert (tranche.amount, tranche.version) == (Decimal("600"), 2)
+
+
+def test_a_tranche_added_before_signing_is_refused_by_its_date_on_the_project_page(as_user):
+    project = Project.objects.get(name=SIGNED)
+    response = as_user("investment").post(
+        reverse("investment:tranche_add", args=[project.pk]),
+        {"on": "2000-01-01", "amount": "500", "capital": "domestic"},
+    )
+    assert (response.status_code, response.context["project"]) == (200, project)
+    message = f"Funds are received after signing ({project.signed_on.isoformat()})."
+    form = response.context["tranche_form"]
+    assert (form.errors, form["amount"].value()) == ({"on": [message]}, "500")
+    page = response.content.decode()
+    assert page.index('name="on"') < page.index(f'data-error="on">{message}<')
+    assert not FundTranche.objects.filter(project=project, on=date(2000, 1, 1)).exists()
+
+
+@pytest.mark.parametrize("username", ["leader", "economy", "sysadmin"])
+def test_others_cannot_add_a_tranche(as_user, username):
+    project = Project.objects.get(name=SIGNED)
+    count = FundTranche.objects.filter(project=project).count()
+    response = as_user(username).post(
+        reverse("investment:tranche_add", args=[project.pk]),
+        {"on": "2017-09-28", "amount": "500", "capital": "domestic"},
+    )
+    assert response.status_code == 403
+    assert FundTranche.objects.filter(project=project).count() == count

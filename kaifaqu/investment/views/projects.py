@@ -164,9 +164,15 @@ def render_project(request, project, *, status: int = 200, **overrides):
     )
 
 
-class ProjectDetailView(BusinessReadMixin, View):
-    def get(self, request, pk: int):
-        return render_project(request, project_to_read(request.user, pk))
+class ProjectDetailView(BusinessReadMixin, TemplateView):
+    """The project page; the forms on it post to the views of ``records``, whose refusals
+    come back here (``project`` given to spare loading it twice)."""
+
+    template_name = "investment/project_detail.html"
+
+    def get_context_data(self, *, pk: int, project=None, **overrides):
+        user = self.request.user
+        return project_context(user, project or project_to_read(user, pk), **overrides)
 
 
 class ContactRevealView(BusinessReadMixin, View):

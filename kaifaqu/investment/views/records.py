@@ -15,8 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
-from kaifaqu.core.forms import put_errors
-from kaifaqu.core.views.forms import ServiceFormView
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -32,7 +31,7 @@ from ..forms import (
 )
 from ..models import FundTranche, KeyProjectPlan, ProgressIssue, ProgressReport, ProjectFile
 from ._common import changeable, go, project_to_change, readable, refused, safe_next, saved
-from .projects import render_project
+from .projects import ProjectDetailView
 
 
 def _page(project, anchor: str = "") -> str:
@@ -40,32 +39,29 @@ def _page(project, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-class _ProjectAction(BusinessReadMixin, View):
-    """POST a form of the project page; ``act`` calls the service."""
+class _ProjectAction(BusinessReadMixin, PageFormView):
+    """A form of the project page; ``call_service`` makes the change."""
 
-    http_method_names = ["post"]
-    form_class: type
     context_name: str
     anchor = ""
 
     def form_kwargs(self, project) -> dict:
         return {}
 
-    def post(self, request, pk: int):
-        project = project_to_change(request.user, pk)
-        form = self.form = self.form_class(request.POST, request.FILES, **self.form_kwargs(project))
-        if form.is_valid():
-            try:
-                self.act(project, form.cleaned_data)
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                saved(request)
-                return go(request, _page(project, self.anchor))
-        return render_project(request, project, **{self.context_name: form})
+    def post(self, request, *args, **kwargs):
+        # After the reader check in dispatch, before the form is read.
+        self.project = project_to_change(request.user, kwargs["pk"])
+        return super().post(request, *args, **kwargs)
 
-    def act(self, project, data: dict) -> None:
-        raise NotImplementedError
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_kwargs(self.project)}
+
+    def page(self, form):
+        refused = {"project": self.project, self.context_name: form}
+        return ProjectDetailView, {"pk": self.project.pk}, refused
+
+    def get_success_url(self) -> str:
+        return _page(self.project, self.anchor)
 
 
 class FollowUpAddView(_ProjectAction):
@@ -73,8 +69,8 @@ class FollowUpAddView(_ProjectAction):
     context_name = "followup_form"
     anchor = "follow-ups"
 
-    def act(self, project, data):
-        services.followup_create(actor=self.request.user, project=project, **data)
+    def call_service(self, *, actor, data):
+        return services.followup_create(actor=actor, project=self.project, **data)
 
 
 class FileAddView(_ProjectAction):
@@ -82,8 +78,8 @@ class FileAddView(_ProjectAction):
     context_name = "file_form"
     anchor = "files"
 
-    def act(self, project, data):
-        services.project_file_add(actor=self.request.user, project=project, **data)
+    def call_service(self, *, actor, data):
+        return services.project_file_add(actor=actor, project=self.project, **data)
 
 
 class TrancheAddView(_ProjectAction):
@@ -91,9 +87,9 @@ class TrancheAddView(_ProjectAction):
     context_name = "tranche_form"
     anchor = "funds"
 
-    def act(self, project, data):
+    def call_service(self, *, actor, data):
         data.pop("version", None)
-        services.tranche_create(actor=self.request.user, project=project, **data)
+        return services.tranche_create(actor=actor, project=self.project, **data)
 
 
 class PlanSaveView(_ProjectAction):
@@ -101,8 +97,8 @@ class PlanSaveView(_ProjectAction):
     context_name = "plan_form"
     anchor = "plans"
 
-    def act(self, project, data):
-        services.key_project_plan_save(actor=self.request.user, project=project, **data)
+    def call_service(self, *, actor, data):
+        return services.key_project_plan_save(actor=actor, project=self.project, **data)
 
 
 class ReportSaveView(_ProjectAction):
@@ -110,14 +106,18 @@ class ReportSaveView(_ProjectAction):
     context_name = "report_form"
     anchor = "reports"
 
-    def act(self, project, data):
-        services.progress_report_save(
-            actor=self.request.user,
-            project=project,
+    def form_valid(self, form):
+        self.issues = form.issues()
+        return super().form_valid(form)
+
+    def call_service(self, *, actor, data):
+        return services.progress_report_save(
+            actor=actor,
+            project=self.project,
             month=data["month"],
             completed_investment=data["completed_investment"],
             image_progress=data.get("image_progress", ""),
-            issues=self.form.issues(),
+            issues=self.issues,
             version=data.get("version"),
         )
 
@@ -129,17 +129,19 @@ class IssueAddView(_ProjectAction):
     context_name = "issue_form"
     anchor = "reports"
 
-    def post(self, request, pk: int):
+    def post(self, request, *args, **kwargs):
         self.report = None
         report_id = request.POST.get("report")
         if report_id and report_id.isdigit():
-            self.report = ProgressReport.objects.filter(project_id=pk, pk=report_id).first()
-        return super().post(request, pk)
+            self.report = ProgressReport.objects.filter(
+                project_id=kwargs["pk"], pk=report_id
+            ).first()
+        return super().post(request, *args, **kwargs)
 
-    def act(self, project, data):
+    def call_service(self, *, actor, data):
         if self.report is None:
             raise ValidationError(_("Pick the month's report the problem belongs to."))
-        services.progress_issue_add(actor=self.request.user, report=self.report, **data)
+        return services.progress_issue_add(actor=actor, report=self.report, **data)
 
 
 # --- changes and removals of single records ----------------------------------------------
