@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -94,17 +96,17 @@ class LandParcelDetailView(BusinessReadMixin, TemplateView):
 class BuildingDetailView(BusinessReadMixin, TemplateView):
     template_name = "carriers/building_detail.html"
 
-    def get_context_data(self, *, move_forms: dict[int, StatusMoveForm] | None = None, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         """``move_forms``: a unit's refused move form, by the unit's id, as it was filled in."""
+        move_forms: dict[int, StatusMoveForm] = kwargs.pop("move_forms", {})
         user = self.request.user
         building = get_object_or_404(selectors.buildings_with_vacancy(), pk=kwargs["pk"])
         _readable(user, building.department_id)
         editable = access.can_change_department(user, building.department_id)
         units = list(selectors.units_of(building))
         if editable:
-            refused = move_forms or {}
             for unit in units:
-                unit.move_form = refused.get(unit.pk) or StatusMoveForm(
+                unit.move_form = move_forms.get(unit.pk) or StatusMoveForm(
                     status=unit.status, prefix=f"u{unit.pk}"
                 )
         history = list(selectors.building_history(building))
@@ -265,6 +267,7 @@ class _CarrierPageFormView(BusinessReadMixin, PageFormView):
 class StatusMoveView(_CarrierPageFormView):
     """Reserve, let, sell or release a carrier."""
 
+    carrier: LandParcel | BuildingUnit
     form_class = StatusMoveForm
     success_message = gettext_lazy("Status changed.")
 
@@ -300,6 +303,7 @@ class StatusMoveView(_CarrierPageFormView):
 class PhotoAddView(_CarrierPageFormView):
     """Upload a photo of a parcel or a building."""
 
+    carrier: LandParcel | Building
     form_class = PhotoForm
     success_message = gettext_lazy("The photo is added.")
 

@@ -54,7 +54,7 @@ class PasswordResetForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
 
 
-def put_errors(form: forms.Form, error: ValidationError) -> None:
+def put_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal on the form: each message on the field it names when the form
     shows that field, the rest (a hidden field's too) above the form. Never raises for a
     field the form lacks."""
@@ -85,7 +85,7 @@ def is_concurrent_edit(error: ValidationError) -> bool:
     return any(part.code == CONCURRENT_EDIT for part in parts)
 
 
-def mark_invalid(form: forms.Form) -> None:
+def mark_invalid(form: forms.BaseForm) -> None:
     """Give the inputs with errors Bootstrap's invalid look (the message under each is shown
     by ``includes/field.html``)."""
     for name in form.errors:

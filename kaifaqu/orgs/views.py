@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -66,19 +68,19 @@ class ProfileFactUpdateView(BusinessReadMixin, ServiceFormView):
             raise PermissionDenied
         return fact
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         # The form's own check writes the input into its instance; the service gets the
         # stored record.
         instance = ProfileFact.objects.select_related("org_unit").get(pk=self.object.pk)
         return {**super().get_form_kwargs(), "instance": instance}
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         return {"version": self.object.version}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(object=self.object, **kwargs)
 
-    def call_service(self, *, actor, data):
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> ProfileFact:
         return services.profile_fact_update(actor=actor, fact=self.object, **data)
 
     def get_success_url(self) -> str:

@@ -3,6 +3,8 @@ import and downloads."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -332,10 +334,10 @@ class RuleFormView(WorkbookEditorMixin, ServiceFormView):
             raise PermissionDenied
         return rule
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.rule}
 
-    def call_service(self, *, actor, data):
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> ValidationRule:
         if self.rule is None:
             data.pop("version", None)
             return services.rule_create(actor=actor, **data)
@@ -347,7 +349,7 @@ class RuleFormView(WorkbookEditorMixin, ServiceFormView):
     def get_success_url(self) -> str:
         return reverse("stats:rules")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(rule=self.rule, **kwargs)
 
 

@@ -5,6 +5,8 @@ user is an editor (zone administrators change all). The services check the same 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -127,10 +129,10 @@ class DetailView(ConsultationsReadMixin, TemplateView):
 
     template_name = "consultations/detail.html"
 
-    def get_context_data(self, *, pk: int, consultation=None, **overrides):
-        request = self.request
-        consultation = consultation or selectors.consultation_for_staff(request.user, pk)
-        return detail_context(request, consultation, **overrides)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        pk, consultation = kwargs.pop("pk"), kwargs.pop("consultation", None)
+        consultation = consultation or selectors.consultation_for_staff(self.request.user, pk)
+        return detail_context(self.request, consultation, **kwargs)
 
 
 class ContactRevealView(ConsultationsReadMixin, View):

@@ -1,4 +1,5 @@
 import csv
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,7 +43,7 @@ class UserCreateView(RoleRequiredMixin, ServiceFormView):
     template_name = "core/user_form.html"
     form_class = UserCreateForm
 
-    def call_service(self, *, actor, data):
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
         return services.user_create(actor=actor, **data)
 
     def get_success_message(self) -> str:
@@ -78,7 +79,7 @@ class UserUpdateView(RoleRequiredMixin, ServiceFormView):
             account=self.account, password_form=PasswordResetForm(), **kwargs
         )
 
-    def call_service(self, *, actor, data):
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
         return services.user_update(actor=actor, user=self.account, **data)
 
     def get_success_url(self) -> str:

@@ -10,7 +10,7 @@ answers 403. A saved change redirects with a message.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +24,11 @@ from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core.forms import is_concurrent_edit, mark_invalid, put_errors
 
+if TYPE_CHECKING:
+    _FormView = FormView[forms.BaseForm]
+else:  # FormView takes a type argument in the stubs only.
+    _FormView = FormView
+
 
 def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
     """Send the browser to ``url``: a redirect, or for an htmx request a full load of that
@@ -35,7 +40,7 @@ def redirect_to(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-class ServiceFormView(FormView):
+class ServiceFormView(_FormView):
     """A form whose cleaned data goes to one service call (``call_service``).
 
     Subclasses give ``form_class``, ``template_name``, ``call_service`` and where to go
@@ -56,7 +61,7 @@ class ServiceFormView(FormView):
     def get_success_message(self) -> str:
         return str(self.success_message)
 
-    def form_valid(self, form: forms.Form) -> HttpResponse:
+    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
         try:
             self.result = self.call_service(actor=self.request.user, data=dict(form.cleaned_data))
         except ValidationError as error:
@@ -65,11 +70,11 @@ class ServiceFormView(FormView):
         messages.success(self.request, self.get_success_message())
         return redirect_to(self.request, self.get_success_url())
 
-    def form_invalid(self, form: forms.Form, status: int = 200) -> HttpResponse:
+    def form_invalid(self, form: forms.BaseForm, status: int = 200) -> HttpResponse:
         mark_invalid(form)
         return self.render_form(form, status=status)
 
-    def render_form(self, form: forms.Form, *, status: int) -> HttpResponse:
+    def render_form(self, form: forms.BaseForm, *, status: int) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
@@ -84,12 +89,14 @@ class PageFormView(ServiceFormView):
 
     http_method_names = ["post"]
 
-    def page(self, form: forms.Form) -> tuple[type[TemplateView], dict[str, Any], dict[str, Any]]:
+    def page(
+        self, form: forms.BaseForm
+    ) -> tuple[type[TemplateView], dict[str, Any], dict[str, Any]]:
         """The view whose page holds the form, the URL arguments it is shown with, and the
         context that puts ``form`` where the page has its empty one."""
         raise NotImplementedError
 
-    def render_form(self, form: forms.Form, *, status: int) -> HttpResponse:
+    def render_form(self, form: forms.BaseForm, *, status: int) -> HttpResponse:
         view_class, url_kwargs, refused = self.page(form)
         page = view_class()
         page.setup(self.request, **url_kwargs)

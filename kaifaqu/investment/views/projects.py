@@ -3,6 +3,8 @@ moving and merging projects. Thin: the selectors read, the services write and re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -170,9 +172,10 @@ class ProjectDetailView(BusinessReadMixin, TemplateView):
 
     template_name = "investment/project_detail.html"
 
-    def get_context_data(self, *, pk: int, project=None, **overrides):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        return project_context(user, project or project_to_read(user, pk), **overrides)
+        pk, project = kwargs.pop("pk"), kwargs.pop("project", None)
+        return project_context(user, project or project_to_read(user, pk), **kwargs)
 
 
 class ContactRevealView(BusinessReadMixin, View):

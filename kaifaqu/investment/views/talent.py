@@ -111,7 +111,9 @@ class AwardCreateView(BusinessReadMixin, ServiceFormView):
         return reverse("investment:award_detail", args=[self.result.pk])
 
 
-class _AwardMixin(BusinessReadMixin):
+class _AwardFormView(BusinessReadMixin, ServiceFormView):
+    """A form about one award; a success returns to its page."""
+
     @cached_property
     def award(self) -> TalentAward:
         # Looked up only once the reader check in dispatch has passed.
@@ -130,7 +132,7 @@ class _AwardMixin(BusinessReadMixin):
         return reverse("investment:award_detail", args=[self.award.pk])
 
 
-class AwardDetailView(_AwardMixin, ServiceFormView):
+class AwardDetailView(_AwardFormView):
     """An award: who, which programme and year, the subsidies paid; editors change it (the
     form of this page) and record a subsidy (``SubsidyAddView``)."""
 
@@ -172,7 +174,7 @@ class AwardDetailView(_AwardMixin, ServiceFormView):
         return services.talent_award_update(actor=actor, award=self.award, **data)
 
 
-class SubsidyAddView(_AwardMixin, PageFormView):
+class SubsidyAddView(_AwardFormView, PageFormView):
     form_class = SubsidyForm
 
     def call_service(self, *, actor, data):
