@@ -10,7 +10,7 @@ answers 403. A saved change redirects with a message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from kaifaqu.core.forms import is_concurrent_edit, mark_invalid, put_errors
 
@@ -78,6 +78,17 @@ class ServiceFormView(_FormView):
         return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
+class Page(Protocol):
+    """What PageFormView needs of the view whose page holds the form (a TemplateView, or
+    another form view)."""
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None: ...
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    def get_template_names(self) -> list[str]: ...
+
+
 class PageFormView(ServiceFormView):
     """A form that sits on another view's page (a record's upload or status form), POST
     only. A refusal shows that page again with this form, as filled in, in place of the
@@ -89,9 +100,7 @@ class PageFormView(ServiceFormView):
 
     http_method_names = ["post"]
 
-    def page(
-        self, form: forms.BaseForm
-    ) -> tuple[type[TemplateView], dict[str, Any], dict[str, Any]]:
+    def page(self, form: forms.BaseForm) -> tuple[type[Page], dict[str, Any], dict[str, Any]]:
         """The view whose page holds the form, the URL arguments it is shown with, and the
         context that puts ``form`` where the page has its empty one."""
         raise NotImplementedError
