@@ -12,9 +12,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
+from kaifaqu.core.forms import is_concurrent_edit, put_errors
 from kaifaqu.core.periods import Period, PeriodError, parse
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import selectors, services
 from .models import DataElement, DataValue, GrowthBasis, ValidationRule, ValueStatus
@@ -336,13 +336,12 @@ class EntrySheet:
                     source=data["source"],
                     version=form.loaded_version,
                 )
-            except ConcurrentEditError as error:
-                form.add_error(None, error)
-                row.now = selectors.window_values(
-                    [row.element.pk], self.org_unit, self.period
-                ).first()
             except ValidationError as error:
-                _add_service_errors(form, error)
+                put_errors(form, error)
+                if is_concurrent_edit(error):
+                    row.now = selectors.window_values(
+                        [row.element.pk], self.org_unit, self.period
+                    ).first()
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -366,15 +365,6 @@ class EntrySheet:
         self.rows = [by_element.get(row.element.pk, row) for row in self.rows]
         for row in self.rows:
             row.state = state_of.get(row.element.pk, row.state)
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the row: on the field it names, else on the row."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def period_suggestions(year: int) -> list[str]:

@@ -8,18 +8,21 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from kaifaqu.core import audit, selectors, services
 from kaifaqu.core.filters import AuditEntryFilter
-from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm, put_errors
+from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm
 from kaifaqu.core.http import AuthenticatedHttpRequest
 from kaifaqu.core.models import AuditAction, AuditEntry, User
 from kaifaqu.core.roles import Role
 
+from .forms import ServiceFormView
 from .mixins import RoleRequiredMixin
 
 
@@ -37,26 +40,27 @@ class UserListView(RoleRequiredMixin, ListView[User]):
         return selectors.user_list()
 
 
-class UserCreateView(RoleRequiredMixin, FormView[UserCreateForm]):
+class UserCreateView(RoleRequiredMixin, ServiceFormView):
     roles = (Role.SYSTEM_ADMIN,)
     template_name = "core/user_form.html"
     form_class = UserCreateForm
     request: AuthenticatedHttpRequest
 
-    def form_valid(self, form: UserCreateForm) -> HttpResponse:
-        try:
-            user = services.user_create(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Account %(name)s created.") % {"name": user.username})
-        return redirect("core:user_list")
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
+        return services.user_create(actor=actor, **data)
+
+    def get_success_message(self) -> str:
+        return _("Account %(name)s created.") % {"name": self.result.username}
+
+    def get_success_url(self) -> str:
+        return reverse("core:user_list")
 
 
-class UserUpdateView(RoleRequiredMixin, FormView[UserUpdateForm]):
+class UserUpdateView(RoleRequiredMixin, ServiceFormView):
     roles = (Role.SYSTEM_ADMIN,)
     template_name = "core/user_form.html"
     form_class = UserUpdateForm
+    success_message = gettext_lazy("Account saved.")
     request: AuthenticatedHttpRequest
 
     @cached_property
@@ -79,14 +83,11 @@ class UserUpdateView(RoleRequiredMixin, FormView[UserUpdateForm]):
             account=self.account, password_form=PasswordResetForm(), **kwargs
         )
 
-    def form_valid(self, form: UserUpdateForm) -> HttpResponse:
-        try:
-            services.user_update(actor=self.request.user, user=self.account, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Account saved."))
-        return redirect("core:user_list")
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
+        return services.user_update(actor=actor, user=self.account, **data)
+
+    def get_success_url(self) -> str:
+        return reverse("core:user_list")
 
 
 class UserPasswordView(RoleRequiredMixin, View):
