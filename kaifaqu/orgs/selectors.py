@@ -142,5 +142,5 @@ def honours_of(unit: OrgUnit) -> QuerySet[Honour]:
     return unit.honours.order_by("order", "pk")
 
 
-def users_with_access():
+def users_with_access() -> QuerySet[User]:
     return user_list().prefetch_related("memberships__department")
