@@ -24,7 +24,7 @@ from kaifaqu.enterprises.contacts import mask_email, mask_person, mask_phone
 from kaifaqu.enterprises.models import Enterprise, Industry
 from kaifaqu.enterprises.validators import credit_code_problem, normalise_credit_code
 from kaifaqu.orgs.models import Department, OrgUnit
-from kaifaqu.stats.workbook.reader import WorkbookPlan, name_of, open_workbook, sheet_rows
+from kaifaqu.stats.workbook.files import WorkbookPlan, name_of, open_workbook, sheet_rows
 
 from .. import stages
 from ..models import FundTranche, Project, StageMove
