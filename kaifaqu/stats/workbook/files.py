@@ -10,8 +10,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import posixpath
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -20,9 +25,10 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from . import columns as fmt
 from .cells import CellError, as_text, read_cell
@@ -92,7 +98,7 @@ def open_workbook(file, plan: WorkbookPlan, *, too_expanded: str | None = None):
             io.BytesIO(data), read_only=True, data_only=False, keep_links=False
         )
     except Exception:  # openpyxl raises many kinds on a damaged file; each means the same here
-        plan.refuse(_("The file could not be opened as an Excel workbook (.xlsx)."))
+        _unopenable(plan)
         return None
 
 
@@ -158,14 +164,14 @@ def _macros(plan: WorkbookPlan) -> bool:
 
 
 def _vet_container(data: bytes, plan: WorkbookPlan, too_expanded: str | None = None) -> bool:
-    """The checks made before any XML of the workbook is parsed."""
+    """The checks made before openpyxl parses any XML of the workbook."""
     if plan.filename.lower().endswith(MACRO_SUFFIXES):
         return _macros(plan)
     if not data.startswith(b"PK\x03\x04"):
         return _not_xlsx(plan)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
         return _not_xlsx(plan)
     with archive:
         members = archive.infolist()
@@ -178,21 +184,268 @@ def _vet_container(data: bytes, plan: WorkbookPlan, too_expanded: str | None = N
             )
             plan.refuse(message % {"limit": filesizeformat(fmt.MAX_EXPANDED_BYTES)})
             return False
-        names = {m.filename for m in members}
+        names = [m.filename for m in members]
+        # A name twice is read as one part by one program and as the other by the next.
+        if len(set(names)) != len(names) or len(names) > MAX_MEMBERS:
+            return _not_xlsx(plan)
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             return _macros(plan)
         if "[Content_Types].xml" not in names:
             return _not_xlsx(plan)
         try:
             root = SafeET.fromstring(archive.read("[Content_Types].xml"))
-        except (ParseError, DefusedXmlException, zipfile.BadZipFile, ValueError, OSError):
+        except DAMAGED:
             return _not_xlsx(plan)
-    content_types = {el.get("ContentType", "") for el in root.iter() if el.get("ContentType")}
-    if any("macroEnabled" in ct for ct in content_types):
-        return _macros(plan)
-    if XLSX_MAIN not in content_types:
-        return _not_xlsx(plan)
+        content_types = {
+            el.get("ContentType", ""): el.get("PartName", "")
+            for el in root.iter()
+            if el.get("ContentType")
+        }
+        if any("macroEnabled" in ct for ct in content_types):
+            return _macros(plan)
+        if XLSX_MAIN not in content_types:
+            return _not_xlsx(plan)
+        return _vet_sizes(archive, plan, content_types[XLSX_MAIN].lstrip("/"))
+
+
+# -- the sizes the parts declare -------------------------------------------------------------
+
+#: What reading a damaged zip member or its XML raises: a bad CRC, a broken deflate stream,
+#: an encrypted member, an unknown compression method, XML that does not parse or declares
+#: entities, a missing part.
+DAMAGED = (
+    ParseError,
+    DefusedXmlException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    KeyError,
+    ValueError,
+)
+#: A workbook has a part or two per sheet; a zip of more members is not one.
+MAX_MEMBERS = 5000
+#: The start tags of the elements of styles.xml that openpyxl turns into an object each, and
+#: of the shared strings, with any namespace prefix.
+STYLE_TAGS = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:xf|font|fill|border|numFmt|dxf|cellStyle|tableStyle|rgbColor)"
+    rb"[\s/>]"
+)
+STRING_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+_in_a_request: ContextVar[bool] = ContextVar("workbook_in_a_request", default=False)
+
+
+@contextmanager
+def in_a_request() -> Iterator[None]:
+    """The pages' limits for the workbooks read inside: a page checks a workbook within the
+    web request (until a job queue takes the imports), so it takes fewer rows and distinct
+    texts (KAIFAQU_WORKBOOK_PAGE_MAX_ROWS) than the import commands."""
+    token = _in_a_request.set(True)
+    try:
+        yield
+    finally:
+        _in_a_request.reset(token)
+
+
+def _limits() -> dict[str, int]:
+    rows = settings.KAIFAQU_WORKBOOK_MAX_ROWS
+    strings = settings.KAIFAQU_WORKBOOK_MAX_STRINGS
+    if _in_a_request.get():
+        rows = min(rows, settings.KAIFAQU_WORKBOOK_PAGE_MAX_ROWS)
+        strings = min(strings, settings.KAIFAQU_WORKBOOK_PAGE_MAX_ROWS)
+    return {
+        "rows": rows,
+        "columns": settings.KAIFAQU_WORKBOOK_MAX_COLUMNS,
+        "styles": settings.KAIFAQU_WORKBOOK_MAX_STYLES,
+        "strings": strings,
+    }
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _elements(archive: zipfile.ZipFile, name: str) -> Iterator[tuple[str, str, Any]]:
+    """(event, local tag, element) of a part as it streams, "start" and "end"; whatever
+    has ended is dropped, so memory stays flat however long the part is."""
+    with archive.open(name) as stream:
+        root = None
+        for event, element in SafeET.iterparse(stream, events=("start", "end")):
+            if root is None:
+                root = element
+            yield event, _local(element.tag), element
+            if event == "end" and element is not root:
+                root.clear()
+
+
+def _sheet_parts(archive: zipfile.ZipFile, main: str) -> dict[str, str]:
+    """Part name → the sheet's name, from the workbook part and its relationships."""
+    folder, _slash, base = main.rpartition("/")
+    targets: dict[str, str] = {}
+    rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    for event, tag, el in _elements(archive, rels):
+        if event == "start" and tag == "Relationship":
+            target = el.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+            targets[el.get("Id", "")] = posixpath.normpath(path).lstrip("/")
+    sheets: dict[str, str] = {}
+    for event, tag, el in _elements(archive, main):
+        if event == "start" and tag == "sheet":
+            rel = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+            if rel in targets:
+                sheets[targets[rel]] = el.get("name", "")
+        elif event == "end" and tag == "sheets":
+            break
+    return sheets
+
+
+def _vet_sizes(archive: zipfile.ZipFile, plan: WorkbookPlan, main: str) -> bool:
+    """Each sheet's stated dimension, and the styles and shared strings counted, against the
+    limits, before openpyxl builds an object for each of them. Only as much of a part is
+    read as the limits need: a sheet up to its dimension, the others up to the limit."""
+    limits = _limits()
+    try:
+        sheets = _sheet_parts(archive, main)
+    except DAMAGED:
+        return _unopenable(plan)
+    for path, sheet in sheets.items():
+        try:
+            for event, tag, el in _elements(archive, path):
+                if event != "start":
+                    continue
+                if tag == "dimension":
+                    if not _dimension_fits(plan, sheet, el.get("ref", ""), limits):
+                        return False
+                    break
+                if tag == "sheetData":
+                    break
+        except DAMAGED:
+            return _unreadable(plan, sheet)
+    names = set(archive.namelist())
+    for path, tags, limit, message in (
+        ("xl/styles.xml", STYLE_TAGS, limits["styles"], _too_many_styles),
+        ("xl/sharedStrings.xml", STRING_TAGS, limits["strings"], _too_many_strings),
+    ):
+        if path not in names:
+            continue
+        try:
+            if _count_tags(archive, path, tags, limit) > limit:
+                return message(plan, limit)
+        except DAMAGED:
+            return _unopenable(plan)
     return True
+
+
+def _count_tags(archive: zipfile.ZipFile, name: str, tags: re.Pattern, limit: int) -> int:
+    """How many start tags ``tags`` matches in a part, counted on its bytes as they inflate
+    and stopping past ``limit``. An XML parser costs some 10 µs an element here, a million
+    of them ten seconds before openpyxl starts; a tag in a comment counts too, which only a
+    crafted file has."""
+    count = 0
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            cut = text.rfind(b"<")  # a tag may go on in the next chunk
+            cut = len(text) if cut == -1 else cut
+            count += len(tags.findall(text, 0, cut))
+            if count > limit:
+                break
+            tail = text[cut:]
+    return count + len(tags.findall(tail))
+
+
+def _dimension_fits(plan: WorkbookPlan, sheet: str, ref: str, limits: dict[str, int]) -> bool:
+    try:
+        _c1, _r1, columns, rows = range_boundaries(ref.upper().split(":")[-1])
+    except (ValueError, TypeError):
+        return True  # openpyxl refuses it when it opens the workbook
+    if rows is not None and rows > limits["rows"]:
+        return _too_many_rows(plan, sheet, limits["rows"])
+    if columns is not None and columns > limits["columns"]:
+        return _too_many_columns(plan, sheet, limits["columns"])
+    return True
+
+
+def _unopenable(plan: WorkbookPlan) -> bool:
+    plan.refuse(_("The file could not be opened as an Excel workbook (.xlsx)."))
+    return False
+
+
+def _unreadable(plan: WorkbookPlan, sheet: str) -> bool:
+    plan.problems.append(
+        Problem(
+            sheet,
+            None,
+            "",
+            _(
+                "The sheet %(name)s could not be read: the file is damaged. Open it in the "
+                "spreadsheet program, save it again as an Excel workbook (.xlsx) and upload "
+                "it again."
+            )
+            % {"name": sheet},
+        )
+    )
+    return False
+
+
+def _too_many_rows(plan: WorkbookPlan, sheet: str, limit: int) -> bool:
+    plan.problems.append(
+        Problem(
+            sheet,
+            None,
+            "",
+            _(
+                "The sheet %(name)s has more than %(limit)s rows, more than a workbook may "
+                "hold: split it into smaller workbooks."
+            )
+            % {"name": sheet, "limit": f"{limit:,}"},
+        )
+    )
+    return False
+
+
+def _too_many_columns(plan: WorkbookPlan, sheet: str, limit: int) -> bool:
+    plan.problems.append(
+        Problem(
+            sheet,
+            None,
+            "",
+            _(
+                "The sheet %(name)s has a cell beyond its column %(limit)s, more columns than "
+                "a workbook may hold: delete the columns after the last one in use and save "
+                "it again."
+            )
+            % {"name": sheet, "limit": f"{limit:,}"},
+        )
+    )
+    return False
+
+
+def _too_many_styles(plan: WorkbookPlan, limit: int) -> bool:
+    plan.refuse(
+        _(
+            "The workbook defines more than %(limit)s cell styles, more than a workbook may "
+            "hold: copy its sheets into a new workbook, as values, and upload that one."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+    return False
+
+
+def _too_many_strings(plan: WorkbookPlan, limit: int) -> bool:
+    plan.refuse(
+        _(
+            "The workbook holds more than %(limit)s different texts, more than a workbook "
+            "may hold: split it into smaller workbooks."
+        )
+        % {"limit": f"{limit:,}"}
+    )
+    return False
 
 
 # -- sheets ----------------------------------------------------------------------------------
@@ -209,8 +462,7 @@ def sheet_rows(
     blank, its number, its cells read by ``read`` (a refused cell reads None), and the names
     of the columns refused. A header with an unknown, repeated or missing required column is
     a problem and yields no row; so is every refused cell."""
-    worksheet.reset_dimensions()  # read-only mode trusts the stored size, which may lie
-    rows = worksheet.iter_rows()
+    rows = _bounded_rows(plan, worksheet, sheet)
     header = next(rows, ())
     if not _header(plan, sheet, header, columns):
         return
@@ -221,7 +473,7 @@ def sheet_rows(
         if (name := as_text(cell.value).strip().lower()) in spec
     }
     for number, cells in enumerate(rows, start=2):
-        if all(c is None or c.value is None or c.value == "" for c in cells):
+        if not cells or all(c is None or c.value is None or c.value == "" for c in cells):
             continue
         parsed: dict[str, Any] = {}
         refused: set[str] = set()
@@ -234,6 +486,32 @@ def sheet_rows(
                 parsed[name] = None
                 refused.add(name)
         yield number, parsed, refused
+
+
+def _bounded_rows(plan: WorkbookPlan, worksheet, sheet: str) -> Iterator[tuple]:
+    """The sheet's rows as openpyxl reads them, up to the row and column limits. A sheet
+    past a limit, or one openpyxl cannot read, ends with its problem in ``plan``."""
+    limits = _limits()
+    worksheet.reset_dimensions()  # read-only mode trusts the stored size, which may lie
+    # Past max_row openpyxl stops parsing; a row beyond it still shows as row max_row.
+    rows = worksheet.iter_rows(max_row=limits["rows"] + 1)
+    number = 0
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # openpyxl raises many kinds on a damaged sheet; each means the same
+            _unreadable(plan, sheet)
+            return
+        number += 1
+        if number > limits["rows"]:
+            _too_many_rows(plan, sheet, limits["rows"])
+            return
+        if len(cells) > limits["columns"]:
+            _too_many_columns(plan, sheet, limits["columns"])
+            return
+        yield cells
 
 
 def _header(plan: WorkbookPlan, sheet: str, header, columns: tuple[Column, ...]) -> bool:
