@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -88,7 +89,8 @@ STYLES = (
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    "</cellXfs></styleSheet>"
+    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+    "</cellStyles></styleSheet>"
 ).encode()
 
 
@@ -214,6 +216,74 @@ def replace_data(data: bytes, name: str, change: Callable[[bytes], bytes]) -> by
 SHEET1 = "xl/worksheets/sheet1.xml"
 
 
+#: The cases, in the order ``corpus`` builds them (known before any is built, to name tests).
+NAMES = (
+    "empty",
+    "csv-named-xlsx",
+    "xls-signature",
+    "pk-then-junk",
+    "truncated-zip",
+    "no-content-types",
+    "no-workbook-part",
+    "duplicate-member",
+    "zip-bomb-declared",
+    "zip-bomb-lying",
+    "crc-sheet",
+    "deflate-garbage-sheet",
+    "deflate-truncated-sheet",
+    "encrypted-sheet",
+    "compression-99-sheet",
+    "crc-strings",
+    "deflate-garbage-strings",
+    "deflate-truncated-strings",
+    "encrypted-strings",
+    "compression-99-strings",
+    "crc-sheet-late",
+    "deflate-garbage-sheet-late",
+    "deflate-truncated-sheet-late",
+    "compression-99-styles",
+    "deflate-garbage-workbook",
+    "sheet-xml-unclosed",
+    "sheet-xml-garbage",
+    "sheet-not-utf8",
+    "sheet-declares-utf16",
+    "sheet-entities",
+    "strings-entities",
+    "styles-xml-broken",
+    "workbook-xml-broken",
+    "missing-sheet-part",
+    "missing-strings-part",
+    "shared-string-index-too-big",
+    "shared-string-index-not-a-number",
+    "bool-not-a-number",
+    "iso-date-garbage",
+    "number-not-a-number",
+    "number-4400-digits",
+    "date-serial-out-of-range",
+    "number-text-1e999999999",
+    "number-text-minus-1e999999999",
+    "number-text-1e-999999999",
+    "number-value-1e999999999",
+    "number-text-nan",
+    "number-text-infinity",
+    "row-99999999",
+    "row-99999999-dimension-lying",
+    "row-99999999-no-dimension",
+    "row-number-garbage",
+    "row-number-float",
+    "dimension-whole-sheet",
+    "dimension-garbage",
+    "column-xfd",
+    "column-beyond-xfd",
+    "column-four-letters",
+    "coordinate-garbage",
+    "too-many-columns",
+    "too-many-columns-no-dimension",
+    "million-styles",
+    "million-shared-strings",
+)
+
+
 def _with_cell(sheets: Sheets, number: tuple[str, str], value) -> Sheets:
     """``sheets`` with ``value`` in the number column of the first data row of its sheet."""
     sheet, column = number
@@ -299,6 +369,7 @@ def corpus(sheets: Sheets, number: tuple[str, str]) -> dict[str, bytes]:
 
     def add(name: str, data: bytes) -> None:
         assert name not in cases, name
+        assert name in NAMES, name
         cases[name] = data
 
     def rebuilt(**change: bytes | None) -> bytes:
@@ -456,4 +527,29 @@ def corpus(sheets: Sheets, number: tuple[str, str]) -> dict[str, bytes]:
             )
         ),
     )
+    assert tuple(cases) == NAMES
     return cases
+
+
+# -- what a test checks of each ------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def plain_refusal(message: str) -> bool:
+    """A message for the user in Chinese, not a traceback or an exception's own text."""
+    return bool(CJK.search(message)) and not any(
+        word in message for word in ("Traceback", "Error:", "Exception", 'File "')
+    )
+
+
+def row_counts() -> dict[str, int]:
+    """Every model's rows (the sessions aside, which a page may touch): what a refused file
+    must leave as it was."""
+    from django.apps import apps
+
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.label != "sessions.Session"
+    }

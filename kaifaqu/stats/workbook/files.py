@@ -60,6 +60,10 @@ class WorkbookPlan:
     def has_column(self, sheet: str, name: str) -> bool:
         return name in self.letters.get(sheet, {})
 
+    def rows(self, sheet: str) -> list:
+        """The planned rows of a sheet (each workbook's plan has its own)."""
+        raise NotImplementedError
+
     def letter(self, sheet: str, name: str) -> str:
         return self.letters.get(sheet, {}).get(name, "")
 
@@ -463,7 +467,10 @@ def sheet_rows(
     of the columns refused. A header with an unknown, repeated or missing required column is
     a problem and yields no row; so is every refused cell."""
     rows = _bounded_rows(plan, worksheet, sheet)
+    found = len(plan.problems)
     header = next(rows, ())
+    if len(plan.problems) > found:  # the sheet was refused before its header was read
+        return
     if not _header(plan, sheet, header, columns):
         return
     spec = {c.name: c for c in columns}
