@@ -245,3 +245,18 @@ def test_a_file_changed_after_its_check_is_not_imported(login, media):
     assert 'data-sheet="orgunits"><td><code>orgunits</code></td><td class="text-end">1' in (
         client.get(preview).content.decode()
     )
+
+
+def test_a_plan_keeps_the_first_thousand_cell_problems_and_counts_the_rest(login, media):
+    client = login("economy")
+    rows = [
+        VALUES_HEADER,
+        *([ZONE, "gdp", M8, "x", "final"] for _ in range(files.MAX_PROBLEMS + 5)),
+    ]
+    with translation.override("zh-hans"):
+        plan = read_workbook(xlsx({"values": rows}), name="bad.xlsx")
+    assert len(plan.problems) == files.MAX_PROBLEMS
+    assert plan.problems.left_out == 5
+    html = client.get(_upload(client, xlsx({"values": rows}))).content.decode()
+    assert html.count("<tr data-problem=") == files.MAX_PROBLEMS
+    assert "另有5个单元格或行的问题未列出" in html

@@ -38,6 +38,27 @@ XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.m
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 
 
+#: The problems of cells and rows a plan keeps. Past them the file is refused all the same,
+#: and a list as long as the file (a million rows, each refused) would fill the memory, the
+#: kept preview and the page.
+MAX_PROBLEMS = 1000
+
+
+class Problems(list):
+    """A plan's problems: the first ``MAX_PROBLEMS`` of cells and rows, then only counted
+    (``left_out``); those of a whole sheet or file are always kept."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.left_out = 0
+
+    def append(self, problem: Problem) -> None:
+        if problem.row is not None and len(self) >= MAX_PROBLEMS:
+            self.left_out += 1
+            return
+        super().append(problem)
+
+
 @dataclass
 class WorkbookPlan:
     """A workbook being read: the file's identity, where each column is, every problem.
@@ -51,7 +72,7 @@ class WorkbookPlan:
     sha256: str = ""
     #: sheet → column name → letter, for the columns the sheet has.
     letters: dict[str, dict[str, str]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=Problems)
 
     @property
     def ok(self) -> bool:

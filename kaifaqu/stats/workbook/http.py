@@ -98,6 +98,7 @@ def findings(
         "ok": result.ok,
         "sheets": sheets,
         "problems": grouped,
+        "left_out": getattr(plan.problems, "left_out", 0),
         **more,
     }
 
@@ -113,6 +114,7 @@ def preview_context(found: Findings) -> dict[str, Any]:
         },
         "sheets": found["sheets"],
         "problems": found["problems"],
+        "left_out": found.get("left_out", 0),
     }
 
 
