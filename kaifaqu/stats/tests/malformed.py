@@ -282,6 +282,7 @@ NAMES = (
     "too-many-columns-no-dimension",
     "million-styles",
     "million-shared-strings",
+    "million-shared-strings-elsewhere",
 )
 
 
@@ -522,14 +523,17 @@ def corpus(sheets: Sheets, number: tuple[str, str]) -> dict[str, bytes]:
     add("too-many-columns", xlsx({**base, sheet: many + rows[1:]}))
     add("too-many-columns-no-dimension", xlsx({**base, sheet: many + rows[1:]}, dimension=None))
     add("million-styles", rebuilt(styles=_million_styles()))
-    add(
-        "million-shared-strings",
-        rebuilt(
-            strings=shared_xml({f"{i}": i for i in range(2)}).replace(
-                b"<si>", b"<si><t/></si>" * 1_100_000 + b"<si>", 1
-            )
-        ),
+    strings = shared_xml({f"{i}": i for i in range(2)}).replace(
+        b"<si>", b"<si><t/></si>" * 1_100_000 + b"<si>", 1
     )
+    add("million-shared-strings", rebuilt(strings=strings))
+    # openpyxl finds the shared strings by their content type, wherever the part is.
+    moved = {k: v for k, v in parts.items() if k != "xl/sharedStrings.xml"}
+    moved["xl/strings/other.xml"] = strings
+    moved["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"/xl/sharedStrings.xml", b"/xl/strings/other.xml"
+    )
+    add("million-shared-strings-elsewhere", pack(moved))
     assert tuple(cases) == NAMES
     return cases
 

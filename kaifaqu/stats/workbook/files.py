@@ -35,6 +35,8 @@ from .cells import CellError, as_text, read_cell
 from .columns import Column, Problem
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLTX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 
 
@@ -221,16 +223,24 @@ def _vet_container(data: bytes, plan: WorkbookPlan, too_expanded: str | None = N
             root = SafeET.fromstring(archive.read("[Content_Types].xml"))
         except DAMAGED:
             return _not_xlsx(plan)
-        content_types = {
-            el.get("ContentType", ""): el.get("PartName", "")
-            for el in root.iter()
-            if el.get("ContentType")
-        }
+        content_types = {el.get("ContentType", "") for el in root.iter() if el.get("ContentType")}
         if any("macroEnabled" in ct for ct in content_types):
             return _macros(plan)
         if XLSX_MAIN not in content_types:
             return _not_xlsx(plan)
-        return _vet_sizes(archive, plan, content_types[XLSX_MAIN].lstrip("/"))
+        # The parts openpyxl will read, found as it finds them: the first override of each
+        # content type (a template's workbook before a workbook's).
+        overrides = [
+            (el.get("ContentType", ""), el.get("PartName", "").lstrip("/"))
+            for el in root.iter()
+            if _local(el.tag) == "Override"
+        ]
+        main = next(
+            (part for wanted in (XLTX_MAIN, XLSX_MAIN) for ct, part in overrides if ct == wanted),
+            "xl/workbook.xml",
+        )
+        strings = next((part for ct, part in overrides if ct == SHARED_STRINGS), None)
+        return _vet_sizes(archive, plan, main, strings)
 
 
 # -- the sizes the parts declare -------------------------------------------------------------
@@ -328,7 +338,9 @@ def _sheet_parts(archive: zipfile.ZipFile, main: str) -> dict[str, str]:
     return sheets
 
 
-def _vet_sizes(archive: zipfile.ZipFile, plan: WorkbookPlan, main: str) -> bool:
+def _vet_sizes(
+    archive: zipfile.ZipFile, plan: WorkbookPlan, main: str, strings: str | None
+) -> bool:
     """Each sheet's stated dimension, and the styles and shared strings counted, against the
     limits, before openpyxl builds an object for each of them. Only as much of a part is
     read as the limits need: a sheet up to its dimension, the others up to the limit."""
@@ -352,10 +364,10 @@ def _vet_sizes(archive: zipfile.ZipFile, plan: WorkbookPlan, main: str) -> bool:
             return _unreadable(plan, sheet)
     names = set(archive.namelist())
     for path, tags, limit, message in (
-        ("xl/styles.xml", STYLE_TAGS, limits["styles"], _too_many_styles),
-        ("xl/sharedStrings.xml", STRING_TAGS, limits["strings"], _too_many_strings),
+        ("xl/styles.xml", STYLE_TAGS, limits["styles"], _too_many_styles),  # openpyxl's path
+        (strings, STRING_TAGS, limits["strings"], _too_many_strings),
     ):
-        if path not in names:
+        if path is None or path not in names:
             continue
         try:
             if _count_tags(archive, path, tags, limit) > limit:
