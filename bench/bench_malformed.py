@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
 import tracemalloc
 import warnings
+from collections.abc import Callable
 
 
 def main() -> None:
@@ -40,19 +42,21 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     warnings.simplefilter("ignore")  # openpyxl warns of what it repairs
 
-    if args.investment:
-        from kaifaqu.investment.tests.test_malformed import BOOK as sheets
-        from kaifaqu.investment.workbook import read_workbook
-
-        number = ("tranches", "amount")
-    else:
-        from kaifaqu.stats.tests.test_malformed import SHEETS as sheets
-        from kaifaqu.stats.workbook import read_workbook
-
-        number = ("values", "value")
+    from kaifaqu.investment.tests.test_malformed import BOOK
+    from kaifaqu.investment.workbook import read_workbook as read_investment
     from kaifaqu.stats.tests.malformed import corpus
+    from kaifaqu.stats.tests.test_malformed import SHEETS
+    from kaifaqu.stats.workbook import read_workbook as read_statistics
+    from kaifaqu.stats.workbook.files import WorkbookPlan
 
-    cases = corpus(sheets, number)
+    read_workbook: Callable[..., WorkbookPlan] = (
+        read_investment if args.investment else read_statistics
+    )
+    cases = (
+        corpus(BOOK, ("tranches", "amount"))
+        if args.investment
+        else corpus(SHEETS, ("values", "value"))
+    )
     print(f"{'case':40} {'KB':>7} {'s':>7} {'peak MB':>8}  the file's problem")
     worst = (0.0, 0.0)
     with translation.override("en"):
@@ -70,7 +74,10 @@ def main() -> None:
             own = [p for p in plan.problems if p.row is None] or plan.problems
             first = str(own[0])[:70] if own else "(none)"
             print(f"{name:40} {len(data) / 1024:7.1f} {seconds:7.3f} {peak:8.1f}  {first}")
-    print(f"slowest {worst[0]:.3f} s, largest peak {worst[1]:.1f} MB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"slowest {worst[0]:.3f} s, largest peak {worst[1]:.1f} MB; process peak RSS {rss:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@ import and downloads."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +29,7 @@ from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import selectors, services
 from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
-from .models import RuleImportance
+from .models import RuleImportance, RuleViolation
 from .workbook import (
     SHEETS,
     import_plan,
@@ -44,7 +47,8 @@ from .workbook.http import (
     preview_context,
     xlsx_attachment,
 )
-from .workbook.reader import OrgUnitRow, TargetRow, ValueRow
+from .workbook.importer import ImportResult
+from .workbook.reader import OrgUnitRow, Plan, TargetRow, ValueRow
 from .workbook.selectors import orgunits_by_code
 
 
@@ -89,7 +93,7 @@ def _cells(row) -> list:
     ]  # fmt: skip
 
 
-def _violation(v) -> dict:
+def _violation(v: RuleViolation) -> dict[str, Any]:
     """A finding of the validation rules as the preview shows it."""
     return {
         "rule": {
@@ -104,7 +108,7 @@ def _violation(v) -> dict:
     }
 
 
-def _findings(plan, result) -> dict:
+def _findings(plan: Plan, result: ImportResult) -> dict[str, Any]:
     return findings(
         plan,
         result,
@@ -122,8 +126,8 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
 
     template_name = "stats/preview.html"
 
-    def get_context_data(self, **kwargs):
-        def check(path, name):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        def check(path: Path, name: str) -> dict[str, Any]:
             plan = read_workbook(path, name=name)
             return _findings(plan, import_plan(plan, actor=self.request.user, dry_run=True))
 
@@ -132,7 +136,7 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
 
 
 class ImportConfirmView(WorkbookEditorMixin, View):
-    def post(self, request, token):
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
         name, result = import_upload(
             request,
             token,

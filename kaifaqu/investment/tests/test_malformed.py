@@ -18,7 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaifaqu.investment.workbook import SHEETS, import_plan, read_workbook
-from kaifaqu.stats.tests.malformed import NAMES, corpus, members, pack, plain_refusal, row_counts
+from kaifaqu.stats.tests.malformed import (
+    NAMES,
+    Sheets,
+    corpus,
+    members,
+    pack,
+    plain_refusal,
+    row_counts,
+)
 from kaifaqu.stats.workbook import files
 
 HEADERS = {sheet: [c.name for c in columns] for sheet, columns in SHEETS.items()}
@@ -28,7 +36,7 @@ def _row(sheet: str, **values) -> list:
     return [values.get(name) for name in HEADERS[sheet]]
 
 
-BOOK = {
+BOOK: Sheets = {
     "tranches": [
         HEADERS["tranches"],
         _row("tranches", project="new-1", date=date(2017, 5, 20), amount=1200, voucher="回单"),
@@ -65,6 +73,12 @@ def chinese():
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def _token(preview: str) -> str:
+    found = re.search(r"/import/([^/]+)/", preview)
+    assert found is not None
+    return found.group(1)
 
 
 def _refused(plan) -> list[str]:
@@ -106,7 +120,7 @@ def test_the_upload_page_refuses_each_malformed_file(name, login, media):
         expected = _refused(read_workbook(data, name="bad.xlsx"))
     for message in expected:
         assert escape(message) in html
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = _token(preview)
     response = client.post(reverse("investment_workbook:confirm", args=[token]))
     assert response.status_code == 302
     assert response["Location"] == preview

@@ -4,9 +4,13 @@ the preview and the confirmation in the statistics workbook's staging area."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +31,8 @@ from kaifaqu.stats.workbook.http import (
 
 from .columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES
 from .forms import ExportFilterForm, WorkbookUploadForm
-from .importer import import_plan
-from .reader import read_workbook
+from .importer import ImportResult, import_plan
+from .reader import Plan, read_workbook
 from .selectors import keeping_departments
 from .writer import template_workbook, workbook_export
 
@@ -108,7 +112,7 @@ def _cells(row, sheet: str) -> list:
     return [project, row.month, row.completed_investment, kind, problem]
 
 
-def _findings(plan, result) -> dict:
+def _findings(plan: Plan, result: ImportResult) -> dict[str, Any]:
     return findings(plan, result, {s: PREVIEW_COLUMNS[s] for s in SHEET_NAMES}, _cells)
 
 
@@ -119,8 +123,8 @@ class ImportPreviewView(ImporterMixin, TemplateView):
 
     template_name = "investment/workbook/preview.html"
 
-    def get_context_data(self, **kwargs):
-        def check(path, name):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        def check(path: Path, name: str) -> dict[str, Any]:
             plan = read_workbook(path, name=name)
             return _findings(plan, import_plan(plan, actor=self.request.user, dry_run=True))
 
@@ -129,7 +133,7 @@ class ImportPreviewView(ImporterMixin, TemplateView):
 
 
 class ImportConfirmView(ImporterMixin, View):
-    def post(self, request, token):
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
         name, result = import_upload(
             request, token, SESSION_KEY, read=read_workbook, run=import_plan, describe=_findings
         )

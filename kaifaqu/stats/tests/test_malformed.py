@@ -21,7 +21,7 @@ from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.stats.models import DataValue
 from kaifaqu.stats.workbook import files, import_plan, read_workbook
 
-from .malformed import NAMES, corpus, members, pack, plain_refusal, row_counts, xlsx
+from .malformed import NAMES, Sheets, corpus, members, pack, plain_refusal, row_counts, xlsx
 
 ZONE, M8 = "371471", "2017-01/2017-08"
 VALUES_HEADER = [
@@ -34,7 +34,7 @@ VALUES_HEADER = [
     "comparable_prior",
     "note",
 ]
-SHEETS = {
+SHEETS: Sheets = {
     "values": [VALUES_HEADER, [ZONE, "gdp", M8, 10.5, "final", None, None, "illustrative"]],
     "targets": [["org", "element", "year", "target", "note"], [ZONE, "gdp", 2017, 100, "x"]],
 }
@@ -55,6 +55,12 @@ def chinese():
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def _token(preview: str) -> str:
+    found = re.search(r"/import/([^/]+)/", preview)
+    assert found is not None
+    return found.group(1)
 
 
 def _refused(plan) -> list[str]:
@@ -96,7 +102,7 @@ def test_the_upload_page_refuses_each_malformed_file(name, login, media):
         expected = _refused(read_workbook(data, name="bad.xlsx"))
     for message in expected:
         assert escape(message) in html
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = _token(preview)
     response = client.post(reverse("stats:import_confirm", args=[token]))
     assert response.status_code == 302
     assert response["Location"] == preview
@@ -130,7 +136,10 @@ def test_a_workbook_with_bytes_changed_is_read_or_refused_never_crashes(changes,
 
 # -- the limits ------------------------------------------------------------------------------
 
-ROWS = [VALUES_HEADER, *([ZONE, "gdp", f"2017-0{m}", 10.5, "final"] for m in range(1, 7))]
+ROWS: list[list] = [
+    VALUES_HEADER,
+    *([ZONE, "gdp", f"2017-0{m}", 10.5, "final"] for m in range(1, 7)),
+]
 
 
 @pytest.mark.parametrize("dimension", ["auto", "A1:D2", None], ids=["stated", "lying", "none"])
@@ -209,7 +218,7 @@ def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, mo
 
     monkeypatch.setattr("kaifaqu.stats.views.read_workbook", counted)
     preview = _upload(client, xlsx(SHEETS))
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = _token(preview)
     first = client.get(preview).content.decode()
     again = client.get(preview).content.decode()
     assert re.sub(CSRF, "", again) == re.sub(CSRF, "", first)
@@ -232,7 +241,7 @@ def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, mo
 def test_a_file_changed_after_its_check_is_not_imported(login, media):
     client = login("admin")
     preview = _upload(client, xlsx(SHEETS))
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = _token(preview)
     assert 'data-testid="preview-ok"' in client.get(preview).content.decode()
     before = row_counts()
     new_zone = [["code", "name", "kind", "parent"], ["371499", "示范区", "zone", "371400"]]
@@ -256,6 +265,7 @@ def test_a_plan_keeps_the_first_thousand_cell_problems_and_counts_the_rest(login
     with translation.override("zh-hans"):
         plan = read_workbook(xlsx({"values": rows}), name="bad.xlsx")
     assert len(plan.problems) == files.MAX_PROBLEMS
+    assert isinstance(plan.problems, files.Problems)
     assert plan.problems.left_out == 5
     html = client.get(_upload(client, xlsx({"values": rows}))).content.decode()
     assert html.count("<tr data-problem=") == files.MAX_PROBLEMS

@@ -24,7 +24,7 @@ class CellError(Exception):
     """A cell that cannot be read as its column asks; the message is for the user."""
 
 
-def raw_value(cell, column: Column) -> Any:
+def raw_value(cell: Any, column: Column) -> Any:
     """The cell's value with blanks as None (text stripped); formulas and error values
     refused. The start of every reader, here and in other workbooks' own kinds of cell."""
     if cell is None:
@@ -168,7 +168,7 @@ def _codes(value: Any) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def read_cell(cell, column: Column) -> Any:
+def read_cell(cell: Any, column: Column) -> Any:
     """The cell as its column reads it; raises CellError with the user's message."""
     value = raw_value(cell, column)
     if column.kind == NUMBER:

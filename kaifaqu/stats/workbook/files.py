@@ -28,11 +28,18 @@ from defusedxml import ElementTree as SafeET
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.read_only import EMPTY_CELL, EmptyCell, ReadOnlyCell
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from . import columns as fmt
 from .cells import CellError, as_text, read_cell
 from .columns import Column, Problem
+
+#: A row of a read-only sheet: its cells, the empty cell where the row has a gap.
+Row = tuple[ReadOnlyCell | EmptyCell, ...]
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLTX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
@@ -46,7 +53,7 @@ MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 MAX_PROBLEMS = 1000
 
 
-class Problems(list):
+class Problems(list[Problem]):
     """A plan's problems: the first ``MAX_PROBLEMS`` of cells and rows, then only counted
     (``left_out``); those of a whole sheet or file are always kept."""
 
@@ -83,7 +90,7 @@ class WorkbookPlan:
     def has_column(self, sheet: str, name: str) -> bool:
         return name in self.letters.get(sheet, {})
 
-    def rows(self, sheet: str) -> list:
+    def rows(self, sheet: str) -> list[Any]:
         """The planned rows of a sheet (each workbook's plan has its own)."""
         raise NotImplementedError
 
@@ -107,7 +114,9 @@ class WorkbookPlan:
 # -- the file --------------------------------------------------------------------------------
 
 
-def open_workbook(file, plan: WorkbookPlan, *, too_expanded: str | None = None):
+def open_workbook(
+    file: Any, plan: WorkbookPlan, *, too_expanded: str | None = None
+) -> Workbook | None:
     """The workbook in ``file`` (a path, bytes or a file object), opened read-only once the
     file has passed every check made before openpyxl parses it; None if it is refused, with
     the reason in ``plan.problems``. Sets ``plan.size`` and ``plan.sha256``; the caller
@@ -129,7 +138,7 @@ def open_workbook(file, plan: WorkbookPlan, *, too_expanded: str | None = None):
         return None
 
 
-def name_of(file) -> str:
+def name_of(file: Any) -> str:
     """The file's own name, without any folder (a path, or an upload's name)."""
     if isinstance(file, str | os.PathLike):
         return PurePath(file).name
@@ -146,7 +155,7 @@ def _too_large(plan: WorkbookPlan) -> None:
     plan.refuse(too_large_message())
 
 
-def _load_bytes(file, plan: WorkbookPlan) -> bytes | None:
+def _load_bytes(file: Any, plan: WorkbookPlan) -> bytes | None:
     limit = fmt.MAX_FILE_BYTES
     if isinstance(file, bytes | bytearray):
         data = bytes(file)
@@ -363,21 +372,23 @@ def _vet_sizes(
         except DAMAGED:
             return _unreadable(plan, sheet)
     names = set(archive.namelist())
-    for path, tags, limit, message in (
+    counted: list[tuple[str | None, re.Pattern[bytes], int, Callable[[WorkbookPlan, int], bool]]]
+    counted = [
         ("xl/styles.xml", STYLE_TAGS, limits["styles"], _too_many_styles),  # openpyxl's path
         (strings, STRING_TAGS, limits["strings"], _too_many_strings),
-    ):
-        if path is None or path not in names:
+    ]
+    for part, tags, limit, message in counted:
+        if part is None or part not in names:
             continue
         try:
-            if _count_tags(archive, path, tags, limit) > limit:
+            if _count_tags(archive, part, tags, limit) > limit:
                 return message(plan, limit)
         except DAMAGED:
             return _unopenable(plan)
     return True
 
 
-def _count_tags(archive: zipfile.ZipFile, name: str, tags: re.Pattern, limit: int) -> int:
+def _count_tags(archive: zipfile.ZipFile, name: str, tags: re.Pattern[bytes], limit: int) -> int:
     """How many start tags ``tags`` matches in a part, counted on its bytes as they inflate
     and stopping past ``limit``. An XML parser costs some 10 µs an element here, a million
     of them ten seconds before openpyxl starts; a tag in a comment counts too, which only a
@@ -490,7 +501,7 @@ def _too_many_strings(plan: WorkbookPlan, limit: int) -> bool:
 
 def sheet_rows(
     plan: WorkbookPlan,
-    worksheet,
+    worksheet: ReadOnlyWorksheet,
     sheet: str,
     columns: tuple[Column, ...],
     read: Callable[[Any, Column], Any] = read_cell,
@@ -501,9 +512,10 @@ def sheet_rows(
     a problem and yields no row; so is every refused cell."""
     rows = _bounded_rows(plan, worksheet, sheet)
     found = len(plan.problems)
-    header = next(rows, ())
+    first = next(rows, None)
     if len(plan.problems) > found:  # the sheet was refused before its header was read
         return
+    header = first[1] if first is not None and first[0] == 1 else ()
     if not _header(plan, sheet, header, columns):
         return
     spec = {c.name: c for c in columns}
@@ -512,7 +524,9 @@ def sheet_rows(
         for i, cell in enumerate(header)
         if (name := as_text(cell.value).strip().lower()) in spec
     }
-    for number, cells in enumerate(rows, start=2):
+    if first is not None and first[0] != 1:  # no header; _header said so
+        return
+    for number, cells in rows:
         if not cells or all(c is None or c.value is None or c.value == "" for c in cells):
             continue
         parsed: dict[str, Any] = {}
@@ -528,33 +542,52 @@ def sheet_rows(
         yield number, parsed, refused
 
 
-def _bounded_rows(plan: WorkbookPlan, worksheet, sheet: str) -> Iterator[tuple]:
-    """The sheet's rows as openpyxl reads them, up to the row and column limits. A sheet
-    past a limit, or one openpyxl cannot read, ends with its problem in ``plan``."""
+def _bounded_rows(
+    plan: WorkbookPlan, worksheet: ReadOnlyWorksheet, sheet: str
+) -> Iterator[tuple[int, Row]]:
+    """The number and cells of each row a read-only sheet holds, up to the row and column
+    limits. A sheet past a limit, or one openpyxl cannot read, ends with its problem in
+    ``plan``.
+
+    The rows come from the parser openpyxl's own read-only sheet uses, not from iter_rows,
+    which makes an empty row for every row number the sheet skips: one cell at row
+    99,999,999 would be a hundred million of them (the dimension, which could bound them,
+    may lie). Cells are the read-only sheet's; a row's gaps are its empty cell."""
     limits = _limits()
-    worksheet.reset_dimensions()  # read-only mode trusts the stored size, which may lie
-    # Past max_row openpyxl stops parsing; a row beyond it still shows as row max_row.
-    rows = worksheet.iter_rows(max_row=limits["rows"] + 1)
-    number = 0
-    while True:
-        try:
-            cells = next(rows)
-        except StopIteration:
-            return
-        except Exception:  # openpyxl raises many kinds on a damaged sheet; each means the same
-            _unreadable(plan, sheet)
-            return
-        number += 1
-        if number > limits["rows"]:
-            _too_many_rows(plan, sheet, limits["rows"])
-            return
-        if len(cells) > limits["columns"]:
-            _too_many_columns(plan, sheet, limits["columns"])
-            return
-        yield cells
+    # What the read-only sheet reads its own rows with (openpyxl's, not in its stubs).
+    inner: Any = worksheet
+    book: Any = worksheet.parent
+    last = 0
+    try:
+        with inner._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                inner._shared_strings,
+                data_only=book.data_only,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, found in parser.parse():
+                if number > limits["rows"]:
+                    _too_many_rows(plan, sheet, limits["rows"])
+                    return
+                if number <= last:
+                    continue  # a row stated again or out of order; openpyxl skips it too
+                last = number
+                width = max((c["column"] for c in found), default=0)
+                if width > limits["columns"]:
+                    _too_many_columns(plan, sheet, limits["columns"])
+                    return
+                cells: list[ReadOnlyCell | EmptyCell] = [EMPTY_CELL] * width
+                for cell in found:
+                    cells[cell["column"] - 1] = ReadOnlyCell(worksheet, **cell)
+                yield number, tuple(cells)
+    except Exception:  # openpyxl raises many kinds on a damaged sheet; each means the same
+        _unreadable(plan, sheet)
 
 
-def _header(plan: WorkbookPlan, sheet: str, header, columns: tuple[Column, ...]) -> bool:
+def _header(plan: WorkbookPlan, sheet: str, header: Row, columns: tuple[Column, ...]) -> bool:
     expected = tuple(c.name for c in columns)
     letters: dict[str, str] = {}
     ok = True

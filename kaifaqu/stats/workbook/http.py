@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,7 +31,9 @@ def xlsx_attachment(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def staged_upload(request, token: str, key: str = staging.SESSION_KEY) -> tuple[Path, str]:
+def staged_upload(
+    request: HttpRequest, token: str, key: str = staging.SESSION_KEY
+) -> tuple[Path, str]:
     """The file this session uploaded under ``token`` and its name, or 404."""
     name = staging.owned(request.session, token, key=key)
     path = staging.path_of(token)
@@ -119,7 +121,7 @@ def preview_context(found: Findings) -> dict[str, Any]:
 
 
 def checked_upload(
-    request, token: str, key: str, check: Callable[[Path, str], Findings]
+    request: HttpRequest, token: str, key: str, check: Callable[[Path, str], Findings]
 ) -> Findings:
     """The findings of the upload ``token``: kept from the first view of its preview, or
     found now by ``check(path, name)`` (a dry run, within the pages' limits) and kept."""
@@ -142,7 +144,7 @@ def _sha256(path: Path) -> str:
 
 
 def import_upload(
-    request,
+    request: HttpRequest,
     token: str,
     key: str,
     *,

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.uploadedfile import UploadedFile
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
@@ -35,7 +37,7 @@ def _path(token: str) -> Path | None:
     return directory() / f"{token}.xlsx"
 
 
-def stage(upload) -> str:
+def stage(upload: UploadedFile[bytes]) -> str:
     """Keep an uploaded file; return its token."""
     sweep()
     folder = directory()
@@ -98,7 +100,8 @@ def findings(token: str, language: str | None = None) -> dict[str, Any] | None:
             continue
         try:
             with open(candidate, encoding="utf-8") as handle:
-                return json.load(handle)
+                found: dict[str, Any] = json.load(handle)
+            return found
         except (OSError, ValueError):
             continue
     return None
@@ -129,7 +132,7 @@ def sweep() -> None:
 # The session side: which tokens belong to this session, and the names their files had.
 
 
-def remember(session, token: str, filename: str, key: str = SESSION_KEY) -> None:
+def remember(session: SessionBase, token: str, filename: str, key: str = SESSION_KEY) -> None:
     """``key`` keeps one kind of workbook's uploads apart from another's (the statistics
     workbook uses the default)."""
     uploads = dict(session.get(key, {}))
@@ -142,12 +145,13 @@ def remember(session, token: str, filename: str, key: str = SESSION_KEY) -> None
     session[key] = uploads
 
 
-def owned(session, token: str, key: str = SESSION_KEY) -> str | None:
+def owned(session: SessionBase, token: str, key: str = SESSION_KEY) -> str | None:
     """The file name of an upload of this session, or None."""
-    return session.get(key, {}).get(token)
+    name: str | None = session.get(key, {}).get(token)
+    return name
 
 
-def forget(session, token: str, key: str = SESSION_KEY) -> None:
+def forget(session: SessionBase, token: str, key: str = SESSION_KEY) -> None:
     uploads = dict(session.get(key, {}))
     uploads.pop(token, None)
     session[key] = uploads
