@@ -288,3 +288,17 @@ KAIFAQU_SHOW_SIGN_IN_LINKS = env.bool("KAIFAQU_SHOW_SIGN_IN_LINKS", default=Fals
 # Reports: LibreOffice converts Word files to PDF; without it the PDF path says so.
 KAIFAQU_SOFFICE = env.str("KAIFAQU_SOFFICE", default="soffice")
 KAIFAQU_PDF_TIMEOUT = env.int("KAIFAQU_PDF_TIMEOUT", default=120)
+
+# Workbook imports (statistics, investment): a file past one of these limits is refused
+# before openpyxl parses it (the sizes its parts declare) or as soon as the reading passes
+# one (a part that declares less than it holds). Rows: Excel's own maximum, so a statistics
+# workbook of a million values fits; styles: above Excel's 64,000 cell formats; shared
+# strings (distinct texts): as many as a sheet has rows, some 30 s for openpyxl to load.
+KAIFAQU_WORKBOOK_MAX_ROWS = env.int("KAIFAQU_WORKBOOK_MAX_ROWS", default=1_048_576)
+KAIFAQU_WORKBOOK_MAX_COLUMNS = env.int("KAIFAQU_WORKBOOK_MAX_COLUMNS", default=256)
+KAIFAQU_WORKBOOK_MAX_STYLES = env.int("KAIFAQU_WORKBOOK_MAX_STYLES", default=100_000)
+KAIFAQU_WORKBOOK_MAX_STRINGS = env.int("KAIFAQU_WORKBOOK_MAX_STRINGS", default=1_048_576)
+# The upload pages check a workbook inside the web request (until a job queue takes the
+# imports), so they take fewer rows and distinct texts than the import commands: a dry run
+# of this many rows stays well inside a worker's timeout.
+KAIFAQU_WORKBOOK_PAGE_MAX_ROWS = env.int("KAIFAQU_WORKBOOK_PAGE_MAX_ROWS", default=50_000)

@@ -19,7 +19,7 @@ from kaifaqu.orgs.models import OrgUnit
 from . import selectors, services
 from .models import DataElement, DataValue, GrowthBasis, ValidationRule, ValueStatus
 from .workbook import columns
-from .workbook.reader import too_large_message
+from .workbook.files import too_large_message
 
 
 class WorkbookUploadForm(forms.Form):

@@ -3,12 +3,13 @@ import and downloads."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from kaifaqu.orgs.selectors import home_zone, orgunit_tree
 
 from . import selectors, services
 from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
-from .models import RuleImportance, ValidationRule
+from .models import RuleImportance, RuleViolation, ValidationRule
 from .workbook import (
     SHEETS,
     import_plan,
@@ -38,11 +39,17 @@ from .workbook import (
     workbook_export,
 )
 from .workbook.columns import ELEMENTS, ORGUNITS, TARGETS, VALUES
-from .workbook.http import imported_message, staged_upload, xlsx_attachment
-from .workbook.reader import OrgUnitRow, TargetRow, ValueRow
+from .workbook.http import (
+    checked_upload,
+    findings,
+    import_upload,
+    imported_message,
+    preview_context,
+    xlsx_attachment,
+)
+from .workbook.importer import ImportResult
+from .workbook.reader import OrgUnitRow, Plan, TargetRow, ValueRow
 from .workbook.selectors import orgunits_by_code
-
-PREVIEW_ROWS = 10
 
 
 class WorkbookEditorMixin(LoginRequiredMixin):
@@ -86,51 +93,62 @@ def _cells(row) -> list:
     ]  # fmt: skip
 
 
+def _violation(v: RuleViolation) -> dict[str, Any]:
+    """A finding of the validation rules as the preview shows it."""
+    return {
+        "rule": {
+            "code": v.rule.code,
+            "importance": v.rule.importance,
+            "name": str(v.rule.name),
+            "get_operator_display": str(v.rule.get_operator_display()),
+        },
+        "org_unit": {"code": v.org_unit.code, "name": str(v.org_unit.name)},
+        "period": str(v.period),
+        "shown": v.shown(),
+    }
+
+
+def _findings(plan: Plan, result: ImportResult) -> dict[str, Any]:
+    return findings(
+        plan,
+        result,
+        {sheet: [c.name for c in SHEETS[sheet]] for sheet in (ELEMENTS, ORGUNITS, VALUES, TARGETS)},
+        lambda row, _sheet: _cells(row),
+        sort_problems=True,
+        violations=[_violation(v) for v in result.violations],
+    )
+
+
 class ImportPreviewView(WorkbookEditorMixin, TemplateView):
     """What the upload would do: counts, the first rows, and every problem by sheet, row and
-    column. The counts come from a dry run, so they include the services' own checks."""
+    column. The counts come from a dry run, so they include the services' own checks; the
+    dry run is made on the first view and kept beside the upload."""
 
     template_name = "stats/preview.html"
 
-    def get_context_data(self, **kwargs):
-        path, name = staged_upload(self.request, kwargs["token"])
-        plan = read_workbook(path, name=name)
-        result = import_plan(plan, actor=self.request.user, dry_run=True)
-        sheets = []
-        for sheet in (ELEMENTS, ORGUNITS, VALUES, TARGETS):
-            rows = plan.rows(sheet)
-            sheets.append(
-                {
-                    "name": sheet,
-                    "columns": [c.name for c in SHEETS[sheet]],
-                    "rows": [(r.row, _cells(r)) for r in rows[:PREVIEW_ROWS]],
-                    "count": len(rows),
-                    "more": max(0, len(rows) - PREVIEW_ROWS),
-                    "counts": result.counts[sheet],
-                }
-            )
-        problems: dict[str, list] = {}
-        for problem in result.problems:
-            problems.setdefault(problem.sheet, []).append(problem)
-        return super().get_context_data(
-            plan=plan,
-            result=result,
-            sheets=sheets,
-            problems=sorted(problems.items()),
-            **kwargs,
-        )
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        def check(path: Path, name: str) -> dict[str, Any]:
+            plan = read_workbook(path, name=name)
+            return _findings(plan, import_plan(plan, actor=self.request.user, dry_run=True))
+
+        found = checked_upload(self.request, kwargs["token"], staging.SESSION_KEY, check)
+        return super().get_context_data(**preview_context(found), **kwargs)
 
 
 class ImportConfirmView(WorkbookEditorMixin, View):
-    def post(self, request, token):
-        path, name = staged_upload(request, token)
-        plan = read_workbook(path, name=name)
-        result = import_plan(plan, actor=request.user)
-        if not result.imported:
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        name, result = import_upload(
+            request,
+            token,
+            staging.SESSION_KEY,
+            read=read_workbook,
+            run=import_plan,
+            describe=_findings,
+        )
+        if result is None:
             # Something changed since the preview; the preview now shows what.
             messages.error(request, _("Nothing was imported: the workbook has problems."))
             return redirect("stats:import_preview", token=token)
-        staging.forget(request.session, token)
         messages.success(request, imported_message(name, result))
         return redirect("stats:workbook")
 

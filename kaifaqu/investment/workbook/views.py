@@ -4,9 +4,13 @@ the preview and the confirmation in the statistics workbook's staging area."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,16 +20,22 @@ from django.views.generic import TemplateView
 from kaifaqu.core import access
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.stats.workbook import staging
-from kaifaqu.stats.workbook.http import imported_message, staged_upload, xlsx_attachment
+from kaifaqu.stats.workbook.http import (
+    checked_upload,
+    findings,
+    import_upload,
+    imported_message,
+    preview_context,
+    xlsx_attachment,
+)
 
 from .columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES
 from .forms import ExportFilterForm, WorkbookUploadForm
-from .importer import import_plan
-from .reader import read_workbook
+from .importer import ImportResult, import_plan
+from .reader import Plan, read_workbook
 from .selectors import keeping_departments
 from .writer import template_workbook, workbook_export
 
-PREVIEW_ROWS = 10
 #: The uploads of this workbook, kept apart in the session from the statistics workbook's.
 SESSION_KEY = "investment_workbook_uploads"
 #: The columns the preview shows of each sheet's first rows.
@@ -102,47 +112,35 @@ def _cells(row, sheet: str) -> list:
     return [project, row.month, row.completed_investment, kind, problem]
 
 
+def _findings(plan: Plan, result: ImportResult) -> dict[str, Any]:
+    return findings(plan, result, {s: PREVIEW_COLUMNS[s] for s in SHEET_NAMES}, _cells)
+
+
 class ImportPreviewView(ImporterMixin, TemplateView):
     """What the upload would do: counts, the first rows, and every problem by sheet, row and
-    column. The counts come from a dry run, so they include the services' own checks."""
+    column. The counts come from a dry run, so they include the services' own checks; the
+    dry run is made on the first view and kept beside the upload."""
 
     template_name = "investment/workbook/preview.html"
 
-    def get_context_data(self, **kwargs):
-        path, name = staged_upload(self.request, kwargs["token"], key=SESSION_KEY)
-        plan = read_workbook(path, name=name)
-        result = import_plan(plan, actor=self.request.user, dry_run=True)
-        sheets = []
-        for sheet in SHEET_NAMES:
-            rows = plan.rows(sheet)
-            sheets.append(
-                {
-                    "name": sheet,
-                    "columns": PREVIEW_COLUMNS[sheet],
-                    "rows": [(r.row, _cells(r, sheet)) for r in rows[:PREVIEW_ROWS]],
-                    "count": len(rows),
-                    "more": max(0, len(rows) - PREVIEW_ROWS),
-                    "counts": result.counts[sheet],
-                }
-            )
-        problems: dict[str, list] = {}
-        for problem in result.problems:
-            problems.setdefault(problem.sheet, []).append(problem)
-        return super().get_context_data(
-            plan=plan, result=result, sheets=sheets, problems=list(problems.items()), **kwargs
-        )
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        def check(path: Path, name: str) -> dict[str, Any]:
+            plan = read_workbook(path, name=name)
+            return _findings(plan, import_plan(plan, actor=self.request.user, dry_run=True))
+
+        found = checked_upload(self.request, kwargs["token"], SESSION_KEY, check)
+        return super().get_context_data(**preview_context(found), **kwargs)
 
 
 class ImportConfirmView(ImporterMixin, View):
-    def post(self, request, token):
-        path, name = staged_upload(request, token, key=SESSION_KEY)
-        plan = read_workbook(path, name=name)
-        result = import_plan(plan, actor=request.user)
-        if not result.imported:
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        name, result = import_upload(
+            request, token, SESSION_KEY, read=read_workbook, run=import_plan, describe=_findings
+        )
+        if result is None:
             # Something changed since the preview; the preview now shows what.
             messages.error(request, _("Nothing was imported: the workbook has problems."))
             return redirect("investment_workbook:preview", token=token)
-        staging.forget(request.session, token, key=SESSION_KEY)
         messages.success(request, imported_message(name, result))
         return redirect("investment_workbook:page")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, DecimalException
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ class CellError(Exception):
     """A cell that cannot be read as its column asks; the message is for the user."""
 
 
-def raw_value(cell, column: Column) -> Any:
+def raw_value(cell: Any, column: Column) -> Any:
     """The cell's value with blanks as None (text stripped); formulas and error values
     refused. The start of every reader, here and in other workbooks' own kinds of cell."""
     if cell is None:
@@ -60,6 +60,13 @@ def as_text(value: Any) -> str:
 
 def parse_number(value: Any, column: Column) -> Decimal | None:
     """A number as the column keeps it; floats are read to Excel's 15 significant digits."""
+    try:
+        return _number(value, column)
+    except DecimalException:  # whatever arithmetic a number too odd to hold still tripped
+        raise CellError(_('"%(text)s" is not a number.') % {"text": as_text(value)}) from None
+
+
+def _number(value: Any, column: Column) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool | date | datetime | time):
@@ -70,13 +77,21 @@ def parse_number(value: Any, column: Column) -> Decimal | None:
         # Excel keeps 15 significant digits; beyond them a float is binary noise (0.1+0.2).
         number = Decimal(format(value, ".15g"))
     else:
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise CellError(_('"%(text)s" is not a number.') % {"text": value}) from None
+        number = Decimal(str(value))  # InvalidOperation: not a number
     if not number.is_finite():
         raise CellError(_('"%(text)s" is not a number.') % {"text": as_text(value)})
-    number = number.normalize() if number else Decimal(0)
+    # The bounds are checked on the exponent first: 1e999999999 is a valid Decimal that no
+    # arithmetic may touch (normalize() would raise Overflow).
+    if number and number.adjusted() >= column.digits - column.places:
+        raise CellError(_("%(value)s is too large.") % {"value": as_text(value)})
+    if number and number.adjusted() < -column.places:
+        raise CellError(
+            _("%(value)s has more than %(places)s decimal places.")
+            % {"value": as_text(value), "places": column.places}
+        )
+    # Exact whatever the digits: the default context would round past 28 of them.
+    exact = Context(prec=max(len(number.as_tuple().digits), 1), Emax=MAX_EMAX, Emin=MIN_EMIN)
+    number = number.normalize(exact) if number else Decimal(0)
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > column.places:
@@ -152,7 +167,7 @@ def _codes(value: Any) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def read_cell(cell, column: Column) -> Any:
+def read_cell(cell: Any, column: Column) -> Any:
     """The cell as its column reads it; raises CellError with the user's message."""
     value = raw_value(cell, column)
     if column.kind == NUMBER:

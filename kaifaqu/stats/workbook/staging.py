@@ -1,21 +1,28 @@
 """Uploaded workbooks kept between the preview and the confirmation.
 
 The file sits under MEDIA_ROOT/imports, named by a random token; the token is remembered in
-the uploader's session, so only that session can preview, confirm or discard it. Files left
-behind (a preview never confirmed) are swept after a few hours.
+the uploader's session, so only that session can preview, confirm or discard it. Beside it
+the preview's findings are kept as JSON (one file per language the page was read in), so the
+workbook is checked once, not on every view of its preview. Files left behind (a preview
+never confirmed) are swept after a few hours.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.uploadedfile import UploadedFile
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 MAX_AGE_SECONDS = 6 * 3600
 SESSION_KEY = "stats_workbook_uploads"
 
@@ -30,7 +37,7 @@ def _path(token: str) -> Path | None:
     return directory() / f"{token}.xlsx"
 
 
-def stage(upload) -> str:
+def stage(upload: UploadedFile[bytes]) -> str:
     """Keep an uploaded file; return its token."""
     sweep()
     folder = directory()
@@ -53,6 +60,60 @@ def discard(token: str) -> None:
     path = _path(token)
     if path is not None:
         path.unlink(missing_ok=True)
+        forget_findings(token)
+
+
+def _findings_path(token: str, language: str) -> Path | None:
+    path = _path(token)
+    language = (language or "").lower()
+    if path is None or not LANGUAGE_RE.fullmatch(language):
+        return None
+    return path.with_name(f"{token}.{language}.json")
+
+
+def keep_findings(token: str, language: str, findings: dict[str, Any]) -> None:
+    """Keeps what the check of the upload found, as the page shows it in ``language``
+    (JSON-ready: the cells already written out). Written whole or not at all."""
+    path = _findings_path(token, language)
+    if path is None or path_of(token) is None:
+        return
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        json.dump(findings, out, ensure_ascii=False)
+    os.replace(partial, path)
+
+
+def findings(token: str, language: str | None = None) -> dict[str, Any] | None:
+    """What the check of the upload found, as kept for ``language`` (None: in whichever
+    language it was kept), or None if it was not kept."""
+    path = _path(token)
+    if path is None:
+        return None
+    candidates = (
+        [_findings_path(token, language)]
+        if language
+        else sorted(path.parent.glob(f"{token}.*.json"))
+    )
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        try:
+            with open(candidate, encoding="utf-8") as handle:
+                found: dict[str, Any] = json.load(handle)
+            return found
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def forget_findings(token: str) -> None:
+    """Drops the kept findings (the workbook is to be checked again)."""
+    path = _path(token)
+    if path is None:
+        return
+    for kept in path.parent.glob(f"{token}.*.json"):
+        kept.unlink(missing_ok=True)
 
 
 def sweep() -> None:
@@ -60,7 +121,7 @@ def sweep() -> None:
     if not folder.is_dir():
         return
     limit = time.time() - MAX_AGE_SECONDS
-    for path in folder.glob("*.xlsx"):
+    for path in (*folder.glob("*.xlsx"), *folder.glob("*.json"), *folder.glob("*.part")):
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
@@ -71,7 +132,7 @@ def sweep() -> None:
 # The session side: which tokens belong to this session, and the names their files had.
 
 
-def remember(session, token: str, filename: str, key: str = SESSION_KEY) -> None:
+def remember(session: SessionBase, token: str, filename: str, key: str = SESSION_KEY) -> None:
     """``key`` keeps one kind of workbook's uploads apart from another's (the statistics
     workbook uses the default)."""
     uploads = dict(session.get(key, {}))
@@ -84,12 +145,13 @@ def remember(session, token: str, filename: str, key: str = SESSION_KEY) -> None
     session[key] = uploads
 
 
-def owned(session, token: str, key: str = SESSION_KEY) -> str | None:
+def owned(session: SessionBase, token: str, key: str = SESSION_KEY) -> str | None:
     """The file name of an upload of this session, or None."""
-    return session.get(key, {}).get(token)
+    name: str | None = session.get(key, {}).get(token)
+    return name
 
 
-def forget(session, token: str, key: str = SESSION_KEY) -> None:
+def forget(session: SessionBase, token: str, key: str = SESSION_KEY) -> None:
     uploads = dict(session.get(key, {}))
     uploads.pop(token, None)
     session[key] = uploads

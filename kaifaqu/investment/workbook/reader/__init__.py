@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kaifaqu.stats.workbook.reader import name_of, open_workbook, sheet_rows
+from kaifaqu.stats.workbook.files import name_of, open_workbook, sheet_rows
 
 from ..cells import read_cell
 from ..columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES

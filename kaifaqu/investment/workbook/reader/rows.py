@@ -11,7 +11,7 @@ from typing import Any
 from kaifaqu.carriers.models import BuildingUnit, LandParcel
 from kaifaqu.enterprises.models import Enterprise, Industry
 from kaifaqu.orgs.models import Department, OrgUnit
-from kaifaqu.stats.workbook.reader import WorkbookPlan
+from kaifaqu.stats.workbook.files import WorkbookPlan
 
 from ...models import FundTranche, Project
 from ...services import MoveSpec
