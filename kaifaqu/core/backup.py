@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -150,7 +151,7 @@ def live_state() -> DatabaseState:
         return read_state(cursor, _live_tables(cursor), connection.ops.quote_name)
 
 
-def _live_tables(cursor: _Cursor) -> list[str]:
+def _live_tables(cursor: CursorWrapper) -> list[str]:
     if connection.vendor == "sqlite":
         return _sqlite_tables(cursor)
     return list(connection.introspection.table_names(cursor))
@@ -274,7 +275,8 @@ def backup(
     # that looks complete.
     with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=output_dir) as staging_dir:
         staging = Path(staging_dir) / name
-        staging.mkdir()
+        # The copy holds password hashes and personal data: readable by its owner only.
+        staging.mkdir(mode=0o700)
         database_file = staging / DATABASE_FILES[vendor]
         if vendor == "sqlite":
             state = _snapshot_sqlite(database_file)
@@ -313,6 +315,7 @@ def backup(
                 archive.add(staging / MANIFEST, arcname=MANIFEST)
                 for relative_name in sorted(files):
                     archive.add(staging / relative_name, arcname=relative_name)
+            partial.chmod(0o600)
             os.replace(partial, final)
         else:
             os.replace(staging, final)
@@ -373,7 +376,28 @@ def read_manifest(root: Path) -> dict[str, Any]:
         raise BackupError(
             f"{MANIFEST} is of format {manifest['format']!r}; this kaifaqu reads format {FORMAT}"
         )
+    if not _well_formed(manifest):
+        raise BackupError(f"{MANIFEST} is not laid out as a kaifaqu manifest; nothing restored")
     return manifest
+
+
+def _well_formed(manifest: dict[str, Any]) -> bool:
+    files, head = manifest["files"], manifest["audit_head"]
+    return (
+        isinstance(manifest["database"], dict)
+        and isinstance(manifest["migrations"], list)
+        and all(isinstance(m, list) and len(m) == 2 for m in manifest["migrations"])
+        and isinstance(manifest["tables"], dict)
+        and all(isinstance(n, int) for n in manifest["tables"].values())
+        and (head is None or (isinstance(head, dict) and {"id", "seq", "hash"} <= head.keys()))
+        and isinstance(files, dict)
+        and all(isinstance(f, dict) and isinstance(f.get("sha256"), str) for f in files.values())
+        # Names stay inside the backup: no absolute path, no way up.
+        and all(
+            not PurePosixPath(name).is_absolute() and ".." not in PurePosixPath(name).parts
+            for name in files
+        )
+    )
 
 
 def _check_compatible(manifest: dict[str, Any]) -> None:

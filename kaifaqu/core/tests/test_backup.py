@@ -214,7 +214,9 @@ def small_backup(transactional_db, media, tmp_path) -> Path:
     with acting(label="system:test"):
         for n in range(3):
             audit.record("create", object_type="test", object_id=str(n), object_repr=f"thing {n}")
-    return take_backup(tmp_path, as_tar=False)
+    path = take_backup(tmp_path, as_tar=False)
+    assert path.stat().st_mode & 0o777 == 0o700
+    return path
 
 
 def _refused(site: Site, archive: Path, message: str) -> None:
@@ -238,6 +240,7 @@ def test_a_backup_of_the_demo_restores_whole_into_a_new_database(
     archive = take_backup(tmp_path)
 
     assert re.fullmatch(r"kaifaqu-backup-\d{8}T\d{6}\+0800\.tar", archive.name)
+    assert archive.stat().st_mode & 0o777 == 0o600
     manifest = manifest_of(archive)
     database_file = backup.DATABASE_FILES[connection.vendor]
     assert manifest["database"] == {"vendor": connection.vendor, "file": database_file}
@@ -248,7 +251,7 @@ def test_a_backup_of_the_demo_restores_whole_into_a_new_database(
     assert manifest["migrations"] == before.migrations
     head = AuditEntry.objects.order_by("seq")[AuditEntry.objects.count() - 2]
     assert manifest["audit_head"] == {"id": head.pk, "seq": head.seq, "hash": head.hash}
-    last = AuditEntry.objects.order_by("-seq").first()
+    last = AuditEntry.objects.order_by("-seq")[0]
     assert (last.action, last.object_repr) == ("export", f"backup {archive.name}")
     assert set(manifest["files"]) == {database_file, *(f"media/{name}" for name in UPLOADS)}
     for name, content in UPLOADS.items():
@@ -290,7 +293,7 @@ def test_the_drill_a_backup_under_concurrent_writes_restores_consistent(
     from kaifaqu.stats.models import DataElement, DataValue
     from kaifaqu.stats.services import value_save
 
-    element = DataElement.objects.order_by("code").first()
+    element = DataElement.objects.order_by("code")[0]
     zone_id = demo_committed.zone.pk
     written: list[int] = []
     stop = threading.Event()
@@ -491,6 +494,9 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(small_backup, new_si
         "the backup comes from a newer migration state than this kaifaqu (0.1.0) knows: "
         "core.9999_from_the_future. Install the version that made it (0.1.0)",
     )
+
+    write_manifest(small_backup, {**manifest, "files": {"../../etc/passwd": {"sha256": "0"}}})
+    _refused(new_site, small_backup, "manifest.json is not laid out as a kaifaqu manifest")
 
     (small_backup / backup.MANIFEST).write_text("{not json")
     _refused(new_site, small_backup, "manifest.json is not valid JSON")
