@@ -69,9 +69,13 @@ class Resolved:
     comparable_prior: Decimal | None = None
 
 
+#: STATUS_STRENGTH by the status as stored (a ValueStatus equals and hashes as its value).
+_STRENGTH: dict[str, int] = {status.value: n for status, n in STATUS_STRENGTH.items()}
+
+
 def _weakest(inputs: list[Input]) -> str | None:
     statuses = [i.status for i in inputs if i.status]
-    return min(statuses, key=lambda s: STATUS_STRENGTH.get(s, 0)) if statuses else None
+    return min(statuses, key=lambda s: _STRENGTH.get(s, 0)) if statuses else None
 
 
 def load_metrics(codes: Iterable[str]) -> dict[str, Metric]:
@@ -288,13 +292,15 @@ class Batch:
                 reported_growth=amounts.reported_growth_pct,
                 comparable_prior=amounts.comparable_prior,
             )
+        # Below, all(... is not None) rules out None, which mypy cannot see through; a cast
+        # would be a call on the engine's hot path, hence the ignores.
         months = keys_between(*window)
         if element and metric.time_aggregation == "sum" and len(months) > 1:
             monthly = [values.get((element, org, m, m)) for m in months]
             if all(row is not None for row in monthly):
                 return Resolved(
-                    sum((self._amounts(row).value for row in monthly), Decimal(0)),
-                    monthly,
+                    sum((self._amounts(row).value for row in monthly), Decimal(0)),  # type: ignore[arg-type]
+                    monthly,  # type: ignore[arg-type]
                     how="months",
                 )
         if element and metric.time_aggregation == "last":
@@ -308,16 +314,16 @@ class Batch:
             parts = [self.resolve(p, org, window) for p in metric.parts]
             if all(p is not None for p in parts):
                 return Resolved(
-                    sum((p.value for p in parts), Decimal(0)),
-                    [s for p in parts for s in p.sources],
+                    sum((p.value for p in parts), Decimal(0)),  # type: ignore[union-attr]
+                    [s for p in parts for s in p.sources],  # type: ignore[union-attr]
                     how="parts",
                 )
         if metric.unit_aggregation == "sum" and not metric.is_rate and self.children.get(org):
             kids = [self.resolve(metric.code, c, window) for c in self.children[org]]
             if all(k is not None for k in kids):
                 return Resolved(
-                    sum((k.value for k in kids), Decimal(0)),
-                    [s for k in kids for s in k.sources],
+                    sum((k.value for k in kids), Decimal(0)),  # type: ignore[union-attr]
+                    [s for k in kids for s in k.sources],  # type: ignore[union-attr]
                     how="units",
                 )
         return None
@@ -356,7 +362,7 @@ class Batch:
             fig.lack("org", _("There is no org unit %(code)s.") % {"code": request.org})
         if period is None:
             fig.lack("period", _("%(text)s is not a period.") % {"text": request.period})
-        if fig.missing:
+        if metric is None or org is None or period is None:  # said in fig.missing
             return fig
         window = period.key_range
         fig.name, fig.unit, fig.decimals = metric.name_zh, metric.unit, metric.decimals
@@ -371,14 +377,16 @@ class Batch:
         fig.status = _weakest(fig.inputs)
         fig.formula = _formula(metric, current.how)
         self._compare_with_prior(fig, metric, org, window, current)
-        self._compare_with_city(fig, metric, org, window)
-        self._target(fig, metric, org, period)
+        self._compare_with_city(fig, metric, org, window, current)
+        self._target(fig, metric, org, period, current)
         if metric.parts:
-            self._parts(fig, metric, org, window)
+            self._parts(fig, metric, org, window, current)
         fig.text = figure_text(fig, metric)
         return fig
 
-    def _compare_with_prior(self, fig, metric, org, window, current) -> None:
+    def _compare_with_prior(
+        self, fig: Figure, metric: Metric, org: int, window: Window, current: Resolved
+    ) -> None:
         prior = self.resolve(metric.code, org, shift_keys(window, -1))
         if prior is not None:
             fig.prior_value = prior.value
@@ -406,7 +414,9 @@ class Batch:
         else:
             fig.pp_change = _displayed(fig.growth_pct) - _displayed(fig.prior_growth_pct)
 
-    def _compare_with_city(self, fig, metric, org, window) -> None:
+    def _compare_with_city(
+        self, fig: Figure, metric: Metric, org: int, window: Window, current: Resolved
+    ) -> None:
         city = self.city_of(org)
         if city is None:
             return
@@ -417,7 +427,7 @@ class Batch:
         elif whole is None or whole.value == 0:
             fig.lack("share_pct", _("No value for %(city)s.") % {"city": self.org_name[city]})
         else:
-            fig.share_pct = fig.value / whole.value * HUNDRED
+            fig.share_pct = current.value / whole.value * HUNDRED
             fig.inputs += self.inputs(whole)
         peers = self.children.get(city, [])
         if org in peers:
@@ -440,15 +450,19 @@ class Batch:
             if city_growth is not None:
                 fig.gap_pp = _displayed(fig.growth_pct) - _displayed(city_growth)
 
-    def _target(self, fig, metric, org, period: Period) -> None:
+    def _target(
+        self, fig: Figure, metric: Metric, org: int, period: Period, current: Resolved
+    ) -> None:
         target = self.targets.get((metric.code, org, period.year))
         if target is None or target.value == 0:
             return
         fig.target = target.value
-        fig.progress_pct = fig.value / target.value * HUNDRED
+        fig.progress_pct = current.value / target.value * HUNDRED
         fig.time_progress_gap_pp = fig.progress_pct - period.months_elapsed_share() * HUNDRED
 
-    def _parts(self, fig, metric, org, window) -> None:
+    def _parts(
+        self, fig: Figure, metric: Metric, org: int, window: Window, whole: Resolved
+    ) -> None:
         prior_window = shift_keys(window, -1)
         whole_prior = self.resolve(metric.code, org, prior_window)
         for code in metric.parts:
@@ -458,8 +472,8 @@ class Batch:
             prior = self.resolve(code, org, prior_window)
             if current is not None:
                 part.value = current.value
-                if fig.value:
-                    part.share_pct = current.value / fig.value * HUNDRED
+                if whole.value:
+                    part.share_pct = current.value / whole.value * HUNDRED
             if prior is not None:
                 part.prior_value = prior.value
                 if whole_prior is not None and whole_prior.value:
@@ -470,7 +484,7 @@ class Batch:
                 increase = current.value - prior.value
                 if whole_prior.value:
                     part.pull_pp = increase / whole_prior.value * HUNDRED
-                whole_increase = fig.value - whole_prior.value
+                whole_increase = whole.value - whole_prior.value
                 if whole_increase:
                     part.contribution_pct = increase / whole_increase * HUNDRED
             fig.parts.append(part)

@@ -10,12 +10,15 @@ every row of a large batch costs more than fetching it (bench/bench_figures.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql.constants import MULTI
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Expression
 
 #: The columns of a stored value the engine reads, in this order.
 STORED_COLUMNS = (
@@ -54,9 +57,10 @@ INPUT_COLUMNS = tuple(
 )
 
 #: A row of STORED_COLUMNS as the database driver returned it, before Django's converters.
-RawRow = tuple
+#: The driver's values are untyped until converted: Any.
+RawRow = tuple[Any, ...]
 #: Converts the columns at these positions of a row, as iterating the queryset would.
-Converter = Callable[[RawRow, tuple[int, ...]], list]
+Converter = Callable[[RawRow, tuple[int, ...]], list[Any]]
 
 
 class Amounts(NamedTuple):
@@ -67,7 +71,7 @@ class Amounts(NamedTuple):
     comparable_prior: Decimal | None
 
 
-def unconverted(queryset: QuerySet) -> tuple[list[RawRow], Converter]:
+def unconverted(queryset: QuerySet[Model, RawRow]) -> tuple[list[RawRow], Converter]:
     """The rows of a ``values_list`` queryset as the driver returns them, and the function that
     converts some columns of a row exactly as iterating the queryset would (Django's own
     converters: on SQLite, Decimals from the stored floats and aware datetimes from text; on
@@ -83,9 +87,11 @@ def unconverted(queryset: QuerySet) -> tuple[list[RawRow], Converter]:
     converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
     if not converters:
         return rows, as_fetched
-    plans: dict[tuple[int, ...], list[tuple[int, list, Any]]] = {}
+    # positions → for each, the position, Django's converters of that column and its expression
+    plans: dict[tuple[int, ...], list[tuple[int, Sequence[Callable[..., Any]], Expression | None]]]
+    plans = {}
 
-    def convert(row: RawRow, positions: tuple[int, ...]) -> list:
+    def convert(row: RawRow, positions: tuple[int, ...]) -> list[Any]:
         plan = plans.get(positions)
         if plan is None:
             plan = plans[positions] = [(p, *converters.get(p, ((), None))) for p in positions]
@@ -100,5 +106,5 @@ def unconverted(queryset: QuerySet) -> tuple[list[RawRow], Converter]:
     return rows, convert
 
 
-def as_fetched(row: RawRow, positions: tuple[int, ...]) -> list:
+def as_fetched(row: RawRow, positions: tuple[int, ...]) -> list[Any]:
     return [row[pos] for pos in positions]

@@ -13,7 +13,7 @@ English page is still Chinese.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kaifaqu.core import numbers
 
@@ -109,14 +109,15 @@ def change_text(fig: Figure, metric: Metric, *, lang: str = "zh") -> str:
     比去年同期提高1.98个百分点 for rates; 比去年同期增加14个 for counts; "" when unknown."""
     words = _words(lang)
     kind = _change_kind(fig, metric)
+    # _change_kind names a kind only when the figure has its number: the casts say so.
     if kind == "pp":
-        phrase = numbers.pp_phrase(fig.pp_change, metric.decimals, lang=lang)
+        phrase = numbers.pp_phrase(cast(Decimal, fig.pp_change), metric.decimals, lang=lang)
         return against_last_year(phrase, lang=lang)
     if kind == "count":
-        phrase = numbers.count_change_phrase(fig.change, metric.unit, lang=lang)
+        phrase = numbers.count_change_phrase(cast(Decimal, fig.change), metric.unit, lang=lang)
         return against_last_year(phrase, lang=lang)
     if kind == "growth":
-        phrase = numbers.growth_phrase(fig.growth_pct, lang=lang)
+        phrase = numbers.growth_phrase(cast(Decimal, fig.growth_pct), lang=lang)
         return words["year_on_year"].format(phrase=phrase)
     return ""
 

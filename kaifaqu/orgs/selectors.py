@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Model, QuerySet, Value, When
 
 from kaifaqu.core import access
 from kaifaqu.core.models import User
@@ -22,10 +23,20 @@ from .models import (
 )
 from .tree import OrgTree, org_tree
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def department_roles_of(user) -> dict[int, frozenset[str]]:
+_M = TypeVar("_M", bound=Model)
+
+
+def department_roles_of(user: object) -> dict[int, frozenset[str]]:
+    # core.access types its provider over any object but calls it only with an
+    # authenticated, active account: a User.
+    account = cast(User, user)
     roles: dict[int, set[str]] = defaultdict(set)
-    for dept_id, role in Membership.objects.filter(user=user).values_list("department_id", "role"):
+    for dept_id, role in Membership.objects.filter(user=account).values_list(
+        "department_id", "role"
+    ):
         roles[dept_id].add(role)
     return {dept: frozenset(r) for dept, r in roles.items()}
 
@@ -88,7 +99,7 @@ def departments() -> QuerySet[Department]:
     return Department.objects.order_by("order", "code")
 
 
-def departments_edited_by(user) -> QuerySet[Department]:
+def departments_edited_by(user: User | AnonymousUser) -> QuerySet[Department]:
     """The departments whose data the user changes (all, for a zone administrator)."""
     ids = access.editable_department_ids(user)
     qs = departments()
@@ -105,14 +116,14 @@ def department_editors(department_ids: Iterable[int]) -> QuerySet[User]:
     ).order_by("username")
 
 
-def department_list(user) -> QuerySet[Department]:
+def department_list(user: User | AnonymousUser | None) -> QuerySet[Department]:
     """The departments whose data the user reads."""
     ids = access.readable_department_ids(user)
     qs = departments()
     return qs if ids is None else qs.filter(pk__in=ids)
 
 
-def scoped(user, qs: QuerySet) -> QuerySet:
+def scoped(user: User | AnonymousUser, qs: QuerySet[_M]) -> QuerySet[_M]:
     """Department-owned rows the user may read."""
     ids = access.readable_department_ids(user)
     return qs if ids is None else qs.filter(department_id__in=ids)
@@ -132,7 +143,7 @@ def _key_order() -> Case:
     return Case(*(When(key=k, then=Value(i)) for i, k in enumerate(keys)), default=Value(99))
 
 
-def profile_facts_for(user, unit: OrgUnit) -> QuerySet[ProfileFact]:
+def profile_facts_for(user: User | AnonymousUser, unit: OrgUnit) -> QuerySet[ProfileFact]:
     """The unit's facts the user may read, in the order of the profile, newest first."""
     qs = unit.profile_facts.select_related("department").order_by(_key_order(), "-as_of")
     return scoped(user, qs)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +19,22 @@ from kaifaqu.core.periods import Period, PeriodError, parse
 from kaifaqu.orgs.models import OrgUnit
 
 from . import selectors, services
-from .models import DataElement, DataValue, GrowthBasis, ValidationRule, ValueStatus
+from .models import (
+    DataElement,
+    DataValue,
+    GrowthBasis,
+    RuleViolation,
+    ValidationRule,
+    ValueStatus,
+)
 from .workbook import columns
 from .workbook.files import too_large_message
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import UploadedFile
+
+    from kaifaqu.core.models import User
 
 
 class WorkbookUploadForm(forms.Form):
@@ -33,9 +48,10 @@ class WorkbookUploadForm(forms.Form):
         ),
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > columns.MAX_FILE_BYTES:
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # FileField has already refused a file without a size (an empty one).
+        if cast(int, upload.size) > columns.MAX_FILE_BYTES:
             raise forms.ValidationError(too_large_message())
         return upload
 
@@ -46,7 +62,7 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 
-def parse_number(text) -> Decimal | None:
+def parse_number(text: object) -> Decimal | None:
     """What an editor typed, as a Decimal; None when nothing was.
 
     Typed with a Chinese input method, digits, the point and the minus may come full-width
@@ -81,17 +97,17 @@ def plain(number: Decimal | None) -> str:
 class NumberField(forms.Field):
     """A decimal typed by hand (see ``parse_number``); unchanged when it is the same number."""
 
-    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators.append(DecimalValidator(max_digits, decimal_places))
 
-    def to_python(self, value) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:
         return parse_number(value)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return plain(value) if isinstance(value, Decimal) else value
 
-    def has_changed(self, initial, data) -> bool:
+    def has_changed(self, initial: Any, data: Any) -> bool:
         try:
             return self.to_python(initial) != self.to_python(data)
         except ValidationError:
@@ -109,11 +125,14 @@ class EntryPickForm(forms.Form):
         help_text=_("2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08"),
     )
 
-    def __init__(self, *args, tree: list[tuple[OrgUnit, int]], **kwargs):
+    def __init__(self, *args: Any, tree: list[tuple[OrgUnit, int]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = {unit.code: unit for unit, _depth in tree}
         # Indented with ideographic spaces: a <select> keeps leading spaces only as these.
-        self.fields["org"].choices = [(u.code, "\u3000" * d + u.name) for u, d in tree]
+        # ``org`` is the ChoiceField declared above (the cast only tells mypy so).
+        cast(forms.ChoiceField, self.fields["org"]).choices = [
+            (u.code, "\u3000" * d + u.name) for u, d in tree
+        ]
         for name in self.fields:
             css = "form-select" if name == "org" else "form-control"
             self.fields[name].widget.attrs.setdefault("class", css)
@@ -161,7 +180,9 @@ class EntryRowForm(forms.Form):
     )
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args, element: DataElement, current: DataValue | None, **kwargs):
+    def __init__(
+        self, *args: Any, element: DataElement, current: DataValue | None, **kwargs: Any
+    ) -> None:
         self.element = element
         if current is not None:
             kwargs["initial"] = {
@@ -204,8 +225,9 @@ class EntryRowForm(forms.Form):
         except (TypeError, ValueError):
             return 0
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if "value" in self.errors:
             return data
         value = data.get("value")
@@ -237,8 +259,8 @@ class EntryRow:
     state: str = ""
     #: On a concurrent edit, the value as the other editor left it.
     now: DataValue | None = None
-    #: What the validation rules find in this row's stored value (``RuleViolation``s).
-    violations: list = field(default_factory=list)
+    #: What the validation rules find in this row's stored value.
+    violations: list[RuleViolation] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -275,7 +297,14 @@ class EntrySheet:
     saving calls ``services.value_save`` once per changed row, each in its own transaction.
     """
 
-    def __init__(self, *, user, org_unit: OrgUnit, period: Period, data=None):
+    def __init__(
+        self,
+        *,
+        user: User,
+        org_unit: OrgUnit,
+        period: Period,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
         self.user, self.org_unit, self.period = user, org_unit, period
         ordered = selectors.wholes_then_parts(selectors.entry_elements(user))
         elements = [e for e, _depth in ordered]
@@ -302,14 +331,15 @@ class EntrySheet:
             if row is not None:
                 row.violations.append(violation)
 
-    def save(self, *, actor) -> tuple[list[EntryRow], list[EntryRow]]:
+    def save(self, *, actor: User) -> tuple[list[EntryRow], list[EntryRow]]:
         """Save each changed row on its own; return the rows saved and the rows refused.
 
         A row is refused, with its reason on the row, when its input is bad, when someone
         saved the same value after this page was loaded (the version differs), or when the
         service refuses it; nothing is written for it, and the other rows still save.
         """
-        saved, refused = [], []
+        saved: list[EntryRow] = []
+        refused: list[EntryRow] = []
         for row in self.rows:
             form = row.form
             if not form.changed_fields:
@@ -379,7 +409,7 @@ def period_suggestions(year: int) -> list[str]:
 # --- validation rules -------------------------------------------------------------------
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(forms.ModelForm[ValidationRule]):
     """A rule's sides and importance. The left element is chosen among those the user keeps
     and is fixed once the rule exists (it is what the rule is about)."""
 
@@ -392,14 +422,15 @@ class RuleForm(forms.ModelForm):
             "tolerance", "importance", "active",
         ]  # fmt: skip
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         elements = DataElement.objects.select_related("department").order_by("order", "code")
         ids = access.editable_department_ids(user)
-        self.fields["left"].queryset = (
-            elements if ids is None else elements.filter(department_id__in=ids)
-        )
-        self.fields["right_element"].queryset = elements
+        # Both are the rule's foreign keys to an element: model choices.
+        left = cast("forms.ModelChoiceField[DataElement]", self.fields["left"])
+        left.queryset = elements if ids is None else elements.filter(department_id__in=ids)
+        right = cast("forms.ModelChoiceField[DataElement]", self.fields["right_element"])
+        right.queryset = elements
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Blank: written from the sides.")
         if self.instance.pk:
@@ -415,6 +446,6 @@ class RuleForm(forms.ModelForm):
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         # The services validate the rule (and check the user's rights) when it is saved.
         pass
