@@ -186,6 +186,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if proxy_header := env.str("SECURE_PROXY_SSL_HEADER_NAME", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+# /healthz answers over plain HTTP too: a monitor or the proxy probes the server on its own
+# address, where no TLS is. It tells only which backing service is up, and sets no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Language: 简体中文 by default, English beside it. Message ids are English.
 LANGUAGE_CODE = "zh-hans"
@@ -288,3 +291,12 @@ KAIFAQU_SHOW_SIGN_IN_LINKS = env.bool("KAIFAQU_SHOW_SIGN_IN_LINKS", default=Fals
 # Reports: LibreOffice converts Word files to PDF; without it the PDF path says so.
 KAIFAQU_SOFFICE = env.str("KAIFAQU_SOFFICE", default="soffice")
 KAIFAQU_PDF_TIMEOUT = env.int("KAIFAQU_PDF_TIMEOUT", default=120)
+
+# Serving (`kaifaqu serve` runs gunicorn with these): worker processes, threads in each, the
+# seconds after which a request's worker is killed, and the address nginx proxies to. More
+# than one worker needs a shared CACHE_URL. The time limit stays above the PDF conversion's,
+# which runs in the request until the job queue lands.
+KAIFAQU_WORKERS = env.int("KAIFAQU_WORKERS", default=1)
+KAIFAQU_THREADS = env.int("KAIFAQU_THREADS", default=4)
+KAIFAQU_TIMEOUT = env.int("KAIFAQU_TIMEOUT", default=KAIFAQU_PDF_TIMEOUT + 30)
+KAIFAQU_BIND = env.str("KAIFAQU_BIND", default="127.0.0.1:8000")
