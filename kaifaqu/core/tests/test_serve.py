@@ -88,11 +88,57 @@ def test_deploy_prepare_migrates_and_collects_the_static_files_with_their_manife
         assert db.execute("SELECT count(*) FROM core_user").fetchone() == (0,)
 
 
-def test_preparing_again_changes_nothing(prepared):
+def test_preparing_again_changes_nothing_and_skips_the_static_files(prepared):
+    manifest = prepared / "static" / "staticfiles.json"
+    before = manifest.stat().st_mtime_ns
     result = run("serve", "--prepare-only", env=production_env(prepared))
     assert result.returncode == 0, result.stderr
     assert "No migrations to apply." in result.stdout
-    assert "0 static files copied" in result.stdout
+    assert "Static files unchanged since they were last collected." in result.stdout
+    assert "static files copied" not in result.stdout
+    assert manifest.stat().st_mtime_ns == before
+
+
+@pytest.fixture
+def static_dirs(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    source, root = tmp_path / "source", tmp_path / "static"
+    source.mkdir()
+    (source / "site.css").write_text("body { color: black; }")
+    with override_settings(
+        STATICFILES_DIRS=[source],
+        STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
+        STATIC_ROOT=root,
+    ):
+        yield source, root
+
+
+def test_the_static_files_are_collected_again_when_a_source_changes(static_dirs):
+    source, root = static_dirs
+    assert serve.collect_static(verbosity=0) is True
+    assert (root / "site.css").read_text() == "body { color: black; }"
+    assert (root.parent / "static.collected").read_text() == serve.static_sources_digest()
+    assert serve.collect_static(verbosity=0) is False
+
+    # The same size. collectstatic copies a file newer by a second at least.
+    stat = (source / "site.css").stat()
+    (source / "site.css").write_text("body { color: white; }")
+    later = stat.st_mtime_ns + 10**10
+    os.utime(source / "site.css", ns=(later, later))
+    assert serve.collect_static(verbosity=0) is True
+    assert (root / "site.css").read_text() == "body { color: white; }"
+
+    (source / "new.js").write_text("")
+    assert serve.collect_static(verbosity=0) is True
+    assert (root / "new.js").is_file()
+
+
+def test_the_static_files_are_collected_again_when_the_output_is_gone(static_dirs):
+    _source, root = static_dirs
+    assert serve.collect_static(verbosity=0) is True
+    (root / "site.css").unlink()
+    root.rmdir()
+    assert serve.collect_static(verbosity=0) is True
+    assert (root / "site.css").is_file()
 
 
 def test_a_start_with_a_deployment_warning_is_refused_before_anything_changes(tmp_path):
@@ -163,12 +209,16 @@ def test_the_gunicorn_defaults_keep_one_process_and_outlast_a_pdf_conversion(tmp
 @override_settings(KAIFAQU_BIND="127.0.0.1:9001", KAIFAQU_WORKERS=2)
 def test_serve_prepares_then_becomes_gunicorn(monkeypatch):
     calls: list[tuple[str, object]] = []
-    monkeypatch.setattr(serve, "prepare", lambda **kw: calls.append(("prepare", kw)))
+
+    def prepare(*, fail_level: str, verbosity: int, stdout: object) -> None:
+        calls.append(("prepare", {"fail_level": fail_level, "verbosity": verbosity}))
+
+    monkeypatch.setattr(serve, "prepare", prepare)
 
     def execv(path: str, argv: list[str]) -> None:
         calls.append(("execv", (path, argv)))
 
-    monkeypatch.setattr(serve.os, "execv", execv)
+    monkeypatch.setattr(os, "execv", execv)
     call_command("serve", stdout=io.StringIO())
     argv = serve.gunicorn_argv()
     assert calls == [
@@ -181,7 +231,7 @@ def test_serve_prepares_then_becomes_gunicorn(monkeypatch):
 def test_prepare_only_does_not_serve(monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(serve, "prepare", lambda **kw: calls.append(kw["fail_level"]))
-    monkeypatch.setattr(serve.os, "execv", lambda *a: calls.append("execv"))
+    monkeypatch.setattr(os, "execv", lambda *a: calls.append("execv"))
     call_command("serve", "--prepare-only", "--fail-level", "ERROR", stdout=io.StringIO())
     assert calls == ["ERROR"]
 
