@@ -243,26 +243,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn(prepared: Path) -> Iterator[str]:
-    """Real gunicorn on a free local port with the production settings (plain HTTP: no TLS in
-    a test), two workers, as `kaifaqu serve` would exec it."""
+def gunicorn(prepared: Path) -> Iterator[tuple[str, int, Path]]:
+    """`kaifaqu serve` on a free local port with the production settings, two workers: after
+    `make deploy-prepare` its own preparation finds nothing to do, and it becomes gunicorn.
+    Plain HTTP (no TLS in a test) gives deployment warnings, so the fail level is ERROR."""
     port = _free_port()
-    with override_settings(
-        KAIFAQU_BIND=f"127.0.0.1:{port}", KAIFAQU_WORKERS=2, KAIFAQU_THREADS=2, KAIFAQU_TIMEOUT=30
-    ):
-        argv = serve.gunicorn_argv()
-    log = prepared / f"gunicorn-{port}.log"
+    env = production_env(
+        prepared,
+        HTTPS="0",
+        KAIFAQU_BIND=f"127.0.0.1:{port}",
+        KAIFAQU_WORKERS="2",
+        KAIFAQU_THREADS="2",
+        KAIFAQU_TIMEOUT="30",
+    )
+    log = prepared / f"serve-{port}.log"
     with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 (this interpreter, the argv serve builds)
-            argv,
-            env=production_env(prepared, HTTPS="0"),
+        process = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
+            [kaifaqu_command(), "serve", "--fail-level", "ERROR"],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:  # noqa: S310
@@ -271,9 +276,9 @@ def gunicorn(prepared: Path) -> Iterator[str]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
+                pytest.fail(f"kaifaqu serve did not answer within 120 s:\n{log.read_text()}")
             time.sleep(0.25)
-        yield base
+        yield base, process.pid, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -289,19 +294,24 @@ def _get(url: str) -> tuple[int, str, bytes]:
 
 
 def test_gunicorn_with_debug_off_serves_the_home_page_and_its_static_files(gunicorn, prepared):
+    base, pid, log = gunicorn
+    # The process started as `kaifaqu serve` prepared (nothing left to collect) and is now
+    # gunicorn's master: exec, not a child.
+    assert "Static files unchanged since they were last collected." in log.read_text()
+    assert b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
     manifest = json.loads((prepared / "static" / "staticfiles.json").read_text())
     css = manifest["paths"]["kaifaqu/kaifaqu.css"]
 
-    status, content_type, body = _get(f"{gunicorn}/")
+    status, content_type, body = _get(f"{base}/")
     assert (status, content_type) == (200, "text/html; charset=utf-8")
     page = body.decode()
     assert "德州经济技术开发区" in page
     # The page links the hashed name from the manifest, and WhiteNoise serves it.
     assert f'href="/static/{css}"' in page
-    status, content_type, body = _get(f"{gunicorn}/static/{css}")
+    status, content_type, body = _get(f"{base}/static/{css}")
     assert (status, content_type) == (200, 'text/css; charset="utf-8"')
     assert body == (prepared / "static" / css).read_bytes()
 
-    status, content_type, body = _get(f"{gunicorn}/healthz")
+    status, content_type, body = _get(f"{base}/healthz")
     assert (status, content_type) == (200, "application/json")
     assert json.loads(body) == {"database": "ok", "cache": "ok", "queue": "not configured"}
