@@ -6,7 +6,7 @@ KAIFAQU := $(BIN)/kaifaqu
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck typecheck-baseline format migrations-check deploy-check pytest messages clean
+.PHONY: run test install lint typecheck typecheck-baseline format migrations-check deploy-check deploy-prepare pytest messages clean
 
 run: install
 	$(KAIFAQU) migrate --noinput
@@ -53,6 +53,12 @@ migrations-check: install
 deploy-check: install
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=kaifaqu.example.org $(KAIFAQU) check --deploy --fail-level WARNING
+
+# Every step a production start needs, without serving (docs/deploy.md): the deployment
+# checks, the migrations, the static files and their manifest. `kaifaqu serve` runs the same.
+# It installs nothing: a server installs without the development tools (docs/deploy.md).
+deploy-prepare:
+	$(KAIFAQU) serve --prepare-only
 
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -186,6 +186,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if proxy_header := env.str("SECURE_PROXY_SSL_HEADER_NAME", default=""):
     SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+# /healthz answers over plain HTTP too: a monitor or the proxy probes the server on its own
+# address, where no TLS is. It tells only which backing service is up, and sets no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Language: 简体中文 by default, English beside it. Message ids are English.
 LANGUAGE_CODE = "zh-hans"
@@ -302,3 +305,11 @@ KAIFAQU_WORKBOOK_MAX_STRINGS = env.int("KAIFAQU_WORKBOOK_MAX_STRINGS", default=1
 # imports), so they take fewer rows and distinct texts than the import commands: a dry run
 # of this many rows stays well inside a worker's timeout.
 KAIFAQU_WORKBOOK_PAGE_MAX_ROWS = env.int("KAIFAQU_WORKBOOK_PAGE_MAX_ROWS", default=50_000)
+# Serving (`kaifaqu serve` runs gunicorn with these): worker processes, threads in each, the
+# seconds after which a request's worker is killed, and the address nginx proxies to. More
+# than one worker needs a shared CACHE_URL. The time limit stays above the PDF conversion's,
+# which runs in the request until the job queue lands.
+KAIFAQU_WORKERS = env.int("KAIFAQU_WORKERS", default=1)
+KAIFAQU_THREADS = env.int("KAIFAQU_THREADS", default=4)
+KAIFAQU_TIMEOUT = env.int("KAIFAQU_TIMEOUT", default=KAIFAQU_PDF_TIMEOUT + 30)
+KAIFAQU_BIND = env.str("KAIFAQU_BIND", default="127.0.0.1:8000")

@@ -1,6 +1,10 @@
 from django.urls import include, path
 
+from kaifaqu.core.views.health import healthz
+
 urlpatterns = [
+    # No slash: monitors and the proxy probe this exact path (SECURE_REDIRECT_EXEMPT names it).
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kaifaqu.core.urls")),
     path("backoffice/orgs/", include("kaifaqu.orgs.urls")),
