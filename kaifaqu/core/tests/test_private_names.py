@@ -79,8 +79,26 @@ def _private_uses(path: Path, root: Path = PACKAGE) -> list[str]:
     return found
 
 
+#: Private names of libraries the product uses on purpose, each with its reason. A library's
+#: private name may change in any release: its version is pinned below the next major one in
+#: pyproject.toml, and the tests that exercise the use break first.
+LIBRARY_PRIVATE_NAMES = {
+    # The workbook file layer reads rows with their own numbers from openpyxl's sheet parser
+    # (iter_rows invents an empty row for every skipped number, which a sheet with one cell at
+    # row 99,999,999 turns into minutes) and catches what the parser raises.
+    "stats/workbook/files.py": {
+        "openpyxl.worksheet._read_only.ReadOnlyWorksheet",
+        "openpyxl.worksheet._reader.WorkSheetParser",
+    },
+}
+
+
 def test_no_module_uses_a_private_name_of_another_package():
     found = [use for path in _product_modules() for use in _private_uses(path)]
+    allowed = {
+        f"{module}:{name}" for module, names in LIBRARY_PRIVATE_NAMES.items() for name in names
+    }
+    found = [use for use in found if f"{use.split(':')[0]}:{use.split()[-1]}" not in allowed]
     assert found == []
 
 
