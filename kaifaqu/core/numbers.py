@@ -1,4 +1,5 @@
-"""Every number the product shows, formatted in one place (DESIGN.md, "Numbers and wording").
+"""Every number the product shows, formatted in one place (docs/architecture.md, "Numbers and
+wording").
 
 Pure functions on ``Decimal``: values come in as ``int``, ``str`` or ``Decimal`` (a ``float``
 is refused, so no binary rounding sneaks in) and are rounded half up exactly once, for

@@ -1,4 +1,4 @@
-"""Periods: the written forms of DESIGN.md "Periods", their months, and their labels.
+"""Periods: the written forms of docs/architecture.md "Periods", their months, and their labels.
 
 A period is a run of whole months inside one calendar year. Every statistic the zone publishes
 is for such a run (a year, a half, a quarter, a month, or a 累计 window 1—N月), and the zone's
@@ -39,7 +39,7 @@ Style = Literal["default", "full_year", "months"]
 MIN_YEAR = 1900
 MAX_YEAR = 2999
 
-EM_DASH = "\u2014"  # Chinese ranges: 1—8月 (DESIGN.md)
+EM_DASH = "\u2014"  # Chinese ranges: 1—8月 (docs/architecture.md)
 EN_DASH = "\u2013"  # English ranges: January–August
 
 _ZH_NUMERALS = ("一", "二", "三", "四")
@@ -314,8 +314,8 @@ def _not_a_period(text: str) -> PeriodError:
 def parse(text: str) -> Period:
     """Read a written period (surrounding whitespace ignored); raise PeriodError if it is not one.
 
-    Only the forms of DESIGN.md are accepted, exactly: no `2017-8`, no lower-case `2017q3`,
-    so that each period has one spelling in URLs, the API and workbooks.
+    Only the forms of docs/architecture.md are accepted, exactly: no `2017-8`, no lower-case
+    `2017q3`, so that each period has one spelling in URLs, the API and workbooks.
     """
     text = text.strip()
     if not text:

@@ -1,7 +1,7 @@
 """What the engine returns: a figure and its parts, inputs and gaps, as one JSON schema.
 
 The JSON of ``kaifaqu figures``, of ``GET /api/v1/figures/`` and of the report drafter is
-``Figure.as_json()``; its fields are documented in README ("Figures: the JSON schema").
+``Figure.as_json()``; its fields are documented in docs/figures.md.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Periods read as written, print back the same, cover the right months and are labelled as
-the zone's reports name them (DESIGN.md "Periods")."""
+the zone's reports name them (docs/architecture.md "Periods")."""
 
 import dataclasses
 from datetime import date, timedelta

@@ -1,7 +1,7 @@
 """The investment workbook (.xlsx): import and export of projects, funds received, key
 projects' plans and progress reports.
 
-The format is documented in README.md, "Investment workbook (.xlsx)". The file checks, the
+The format is documented in docs/investment-workbook.md. The file checks, the
 reading of cells, the problems and the safe writing of cells are the statistics workbook's.
 """
 

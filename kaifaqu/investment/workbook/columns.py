@@ -2,7 +2,7 @@
 # ruff: noqa: E501
 """The investment workbook's format: its sheets and their columns.
 
-Documented in README.md ("Investment workbook (.xlsx)"). A column may be added, never renamed
+Documented in docs/investment-workbook.md. A column may be added, never renamed
 or given another meaning. The kinds of cell are the statistics workbook's (text, number,
 whole number, choice, period) and two of this workbook's own: a date and a yes/no flag.
 """

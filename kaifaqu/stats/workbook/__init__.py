@@ -1,6 +1,6 @@
 """The statistics workbook (.xlsx): import and export of elements, org units, values, targets.
 
-The format is documented in README.md, "Statistics workbook (.xlsx)".
+The format is documented in docs/statistics-workbook.md.
 """
 
 from .columns import MAX_EXPANDED_BYTES, MAX_FILE_BYTES, SHEETS, Problem

@@ -2,7 +2,7 @@
 # ruff: noqa: E501
 """The workbook format: its sheets, their columns, and a problem found in a cell.
 
-The format is documented in README.md ("Statistics workbook (.xlsx)") and is stable: a
+The format is documented in docs/statistics-workbook.md and is stable: a
 column may be added, never renamed or given another meaning.
 """
 
