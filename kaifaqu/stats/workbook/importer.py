@@ -1,9 +1,13 @@
-"""Importing a checked plan through the services, in one transaction: all of it or nothing.
+"""Importing a checked plan in one transaction: all of it or nothing.
 
-A row that states what is already stored is counted as unchanged and calls no service, so
+A row that states what is already stored is counted as unchanged and writes nothing, so
 re-importing a file writes nothing (and needs no right to change what it does not change).
-Every other row goes through its service, which checks the actor's rights; a refusal is a
-problem on that row, and any problem rolls the whole import back.
+Org units, elements and targets (a file has tens of them) go through their services, one row
+at a time. Values (a file may have a million) are taken in sets, one element at a time, under
+the same rules as ``value_save`` (``stats.value_rules``: the fields, the actor's right to
+change the element's department, the model's field rules), written in bulk and audited as
+the import's one audit row plus one ``AuditChange`` row per value created or changed. A
+refusal is a problem on its row, and any problem rolls the whole import back.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from kaifaqu.orgs.models import Department, OrgUnit
 from .. import services, validation
 from ..models import DataElement, DataValue, Target
 from ..registry import extra_target_codes
+from ..value_rules import VALUE_FIELDS, check_values, value_fields
 from .columns import ELEMENTS, ORGUNITS, SHEET_NAMES, TARGETS, VALUES, Problem
-from .reader import ElementRow, Plan
+from .reader import ElementRow, Plan, ValueRow
 
 Progress = Callable[[int, int], None]
 
@@ -56,6 +61,12 @@ ROW_COLUMN = {ELEMENTS: "code", ORGUNITS: "code", VALUES: "element", TARGETS: "e
 
 Q6 = Decimal("0.000001")
 Q4 = Decimal("0.0001")
+
+#: What the import reads of a stored value, and what it writes when it changes one.
+STORED_FIELDS = ("org_unit", "month_from", "month_to", *VALUE_FIELDS, "version")
+WRITTEN_FIELDS = [*VALUE_FIELDS, "entered_by", "version"]
+#: Rows per INSERT or UPDATE (the database may take fewer: SQLite's 999 parameters).
+WRITE_BATCH = 1000
 
 
 def _counts() -> dict[str, dict[str, int]]:
@@ -96,14 +107,22 @@ class _Rollback(Exception):
 
 
 def import_all_or_nothing(
-    plan, result: ImportResult, *, actor, run: Callable[[], None], object_type: str
+    plan,
+    result: ImportResult,
+    *,
+    actor,
+    run: Callable[[], None],
+    object_type: str,
+    changes: audit.ChangeLog | None = None,
 ) -> ImportResult:
     """Run ``run`` (the writes through the services) in one transaction, or nothing.
 
     A plan with problems writes nothing. A dry run does every write, with every check the
     services make, and rolls it back, so its counts and problems are those of the real import.
-    A real import records one IMPORT row in the audit log (besides the services' own rows).
-    Every workbook (statistics, investment) imports through this.
+    A real import records one IMPORT row in the audit log (besides the services' own rows);
+    the records ``changes`` holds (those written in bulk, not through a service) are audited
+    with it, their summary in the row. Every workbook (statistics, investment) imports
+    through this.
     """
     if plan.problems:
         return result
@@ -122,6 +141,7 @@ def import_all_or_nothing(
                     "size": plan.size,
                     "sha256": plan.sha256,
                     "counts": result.counts,
+                    **({"changes": changes.summary()} if changes is not None else {}),
                 },
             )
     except _Rollback:
@@ -135,18 +155,28 @@ def import_plan(
 ) -> ImportResult:
     """Import a statistics workbook's checked plan, all of it or nothing."""
     result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
+    changes = audit.ChangeLog(write=not dry_run)
     return import_all_or_nothing(
         plan,
         result,
         actor=actor,
-        run=lambda: _Importer(plan, actor, result, progress).run(),
+        run=lambda: _Importer(plan, actor, result, progress, changes).run(),
         object_type="stats.workbook",
+        changes=changes,
     )
 
 
 class _Importer:
-    def __init__(self, plan: Plan, actor, result: ImportResult, progress: Progress | None):
+    def __init__(
+        self,
+        plan: Plan,
+        actor,
+        result: ImportResult,
+        progress: Progress | None,
+        changes: audit.ChangeLog,
+    ):
         self.plan = plan
+        self.changes = changes
         self.actor = actor
         self.result = result
         self.progress = progress
@@ -346,26 +376,56 @@ class _Importer:
     # -- values and targets ------------------------------------------------------------------
 
     def _values(self) -> None:
+        """The values in sets, one element at a time: the element's stored values read in one
+        query, every row compared and checked in memory (rights once per element, the model's
+        field rules over the set), the changes written in bulk and recorded in the import's
+        change log. Memory holds one element's values, whatever the size of the file."""
         rows = self.plan.values
         if not rows:
             return
         elements = self._elements_for({r.element for r in rows})
         orgs = self._orgs_for({r.org for r in rows})
-        stored = DataValue.objects.filter(
-            element__in=[elements[c].pk for c in {r.element for r in rows} if c in elements],
-            org_unit__in=[orgs[c].pk for c in {r.org for r in rows} if c in orgs],
-        )
-        existing = {(v.element_id, v.org_unit_id, v.month_from, v.month_to): v for v in stored}
+        by_element: dict[str, list[ValueRow]] = {}
+        for row in rows:
+            by_element.setdefault(row.element, []).append(row)
         has = {
             name: self.plan.has_column(VALUES, name)
             for name in ("status", "reported_growth_pct", "comparable_prior", "note")
         }
-        for row in rows:
+        refused: list[tuple[int, Exception]] = []
+        for code, group in by_element.items():
+            element = elements.get(code)
+            if element is None:  # its element row failed, and says why
+                for _row in group:
+                    self._tick()
+                continue
+            refused.extend(self._element_values(element, group, orgs, has))
+        # In the order of the rows, as a row-by-row import would have found them.
+        for number, error in sorted(refused, key=lambda item: item[0]):
+            self._fail(VALUES, number, error)
+
+    def _element_values(
+        self,
+        element: DataElement,
+        group: list[ValueRow],
+        orgs: dict[str, OrgUnit],
+        has: dict[str, bool],
+    ) -> list[tuple[int, Exception]]:
+        low, high = min(r.month_from for r in group), max(r.month_from for r in group)
+        stored = DataValue.objects.filter(
+            element=element, month_from__gte=low, month_from__lte=high
+        ).only(*STORED_FIELDS)
+        existing = {(v.org_unit_id, v.month_from, v.month_to): v for v in stored}
+        user_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
+        refused: list[tuple[int, Exception]] = []
+        #: (row, the value to write, what it held before: None for a new one)
+        changes: list[tuple[ValueRow, DataValue, dict[str, Any] | None]] = []
+        for row in group:
             self._tick()
-            element, org = elements.get(row.element), orgs.get(row.org)
-            if element is None or org is None:
-                continue  # its element or org unit row failed, and says why
-            current = existing.get((element.pk, org.pk, row.month_from, row.month_to))
+            org = orgs.get(row.org)
+            if org is None:
+                continue  # its org unit row failed, and says why
+            current = existing.get((org.pk, row.month_from, row.month_to))
 
             def kept(name: str, new, default, current=current):
                 return new if has[name] else (getattr(current, name) if current else default)
@@ -381,15 +441,61 @@ class _Importer:
                 self._count(VALUES, "unchanged")
                 continue
             try:
-                services.value_save(
-                    actor=self.actor, element=element, org_unit=org, period=row.period,
-                    check_rules=False, **desired,
-                )  # fmt: skip
-                self.touched.add((element.pk, org.pk, row.month_from // 100))
-            except (PermissionDenied, ValidationError, IntegrityError) as error:
-                self._fail(VALUES, row.row, error)
+                fields = value_fields(**desired)
+            except ValidationError as error:
+                refused.append((row.row, error))
                 continue
-            self._count(VALUES, "created" if current is None else "updated")
+            if current is None:
+                value = DataValue(
+                    element_id=element.pk,
+                    org_unit_id=org.pk,
+                    period=row.period,
+                    month_from=row.month_from,
+                    month_to=row.month_to,
+                    entered_by_id=user_id,
+                    **fields,
+                )
+                changes.append((row, value, None))
+            else:
+                before = _stored(current)
+                for name, new in fields.items():
+                    setattr(current, name, new)
+                current.entered_by_id = user_id
+                current.version += 1
+                changes.append((row, current, before))
+        if not changes:
+            return refused
+        try:
+            services._require_change(self.actor, element.department_id)
+        except PermissionDenied as error:
+            return refused + [(row.row, error) for row, _value, _before in changes]
+        invalid = check_values([value for _row, value, _before in changes])
+        refused.extend((changes[i][0].row, error) for i, error in invalid.items())
+        changes = [change for i, change in enumerate(changes) if i not in invalid]
+        if refused or self.result.problems:
+            return refused  # nothing is kept: no need to write what will be rolled back
+        try:
+            with transaction.atomic():
+                created = [value for _row, value, before in changes if before is None]
+                DataValue.objects.bulk_create(created, batch_size=WRITE_BATCH)
+                DataValue.objects.bulk_update(
+                    [value for _row, value, before in changes if before is not None],
+                    WRITTEN_FIELDS,
+                    batch_size=WRITE_BATCH,
+                )
+        except IntegrityError as error:  # written meanwhile by someone else
+            return [(changes[0][0].row, error)]
+        for row, value, before in changes:
+            self._count(VALUES, "created" if before is None else "updated")
+            self.touched.add((element.pk, value.org_unit_id, row.month_from // 100))
+            self.changes.add(
+                object_type="stats.datavalue",
+                object_id=value.pk,
+                object_repr=f"{element.code} · {row.org} · {row.period}",
+                before=before,
+                after=_stored(value),
+            )
+        return refused
 
     def _targets(self) -> None:
         rows = self.plan.targets
@@ -475,3 +581,20 @@ def _same_value(current: DataValue, desired: dict[str, Any]) -> bool:
         and _q(current.comparable_prior, Q6) == _q(desired["comparable_prior"], Q6)
         and current.source == desired["source"]
     )
+
+
+def _text(value: Decimal | None, quantum: Decimal) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(quantum))
+
+
+def _stored(value: DataValue) -> dict[str, Any]:
+    """A value's stated fields and version as the change log keeps them (numbers as text, to
+    the places the database keeps)."""
+    return {
+        "value": _text(value.value, Q6),
+        "status": value.status,
+        "reported_growth_pct": _text(value.reported_growth_pct, Q4),
+        "comparable_prior": _text(value.comparable_prior, Q6),
+        "source": value.source,
+        "version": value.version,
+    }
