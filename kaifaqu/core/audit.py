@@ -191,7 +191,7 @@ class ChangeLog:
     holds one batch whatever the size of the import. ``summary()`` goes into the one audit
     entry of the event (``record(..., after={..., "changes": log.summary()})``): the batch,
     the count and the SHA-256 of the rows, which the entry's hash then covers. With
-    ``write=False`` (a dry run) nothing is stored and the summary is still computed.
+    ``write=False`` (a dry run, rolled back) changes are only counted.
     """
 
     def __init__(self, *, write: bool = True):
@@ -206,6 +206,8 @@ class ChangeLog:
     ) -> None:
         """``before`` and ``after`` are JSON-ready (text, numbers as text, None)."""
         self.count += 1
+        if not self.write:
+            return  # a dry run records nothing: counting is all its summary needs
         change = AuditChange(
             batch=self.batch,
             n=self.count,

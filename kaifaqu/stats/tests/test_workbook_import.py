@@ -4,12 +4,17 @@ named, the rights it needs, wholes and their parts.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core import audit
+from kaifaqu.core.audit import CHANGES_BATCH
+from kaifaqu.core.models import AuditAction, AuditChange, AuditEntry
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.orgs.models import OrgUnit
@@ -19,6 +24,7 @@ from kaifaqu.stats.workbook import (
     import_plan,
     workbook_export,
 )
+from kaifaqu.stats.workbook.importer import WRITE_BATCH
 
 from .workbook_support import (
     CITY,
@@ -383,3 +389,117 @@ def test_a_missing_column_is_named(demo):
     assert refused(read(sheets)) == [
         "values!1:1: The column value is missing: the first row names the columns."
     ]
+
+
+# -- at scale: in sets, audited as one event -----------------------------------------------
+
+
+def test_each_value_the_import_writes_is_in_its_change_log(demo):
+    """One IMPORT row for the file; each value created or changed is an AuditChange row of
+    its batch, before and after, and the row's hash covers them all."""
+    import_plan(read(zone_sheets()), actor=demo.admin)
+    sheets = zone_sheets()
+    sheets["values"][1][3] = 11
+    last = AuditEntry.objects.order_by("-seq").first().seq
+    result = import_plan(read(sheets), actor=demo.admin)
+    assert result.counts["values"] == {"created": 0, "updated": 1, "unchanged": 3}
+    entry = AuditEntry.objects.get(seq__gt=last, action=AuditAction.IMPORT)
+    summary = entry.after["changes"]
+    assert summary["count"] == 1
+    (change,) = AuditChange.objects.filter(batch=summary["batch"])
+    value = DataValue.objects.get(org_unit__code=NEW_ZONE, element__code="exports", period=M8)
+    assert (change.n, change.object_type, change.object_id) == (1, "stats.datavalue", str(value.pk))
+    assert change.object_repr == f"exports · {NEW_ZONE} · {M8}"
+    assert change.before == {
+        "value": "10.500000",
+        "status": "final",
+        "reported_growth_pct": None,
+        "comparable_prior": None,
+        "source": "illustrative",
+        "version": 1,
+    }
+    assert change.after == {**change.before, "value": "11.000000", "version": 2}
+    assert audit.verify_changes(entry)
+    assert audit.verify_chain() is None
+    # Nothing but the import row: the values are not audited one by one any more.
+    new = list(AuditEntry.objects.filter(seq__gt=last).values_list("action", flat=True))
+    assert new == [AuditAction.IMPORT]
+
+
+def test_a_change_log_altered_afterwards_no_longer_matches_its_entry(demo):
+    import_plan(read(zone_sheets()), actor=demo.admin)
+    entry = AuditEntry.objects.filter(action=AuditAction.IMPORT).get()
+    assert entry.after["changes"]["count"] == 4
+    assert AuditChange.objects.filter(batch=entry.after["changes"]["batch"]).count() == 4
+    assert audit.verify_changes(entry)
+    with pytest.raises(PermissionError):
+        AuditChange.objects.filter(batch=entry.after["changes"]["batch"]).delete()
+    with connection.cursor() as cursor:  # as someone with the database's password might
+        cursor.execute(
+            "UPDATE core_auditchange SET after = %s WHERE n = 2 AND batch = %s",
+            ['{"value": "1.000000"}', entry.after["changes"]["batch"]],
+        )
+    assert not audit.verify_changes(entry)
+
+
+def test_a_dry_run_records_no_change(demo, nothing_written):
+    result = import_plan(read(zone_sheets()), actor=demo.admin, dry_run=True)
+    assert result.counts["values"]["created"] == 4
+    assert not AuditChange.objects.exists()
+
+
+def _many_values(count: int, value: int) -> dict[str, list[list]]:
+    periods = [f"{2100 + i // 12}-{i % 12 + 1:02d}" for i in range(count)]
+    return {
+        "values": [list(VALUES_HEADER)]
+        + [[ZONE, "entrepreneur_lectures", p, value, "final", None, None, "x"] for p in periods]
+    }
+
+
+def _import_queries(sheets) -> tuple[list[str], int, int]:
+    """The queries of an import (rolled back after), without the INSERTs of values and of
+    change rows, and how many of each of those."""
+    plan = read(sheets)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        result = import_plan(plan, actor=None)
+        assert result.imported, result.problems
+        transaction.set_rollback(True)
+    inserts = {"stats_datavalue": 0, "core_auditchange": 0}
+    others = []
+    for query in queries:
+        sql = query["sql"]
+        table = next((t for t in inserts if sql.startswith(f'INSERT INTO "{t}"')), None)
+        if table:
+            inserts[table] += 1
+        else:
+            others.append(re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'…'", sql)))
+    return others, inserts["stats_datavalue"], inserts["core_auditchange"]
+
+
+def _batches(model, count: int, size: int) -> int:
+    """How many INSERTs ``count`` rows take when given to bulk_create ``size`` at a time."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    per_insert = min(size, connection.ops.bulk_batch_size(fields, [None] * size))
+    chunks = [min(size, count - start) for start in range(0, count, size)]
+    return sum(-(-chunk // per_insert) for chunk in chunks)
+
+
+@pytest.mark.parametrize("value", [1, 2], ids=["created", "updated"])
+def test_the_import_s_queries_do_not_grow_with_the_number_of_values(demo, value):
+    """Besides the INSERTs, which write the rows in batches as large as the database takes,
+    an import of 1,000 values makes the very queries an import of 100 makes."""
+    if value == 2:  # the values are stored first, so that the import changes each one
+        for count in (100, 1000):
+            assert import_plan(read(_many_values(count, 1)), actor=None).imported
+    small, small_values, small_changes = _import_queries(_many_values(100, value))
+    large, large_values, large_changes = _import_queries(_many_values(1000, value))
+    assert large == small
+    created = 1000 if value == 1 else 0
+    assert (small_values, large_values) == (
+        _batches(DataValue, created // 10, WRITE_BATCH),
+        _batches(DataValue, created, WRITE_BATCH),
+    )
+    assert (small_changes, large_changes) == (
+        _batches(AuditChange, 100, CHANGES_BATCH),
+        _batches(AuditChange, 1000, CHANGES_BATCH),
+    )

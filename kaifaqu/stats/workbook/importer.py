@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
@@ -63,7 +63,7 @@ Q6 = Decimal("0.000001")
 Q4 = Decimal("0.0001")
 
 #: What the import reads of a stored value, and what it writes when it changes one.
-STORED_FIELDS = ("org_unit", "month_from", "month_to", *VALUE_FIELDS, "version")
+STORED_FIELDS = ("org_unit", "period", "month_from", "month_to", *VALUE_FIELDS, "version")
 WRITTEN_FIELDS = [*VALUE_FIELDS, "entered_by", "version"]
 #: Rows per INSERT or UPDATE (the database may take fewer: SQLite's 999 parameters).
 WRITE_BATCH = 1000
@@ -478,11 +478,7 @@ class _Importer:
             with transaction.atomic():
                 created = [value for _row, value, before in changes if before is None]
                 DataValue.objects.bulk_create(created, batch_size=WRITE_BATCH)
-                DataValue.objects.bulk_update(
-                    [value for _row, value, before in changes if before is not None],
-                    WRITTEN_FIELDS,
-                    batch_size=WRITE_BATCH,
-                )
+                _update([value for _row, value, before in changes if before is not None])
         except IntegrityError as error:  # written meanwhile by someone else
             return [(changes[0][0].row, error)]
         for row, value, before in changes:
@@ -581,6 +577,31 @@ def _same_value(current: DataValue, desired: dict[str, Any]) -> bool:
         and _q(current.comparable_prior, Q6) == _q(desired["comparable_prior"], Q6)
         and current.source == desired["source"]
     )
+
+
+def _update(values: list[DataValue]) -> None:
+    """Write the changed fields of stored values: one UPDATE by primary key, run for every
+    value (``executemany``), in batches. ``bulk_update`` writes a CASE over the batch for
+    each field, which SQLite evaluates row by row: 10,000 changed values took 40 s."""
+    if not values:
+        return
+    ops = connection.ops
+    fields = [DataValue._meta.get_field(name) for name in WRITTEN_FIELDS]
+    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+    # Only the model's own table and column names are formatted in; values are parameters.
+    sql = (
+        f"UPDATE {ops.quote_name(DataValue._meta.db_table)} SET {assignments}"  # noqa: S608
+        f" WHERE {ops.quote_name(DataValue._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), WRITE_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
+                    for v in values[start : start + WRITE_BATCH]
+                ],
+            )
 
 
 def _text(value: Decimal | None, quantum: Decimal) -> str | None:
