@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import bulk
 from .context import current
 from .models import AuditAction, AuditChainLock, AuditChange, AuditEntry
 
@@ -225,7 +226,7 @@ class ChangeLog:
 
     def flush(self) -> None:
         if self._pending:
-            AuditChange.objects.bulk_create(self._pending)
+            bulk.insert_many(AuditChange, self._pending)
             self._pending = []
 
     def summary(self) -> dict[str, Any]:

@@ -37,8 +37,8 @@ from .workbook import (
 )
 from .workbook.columns import ELEMENTS, ORGUNITS, TARGETS, VALUES
 from .workbook.http import imported_message, staged_upload, xlsx_attachment
-from .workbook.reader import OrgUnitRow, TargetRow, ValueRow
 from .workbook.selectors import orgunits_by_code
+from .workbook.sheets import OrgUnitRow, TargetRow, ValueRow
 
 PREVIEW_ROWS = 10
 

@@ -3,22 +3,20 @@
 A row that states what is already stored is counted as unchanged and writes nothing, so
 re-importing a file writes nothing (and needs no right to change what it does not change).
 Org units, elements and targets (a file has tens of them) go through their services, one row
-at a time. Values (a file may have a million) are taken in sets, one element at a time, under
-the same rules as ``value_save`` (``stats.value_rules``: the fields, the actor's right to
-change the element's department, the model's field rules), written in bulk and audited as
-the import's one audit row plus one ``AuditChange`` row per value created or changed. A
-refusal is a problem on its row, and any problem rolls the whole import back.
+at a time. Values (a file may have a million) are taken in sets under the same rules and
+written in bulk (``value_import``), audited as the import's one audit row plus one
+``AuditChange`` row per value created or changed. A refusal is a problem on its row, and any
+problem rolls the whole import back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
@@ -28,11 +26,11 @@ from kaifaqu.orgs import services as org_services
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from .. import services, validation
-from ..models import DataElement, DataValue, Target
+from ..models import DataElement, Target
 from ..registry import extra_target_codes
-from ..value_rules import VALUE_FIELDS, check_values, value_fields
 from .columns import ELEMENTS, ORGUNITS, SHEET_NAMES, TARGETS, VALUES, Problem
-from .reader import ElementRow, Plan, ValueRow
+from .sheets import ElementRow, Plan
+from .value_import import Q6, ValuesSheet, quantized
 
 Progress = Callable[[int, int], None]
 
@@ -58,15 +56,6 @@ FIELD_COLUMNS = {
 
 #: Where a refusal of the whole row (no right to change it) is shown.
 ROW_COLUMN = {ELEMENTS: "code", ORGUNITS: "code", VALUES: "element", TARGETS: "element"}
-
-Q6 = Decimal("0.000001")
-Q4 = Decimal("0.0001")
-
-#: What the import reads of a stored value, and what it writes when it changes one.
-STORED_FIELDS = ("org_unit", "period", "month_from", "month_to", *VALUE_FIELDS, "version")
-WRITTEN_FIELDS = [*VALUE_FIELDS, "entered_by", "version"]
-#: Rows per INSERT or UPDATE (the database may take fewer: SQLite's 999 parameters).
-WRITE_BATCH = 1000
 
 
 def _counts() -> dict[str, dict[str, int]]:
@@ -166,7 +155,7 @@ def import_plan(
     )
 
 
-class _Importer:
+class _Importer(ValuesSheet):
     def __init__(
         self,
         plan: Plan,
@@ -375,124 +364,6 @@ class _Importer:
 
     # -- values and targets ------------------------------------------------------------------
 
-    def _values(self) -> None:
-        """The values in sets, one element at a time: the element's stored values read in one
-        query, every row compared and checked in memory (rights once per element, the model's
-        field rules over the set), the changes written in bulk and recorded in the import's
-        change log. Memory holds one element's values, whatever the size of the file."""
-        rows = self.plan.values
-        if not rows:
-            return
-        elements = self._elements_for({r.element for r in rows})
-        orgs = self._orgs_for({r.org for r in rows})
-        by_element: dict[str, list[ValueRow]] = {}
-        for row in rows:
-            by_element.setdefault(row.element, []).append(row)
-        has = {
-            name: self.plan.has_column(VALUES, name)
-            for name in ("status", "reported_growth_pct", "comparable_prior", "note")
-        }
-        refused: list[tuple[int, Exception]] = []
-        for code, group in by_element.items():
-            element = elements.get(code)
-            if element is None:  # its element row failed, and says why
-                for _row in group:
-                    self._tick()
-                continue
-            refused.extend(self._element_values(element, group, orgs, has))
-        # In the order of the rows, as a row-by-row import would have found them.
-        for number, error in sorted(refused, key=lambda item: item[0]):
-            self._fail(VALUES, number, error)
-
-    def _element_values(
-        self,
-        element: DataElement,
-        group: list[ValueRow],
-        orgs: dict[str, OrgUnit],
-        has: dict[str, bool],
-    ) -> list[tuple[int, Exception]]:
-        low, high = min(r.month_from for r in group), max(r.month_from for r in group)
-        stored = DataValue.objects.filter(
-            element=element, month_from__gte=low, month_from__lte=high
-        ).only(*STORED_FIELDS)
-        existing = {(v.org_unit_id, v.month_from, v.month_to): v for v in stored}
-        user_id = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
-        refused: list[tuple[int, Exception]] = []
-        #: (row, the value to write, what it held before: None for a new one)
-        changes: list[tuple[ValueRow, DataValue, dict[str, Any] | None]] = []
-        for row in group:
-            self._tick()
-            org = orgs.get(row.org)
-            if org is None:
-                continue  # its org unit row failed, and says why
-            current = existing.get((org.pk, row.month_from, row.month_to))
-
-            def kept(name: str, new, default, current=current):
-                return new if has[name] else (getattr(current, name) if current else default)
-
-            desired = {
-                "value": row.value,
-                "status": kept("status", row.status, "final"),
-                "reported_growth_pct": kept("reported_growth_pct", row.reported_growth_pct, None),
-                "comparable_prior": kept("comparable_prior", row.comparable_prior, None),
-                "source": row.note if has["note"] else (current.source if current else ""),
-            }
-            if current is not None and _same_value(current, desired):
-                self._count(VALUES, "unchanged")
-                continue
-            try:
-                fields = value_fields(**desired)
-            except ValidationError as error:
-                refused.append((row.row, error))
-                continue
-            if current is None:
-                value = DataValue(
-                    element_id=element.pk,
-                    org_unit_id=org.pk,
-                    period=row.period,
-                    month_from=row.month_from,
-                    month_to=row.month_to,
-                    entered_by_id=user_id,
-                    **fields,
-                )
-                changes.append((row, value, None))
-            else:
-                before = _stored(current)
-                for name, new in fields.items():
-                    setattr(current, name, new)
-                current.entered_by_id = user_id
-                current.version += 1
-                changes.append((row, current, before))
-        if not changes:
-            return refused
-        try:
-            services._require_change(self.actor, element.department_id)
-        except PermissionDenied as error:
-            return refused + [(row.row, error) for row, _value, _before in changes]
-        invalid = check_values([value for _row, value, _before in changes])
-        refused.extend((changes[i][0].row, error) for i, error in invalid.items())
-        changes = [change for i, change in enumerate(changes) if i not in invalid]
-        if refused or self.result.problems:
-            return refused  # nothing is kept: no need to write what will be rolled back
-        try:
-            with transaction.atomic():
-                created = [value for _row, value, before in changes if before is None]
-                DataValue.objects.bulk_create(created, batch_size=WRITE_BATCH)
-                _update([value for _row, value, before in changes if before is not None])
-        except IntegrityError as error:  # written meanwhile by someone else
-            return [(changes[0][0].row, error)]
-        for row, value, before in changes:
-            self._count(VALUES, "created" if before is None else "updated")
-            self.touched.add((element.pk, value.org_unit_id, row.month_from // 100))
-            self.changes.add(
-                object_type="stats.datavalue",
-                object_id=value.pk,
-                object_repr=f"{element.code} · {row.org} · {row.period}",
-                before=before,
-                after=_stored(value),
-            )
-        return refused
-
     def _targets(self) -> None:
         rows = self.plan.targets
         if not rows:
@@ -521,7 +392,7 @@ class _Importer:
             source = row.note if has_note else (current.source if current else "")
             if (
                 current is not None
-                and _q(current.value, Q6) == _q(row.value, Q6)
+                and quantized(current.value, Q6) == quantized(row.value, Q6)
                 and current.source == source
             ):
                 self._count(TARGETS, "unchanged")
@@ -563,59 +434,3 @@ def _changes(element: DataElement, fields: dict[str, Any]) -> dict[str, Any]:
         elif new is not None and getattr(element, name) != new:
             changes[name] = new
     return changes
-
-
-def _q(value: Decimal | None, quantum: Decimal) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(quantum)
-
-
-def _same_value(current: DataValue, desired: dict[str, Any]) -> bool:
-    return (
-        _q(current.value, Q6) == _q(desired["value"], Q6)
-        and current.status == desired["status"]
-        and _q(current.reported_growth_pct, Q4) == _q(desired["reported_growth_pct"], Q4)
-        and _q(current.comparable_prior, Q6) == _q(desired["comparable_prior"], Q6)
-        and current.source == desired["source"]
-    )
-
-
-def _update(values: list[DataValue]) -> None:
-    """Write the changed fields of stored values: one UPDATE by primary key, run for every
-    value (``executemany``), in batches. ``bulk_update`` writes a CASE over the batch for
-    each field, which SQLite evaluates row by row: 10,000 changed values took 40 s."""
-    if not values:
-        return
-    ops = connection.ops
-    fields = [DataValue._meta.get_field(name) for name in WRITTEN_FIELDS]
-    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
-    # Only the model's own table and column names are formatted in; values are parameters.
-    sql = (
-        f"UPDATE {ops.quote_name(DataValue._meta.db_table)} SET {assignments}"  # noqa: S608
-        f" WHERE {ops.quote_name(DataValue._meta.pk.column)} = %s"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), WRITE_BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(getattr(v, f.attname), connection) for f in fields] + [v.pk]
-                    for v in values[start : start + WRITE_BATCH]
-                ],
-            )
-
-
-def _text(value: Decimal | None, quantum: Decimal) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(quantum))
-
-
-def _stored(value: DataValue) -> dict[str, Any]:
-    """A value's stated fields and version as the change log keeps them (numbers as text, to
-    the places the database keeps)."""
-    return {
-        "value": _text(value.value, Q6),
-        "status": value.status,
-        "reported_growth_pct": _text(value.reported_growth_pct, Q4),
-        "comparable_prior": _text(value.comparable_prior, Q6),
-        "source": value.source,
-        "version": value.version,
-    }
