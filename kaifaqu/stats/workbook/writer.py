@@ -103,15 +103,22 @@ def add_sheet(
     name: str,
     columns: Iterable[Column],
     validation: Callable[[Column], DataValidation | None] | None = None,
+    rows: int | None = None,
 ):
     """A sheet whose first row names ``columns``: bold on a fill, each column's note as a
     comment, text columns formatted as text, and the data validation ``validation`` gives a
     column (by default ``data_validation``) on every row below. In a write-only workbook
-    (an export, streamed) the header is the sheet's first row written; rows follow with
-    ``stream_rows``."""
+    (an export, streamed) the header is the sheet's first row written; ``rows`` rows follow
+    with ``stream_rows``."""
     validation = validation or data_validation
+    columns = tuple(columns)
     bold = Font(bold=True)
     ws = book.create_sheet(name)
+    if book.write_only and rows is not None:
+        # A streamed sheet knows its size only if told: without it, a reader in openpyxl's
+        # read-only mode parses the whole sheet once more to find where it ends.
+        ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+        ws.calculate_dimension = lambda: ref
     header = []
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -138,13 +145,14 @@ def add_sheet(
     return ws
 
 
-def _book(*, write_only: bool = False) -> Workbook:
-    """The four sheets with their headers, notes (as comments) and data validation."""
-    book = Workbook(write_only=write_only)
-    if not write_only:
+def _book(*, rows: dict[str, int] | None = None) -> Workbook:
+    """The four sheets with their headers, notes (as comments) and data validation; given
+    how many ``rows`` each will hold, a write-only workbook whose rows are to be streamed."""
+    book = Workbook(write_only=rows is not None)
+    if rows is None:
         book.remove(book.active)
     for sheet, columns in SHEETS.items():
-        add_sheet(book, sheet, columns)
+        add_sheet(book, sheet, columns, rows=rows[sheet] if rows is not None else None)
     return book
 
 
@@ -260,8 +268,11 @@ def export_workbook(
 ) -> bytes:
     """The given records in the workbook format; importing the result changes nothing."""
     stated = ("period", "value", "status", "reported_growth_pct", "comparable_prior", "source")
+    values = list(values)
     rows = ([v.org_unit.code, v.element.code, *(getattr(v, n) for n in stated)] for v in values)
-    data, _counts = _stream(elements=list(elements), orgs=orgs, value_rows=rows, targets=targets)
+    data, _counts = _stream(
+        elements=list(elements), orgs=orgs, value_rows=rows, values=len(values), targets=targets
+    )
     return data
 
 
@@ -270,11 +281,17 @@ def _stream(
     elements: list[DataElement],
     orgs: Iterable[OrgUnit],
     value_rows: Iterable[Iterable[Any]],
+    values: int,
     targets: Iterable[Target],
 ) -> tuple[bytes, dict[str, int]]:
     """The workbook streamed (openpyxl's write-only mode: a row is written out as it comes,
-    so memory does not grow with the values), and how many rows each sheet has."""
-    book = _book(write_only=True)
+    so memory does not grow with the values), and how many rows each sheet has; ``values``
+    is how many ``value_rows`` there are."""
+    units = _tree_order(orgs)
+    targets = list(targets)
+    book = _book(
+        rows={ELEMENTS: len(elements), ORGUNITS: len(units), VALUES: values, TARGETS: len(targets)}
+    )
     parts: dict[int, list[tuple[int, str]]] = defaultdict(list)
     saved = [e.pk for e in elements if e.pk is not None]
     for whole_id, code, order in DataElement.objects.filter(whole__in=saved).values_list(
@@ -288,7 +305,7 @@ def _stream(
         ),
         ORGUNITS: stream_rows(
             book[ORGUNITS],
-            ([u.code, u.name, u.kind, parent] for u, parent in _tree_order(orgs)),
+            ([u.code, u.name, u.kind, parent] for u, parent in units),
         ),
         VALUES: stream_rows(book[VALUES], value_rows),
         TARGETS: stream_rows(
@@ -315,6 +332,8 @@ def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes,
     else:
         selected = None
         org_rows = list(OrgUnit.objects.all())
+    # Counted, then read: a value entered in between is in the file, its size one row short.
+    value_count = selectors.values_for_export(elements, selected).count()
     value_rows = selectors.value_rows_for_export(elements, selected)
     ledger = [
         code
@@ -323,7 +342,13 @@ def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes,
     ]
     codes = [e.code for e in elements] + ledger
     targets = selectors.targets_for_export(codes, selected)
-    data, counts = _stream(elements=elements, orgs=org_rows, value_rows=value_rows, targets=targets)
+    data, counts = _stream(
+        elements=elements,
+        orgs=org_rows,
+        value_rows=value_rows,
+        values=value_count,
+        targets=targets,
+    )
     audit.record(
         AuditAction.EXPORT,
         actor=actor,
