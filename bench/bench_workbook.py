@@ -1,6 +1,6 @@
 """Statistics workbook speed: the checked import and the export of N synthetic values.
 
-    .venv/bin/python bench/bench_workbook.py [--values 100000] [--memory]
+    .venv/bin/python bench/bench_workbook.py [--values 100000] [--memory] [--imports all]
 
 Works on the database DATABASE_URL names (default: the SQLite file var/bench/workbook.sqlite3;
 for PostgreSQL, a database you can spare). Migrates it, generates the synthetic values
@@ -157,6 +157,12 @@ def main() -> None:
     parser.add_argument("--values", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2017)
     parser.add_argument("--memory", action="store_true", help="measure the import's peak memory")
+    parser.add_argument(
+        "--imports",
+        choices=["all", "new", "none"],
+        default="all",
+        help="which imports to time: all six, every value new only, none (with --memory)",
+    )
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -204,11 +210,12 @@ def main() -> None:
 
     # -- the checked import, three ways ------------------------------------------------------
     runs: list[tuple[str, Took, Any]] = []
-    for label, prepare in (
+    ways = [
         ("every value new", _delete_values),
         ("every value changed", _change_values),
         ("every value unchanged", lambda: None),
-    ):
+    ]
+    for label, prepare in {"all": ways, "new": ways[:1], "none": []}[args.imports]:
         for dry_run in (True, False):
             seconds, result = _rolled_back(prepare, lambda d=dry_run: _check_import(data, d))
             runs.append((f"{label}, {'dry run' if dry_run else 'real'}", seconds, result))

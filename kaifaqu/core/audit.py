@@ -161,6 +161,8 @@ def verify_chain(batch_size: int = 2000) -> ChainBreak | None:
             return ChainBreak(entry.seq, entry.pk, "previous hash does not match the row before")
         if _digest(entry) != entry.hash:
             return ChainBreak(entry.seq, entry.pk, "content does not match its hash")
+        if not verify_changes(entry):
+            return ChainBreak(entry.seq, entry.pk, "its change rows do not match its hash")
         expected_prev = entry.hash
         expected_seq += 1
     return None

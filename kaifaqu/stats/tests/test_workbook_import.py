@@ -439,6 +439,9 @@ def test_a_change_log_altered_afterwards_no_longer_matches_its_entry(demo):
             ['{"value": "1.000000"}', entry.after["changes"]["batch"]],
         )
     assert not audit.verify_changes(entry)
+    assert str(audit.verify_chain()) == (
+        f"row #{entry.seq} (id {entry.pk}): its change rows do not match its hash"
+    )
 
 
 def test_a_dry_run_records_no_change(demo, nothing_written):
