@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
@@ -19,8 +20,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import bulk
 from .context import current
-from .models import AuditAction, AuditChainLock, AuditEntry
+from .models import AuditAction, AuditChainLock, AuditChange, AuditEntry
 
 GENESIS_HASH = "0" * 64
 
@@ -159,6 +161,93 @@ def verify_chain(batch_size: int = 2000) -> ChainBreak | None:
             return ChainBreak(entry.seq, entry.pk, "previous hash does not match the row before")
         if _digest(entry) != entry.hash:
             return ChainBreak(entry.seq, entry.pk, "content does not match its hash")
+        if not verify_changes(entry):
+            return ChainBreak(entry.seq, entry.pk, "its change rows do not match its hash")
         expected_prev = entry.hash
         expected_seq += 1
     return None
+
+
+# -- the changes of a bulk write -------------------------------------------------------------
+
+#: Change rows written per INSERT batch; the list of a batch is all that is held in memory.
+CHANGES_BATCH = 2000
+
+
+def _change_line(change: AuditChange) -> bytes:
+    body = [
+        change.n,
+        change.object_type,
+        change.object_id,
+        change.object_repr,
+        change.before,
+        change.after,
+    ]
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8") + b"\n"
+
+
+class ChangeLog:
+    """The records a bulk write (an import) changes, audited as one event.
+
+    ``add`` each change as it is written; the rows go to ``AuditChange`` in batches, so memory
+    holds one batch whatever the size of the import. ``summary()`` goes into the one audit
+    entry of the event (``record(..., after={..., "changes": log.summary()})``): the batch,
+    the count and the SHA-256 of the rows, which the entry's hash then covers. With
+    ``write=False`` (a dry run, rolled back) changes are only counted.
+    """
+
+    def __init__(self, *, write: bool = True):
+        self.batch = uuid.uuid4().hex
+        self.count = 0
+        self.write = write
+        self._digest = hashlib.sha256()
+        self._pending: list[AuditChange] = []
+
+    def add(
+        self, *, object_type: str, object_id: Any, object_repr: str, before: Any, after: Any
+    ) -> None:
+        """``before`` and ``after`` are JSON-ready (text, numbers as text, None)."""
+        self.count += 1
+        if not self.write:
+            return  # a dry run records nothing: counting is all its summary needs
+        change = AuditChange(
+            batch=self.batch,
+            n=self.count,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            object_repr=_canonical(object_repr)[:255],
+            before=_canonical(before),
+            after=_canonical(after),
+        )
+        self._digest.update(_change_line(change))
+        if self.write:
+            self._pending.append(change)
+            if len(self._pending) >= CHANGES_BATCH:
+                self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            bulk.insert_many(AuditChange, self._pending)
+            self._pending = []
+
+    def summary(self) -> dict[str, Any]:
+        self.flush()
+        return {"batch": self.batch, "count": self.count, "sha256": self._digest.hexdigest()}
+
+
+def verify_changes(entry: AuditEntry) -> bool:
+    """Whether the change rows of an entry recorded with a ``ChangeLog`` are those it
+    recorded: as many, in order, with the SHA-256 its hash covers. True for an entry
+    without changes."""
+    summary = (entry.after or {}).get("changes") if isinstance(entry.after, dict) else None
+    if not isinstance(summary, dict):
+        return True
+    digest = hashlib.sha256()
+    count = 0
+    rows = AuditChange.objects.filter(batch=summary["batch"]).order_by("n")
+    for count, change in enumerate(rows.iterator(chunk_size=CHANGES_BATCH), start=1):
+        if change.n != count:
+            return False
+        digest.update(_change_line(change))
+    return count == summary["count"] and digest.hexdigest() == summary["sha256"]

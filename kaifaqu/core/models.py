@@ -120,6 +120,48 @@ class AuditEntry(models.Model):
         raise PermissionError("audit entries cannot be deleted")
 
 
+class AuditChange(models.Model):
+    """One record changed by a bulk write (an import), beside the write's one audit entry.
+
+    An import of 100,000 values is one event: one ``AuditEntry`` names the file, the actor and
+    the counts, and holds ``{"changes": {"batch", "count", "sha256"}}``; each value it created
+    or changed is a row here with that ``batch``, in order (``n``), with the fields before and
+    after. The entry's hash covers the SHA-256 of these rows (``audit.verify_changes``), so
+    the chain makes a changed, removed or added row detectable as it does for entries.
+    Append-only, like the entries.
+    """
+
+    batch = models.CharField(_("batch"), max_length=32, editable=False)
+    n = models.PositiveIntegerField(_("number in the batch"), editable=False)
+    object_type = models.CharField(_("object type"), max_length=100, editable=False)
+    object_id = models.CharField(_("object id"), max_length=64, editable=False)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True, editable=False)
+    before = models.JSONField(_("before"), null=True, blank=True, editable=False)
+    after = models.JSONField(_("after"), null=True, blank=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audited change")
+        verbose_name_plural = _("audited changes")
+        ordering = ["batch", "n"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "n"], name="core_auditchange_batch_n")
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.n} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries cannot be deleted")
+
+
 class AuditChainLock(models.Model):
     """The single row that writers lock so that they append to the chain one at a time.
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,27 +14,13 @@ from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import validation
 from .models import DataElement, DataValue, RuleRight, RuleViolation, Target, ValidationRule
-
-VALUE_FIELDS = ("value", "status", "reported_growth_pct", "comparable_prior", "source")
+from .value_rules import VALUE_FIELDS, value_fields
+from .value_rules import to_decimal as _decimal
 
 
 def _require_change(actor, department_id: int | None) -> None:
     if actor is not None and not access.can_change_department(actor, department_id):
         raise PermissionDenied(_("Only editors of the owning department may change this."))
-
-
-def _decimal(value, field: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationError({field: _("%(value)s is not a number.") % {"value": value}}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("%(value)s is not a number.") % {"value": value}})
-    return number
 
 
 def period_months(text: str) -> tuple[str, int, int]:
@@ -88,15 +72,13 @@ def value_save(
     """
     _require_change(actor, element.department_id)
     written, month_from, month_to = period_months(period)
-    fields = {
-        "value": _decimal(value, "value"),
-        "status": status,
-        "reported_growth_pct": _decimal(reported_growth_pct, "reported_growth_pct"),
-        "comparable_prior": _decimal(comparable_prior, "comparable_prior"),
-        "source": source or "",
-    }
-    if fields["value"] is None:
-        raise ValidationError({"value": _("A value is required.")})
+    fields = value_fields(
+        value=value,
+        status=status,
+        reported_growth_pct=reported_growth_pct,
+        comparable_prior=comparable_prior,
+        source=source,
+    )
     existing = (
         DataValue.objects.select_for_update()
         .filter(element=element, org_unit=org_unit, month_from=month_from, month_to=month_to)

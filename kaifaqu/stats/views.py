@@ -48,8 +48,8 @@ from .workbook.http import (
     xlsx_attachment,
 )
 from .workbook.importer import ImportResult
-from .workbook.reader import OrgUnitRow, Plan, TargetRow, ValueRow
 from .workbook.selectors import orgunits_by_code
+from .workbook.sheets import OrgUnitRow, Plan, TargetRow, ValueRow
 
 
 class WorkbookEditorMixin(LoginRequiredMixin):

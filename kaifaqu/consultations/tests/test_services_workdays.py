@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 from kaifaqu.consultations.workdays import add_working_days, is_working_day
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Hypothesis takes naive bounds and attaches the time zone to what it draws.
 starts = st.datetimes(
-    min_value=datetime(2005, 1, 1), max_value=datetime(2045, 12, 31), timezones=st.just(SHANGHAI)
+    min_value=datetime(2005, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2045, 12, 31),  # noqa: DTZ001
+    timezones=st.just(SHANGHAI),
 )
 
 
@@ -19,19 +22,39 @@ starts = st.datetimes(
     ("start", "n", "due"),
     [
         # Friday afternoon → Monday afternoon.
-        (datetime(2024, 5, 17, 15, 30), 1, datetime(2024, 5, 20, 15, 30)),
+        (
+            datetime(2024, 5, 17, 15, 30, tzinfo=SHANGHAI),
+            1,
+            datetime(2024, 5, 20, 15, 30, tzinfo=SHANGHAI),
+        ),
         # Saturday 11 May 2024 was worked in lieu of the May Day holiday.
-        (datetime(2024, 5, 10, 15, 30), 1, datetime(2024, 5, 11, 15, 30)),
+        (
+            datetime(2024, 5, 10, 15, 30, tzinfo=SHANGHAI),
+            1,
+            datetime(2024, 5, 11, 15, 30, tzinfo=SHANGHAI),
+        ),
         # 30 September 2024 (Monday) → past the National Day week to 8 October.
-        (datetime(2024, 9, 30, 9, 0), 1, datetime(2024, 10, 8, 9, 0)),
+        (
+            datetime(2024, 9, 30, 9, 0, tzinfo=SHANGHAI),
+            1,
+            datetime(2024, 10, 8, 9, 0, tzinfo=SHANGHAI),
+        ),
         # Sunday 29 September 2024 was a working day in lieu; the day after it counts.
-        (datetime(2024, 9, 28, 10, 0), 1, datetime(2024, 9, 29, 10, 0)),
+        (
+            datetime(2024, 9, 28, 10, 0, tzinfo=SHANGHAI),
+            1,
+            datetime(2024, 9, 29, 10, 0, tzinfo=SHANGHAI),
+        ),
         # Beyond the calendar's years: Monday to Friday.
-        (datetime(2040, 1, 6, 8, 0), 2, datetime(2040, 1, 10, 8, 0)),
+        (
+            datetime(2040, 1, 6, 8, 0, tzinfo=SHANGHAI),
+            2,
+            datetime(2040, 1, 10, 8, 0, tzinfo=SHANGHAI),
+        ),
     ],
 )
 def test_known_deadlines(start, n, due):
-    assert add_working_days(start.replace(tzinfo=SHANGHAI), n) == due.replace(tzinfo=SHANGHAI)
+    assert add_working_days(start, n) == due
 
 
 def test_holidays_and_weekends():

@@ -5,7 +5,7 @@ The format is documented in docs/statistics-workbook.md.
 
 from .columns import MAX_EXPANDED_BYTES, MAX_FILE_BYTES, SHEETS, Problem
 from .importer import ImportResult, import_plan
-from .reader import Plan, read_workbook
+from .sheets import Plan, read_workbook
 from .writer import CONTENT_TYPE, export_workbook, template_workbook, workbook_export
 
 __all__ = [

@@ -1,16 +1,18 @@
-"""Importing a checked plan through the services, in one transaction: all of it or nothing.
+"""Importing a checked plan in one transaction: all of it or nothing.
 
-A row that states what is already stored is counted as unchanged and calls no service, so
+A row that states what is already stored is counted as unchanged and writes nothing, so
 re-importing a file writes nothing (and needs no right to change what it does not change).
-Every other row goes through its service, which checks the actor's rights; a refusal is a
-problem on that row, and any problem rolls the whole import back.
+Org units, elements and targets (a file has tens of them) go through their services, one row
+at a time. Values (a file may have a million) are taken in sets under the same rules and
+written in bulk (``value_import``), audited as the import's one audit row plus one
+``AuditChange`` row per value created or changed. A refusal is a problem on its row, and any
+problem rolls the whole import back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +26,11 @@ from kaifaqu.orgs import services as org_services
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from .. import services, validation
-from ..models import DataElement, DataValue, Target
+from ..models import DataElement, Target
 from ..registry import extra_target_codes
 from .columns import ELEMENTS, ORGUNITS, SHEET_NAMES, TARGETS, VALUES, Problem
-from .reader import ElementRow, Plan
+from .sheets import ElementRow, Plan
+from .value_import import Q6, ValuesSheet, quantized
 
 Progress = Callable[[int, int], None]
 
@@ -53,9 +56,6 @@ FIELD_COLUMNS = {
 
 #: Where a refusal of the whole row (no right to change it) is shown.
 ROW_COLUMN = {ELEMENTS: "code", ORGUNITS: "code", VALUES: "element", TARGETS: "element"}
-
-Q6 = Decimal("0.000001")
-Q4 = Decimal("0.0001")
 
 
 def _counts() -> dict[str, dict[str, int]]:
@@ -96,14 +96,22 @@ class _Rollback(Exception):
 
 
 def import_all_or_nothing(
-    plan, result: ImportResult, *, actor, run: Callable[[], None], object_type: str
+    plan,
+    result: ImportResult,
+    *,
+    actor,
+    run: Callable[[], None],
+    object_type: str,
+    changes: audit.ChangeLog | None = None,
 ) -> ImportResult:
     """Run ``run`` (the writes through the services) in one transaction, or nothing.
 
     A plan with problems writes nothing. A dry run does every write, with every check the
     services make, and rolls it back, so its counts and problems are those of the real import.
-    A real import records one IMPORT row in the audit log (besides the services' own rows).
-    Every workbook (statistics, investment) imports through this.
+    A real import records one IMPORT row in the audit log (besides the services' own rows);
+    the records ``changes`` holds (those written in bulk, not through a service) are audited
+    with it, their summary in the row. Every workbook (statistics, investment) imports
+    through this.
     """
     if plan.problems:
         return result
@@ -122,6 +130,7 @@ def import_all_or_nothing(
                     "size": plan.size,
                     "sha256": plan.sha256,
                     "counts": result.counts,
+                    **({"changes": changes.summary()} if changes is not None else {}),
                 },
             )
     except _Rollback:
@@ -135,18 +144,28 @@ def import_plan(
 ) -> ImportResult:
     """Import a statistics workbook's checked plan, all of it or nothing."""
     result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
+    changes = audit.ChangeLog(write=not dry_run)
     return import_all_or_nothing(
         plan,
         result,
         actor=actor,
-        run=lambda: _Importer(plan, actor, result, progress).run(),
+        run=lambda: _Importer(plan, actor, result, progress, changes).run(),
         object_type="stats.workbook",
+        changes=changes,
     )
 
 
-class _Importer:
-    def __init__(self, plan: Plan, actor, result: ImportResult, progress: Progress | None):
+class _Importer(ValuesSheet):
+    def __init__(
+        self,
+        plan: Plan,
+        actor,
+        result: ImportResult,
+        progress: Progress | None,
+        changes: audit.ChangeLog,
+    ):
         self.plan = plan
+        self.changes = changes
         self.actor = actor
         self.result = result
         self.progress = progress
@@ -345,52 +364,6 @@ class _Importer:
 
     # -- values and targets ------------------------------------------------------------------
 
-    def _values(self) -> None:
-        rows = self.plan.values
-        if not rows:
-            return
-        elements = self._elements_for({r.element for r in rows})
-        orgs = self._orgs_for({r.org for r in rows})
-        stored = DataValue.objects.filter(
-            element__in=[elements[c].pk for c in {r.element for r in rows} if c in elements],
-            org_unit__in=[orgs[c].pk for c in {r.org for r in rows} if c in orgs],
-        )
-        existing = {(v.element_id, v.org_unit_id, v.month_from, v.month_to): v for v in stored}
-        has = {
-            name: self.plan.has_column(VALUES, name)
-            for name in ("status", "reported_growth_pct", "comparable_prior", "note")
-        }
-        for row in rows:
-            self._tick()
-            element, org = elements.get(row.element), orgs.get(row.org)
-            if element is None or org is None:
-                continue  # its element or org unit row failed, and says why
-            current = existing.get((element.pk, org.pk, row.month_from, row.month_to))
-
-            def kept(name: str, new, default, current=current):
-                return new if has[name] else (getattr(current, name) if current else default)
-
-            desired = {
-                "value": row.value,
-                "status": kept("status", row.status, "final"),
-                "reported_growth_pct": kept("reported_growth_pct", row.reported_growth_pct, None),
-                "comparable_prior": kept("comparable_prior", row.comparable_prior, None),
-                "source": row.note if has["note"] else (current.source if current else ""),
-            }
-            if current is not None and _same_value(current, desired):
-                self._count(VALUES, "unchanged")
-                continue
-            try:
-                services.value_save(
-                    actor=self.actor, element=element, org_unit=org, period=row.period,
-                    check_rules=False, **desired,
-                )  # fmt: skip
-                self.touched.add((element.pk, org.pk, row.month_from // 100))
-            except (PermissionDenied, ValidationError, IntegrityError) as error:
-                self._fail(VALUES, row.row, error)
-                continue
-            self._count(VALUES, "created" if current is None else "updated")
-
     def _targets(self) -> None:
         rows = self.plan.targets
         if not rows:
@@ -419,7 +392,7 @@ class _Importer:
             source = row.note if has_note else (current.source if current else "")
             if (
                 current is not None
-                and _q(current.value, Q6) == _q(row.value, Q6)
+                and quantized(current.value, Q6) == quantized(row.value, Q6)
                 and current.source == source
             ):
                 self._count(TARGETS, "unchanged")
@@ -461,17 +434,3 @@ def _changes(element: DataElement, fields: dict[str, Any]) -> dict[str, Any]:
         elif new is not None and getattr(element, name) != new:
             changes[name] = new
     return changes
-
-
-def _q(value: Decimal | None, quantum: Decimal) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(quantum)
-
-
-def _same_value(current: DataValue, desired: dict[str, Any]) -> bool:
-    return (
-        _q(current.value, Q6) == _q(desired["value"], Q6)
-        and current.status == desired["status"]
-        and _q(current.reported_growth_pct, Q4) == _q(desired["reported_growth_pct"], Q4)
-        and _q(current.comparable_prior, Q6) == _q(desired["comparable_prior"], Q6)
-        and current.source == desired["source"]
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 
@@ -28,6 +28,29 @@ def values_for_export(
         .order_by("element__order", "element__code", "org_unit__code", "month_from", "month_to")
     )
     return qs if orgs is None else qs.filter(org_unit__in=list(orgs))
+
+
+#: A value as the values sheet has it: org, element, period, value, status, reported growth,
+#: comparable prior-year base, note (its source).
+VALUE_ROW = (
+    "org_unit__code",
+    "element__code",
+    "period",
+    "value",
+    "status",
+    "reported_growth_pct",
+    "comparable_prior",
+    "source",
+)
+
+
+def value_rows_for_export(
+    elements: Iterable[DataElement], orgs: Iterable[OrgUnit] | None = None
+) -> Iterator[tuple]:
+    """The values of ``values_for_export`` as the rows of the values sheet, streamed in
+    chunks: an export of a million values holds one chunk, not a million objects."""
+    qs = values_for_export(elements, orgs).values_list(*VALUE_ROW)
+    return qs.iterator(chunk_size=5000)
 
 
 def targets_for_export(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -102,19 +103,33 @@ def add_sheet(
     name: str,
     columns: Iterable[Column],
     validation: Callable[[Column], DataValidation | None] | None = None,
+    rows: int | None = None,
 ):
     """A sheet whose first row names ``columns``: bold on a fill, each column's note as a
     comment, text columns formatted as text, and the data validation ``validation`` gives a
-    column (by default ``data_validation``) on every row below."""
+    column (by default ``data_validation``) on every row below. In a write-only workbook
+    (an export, streamed) the header is the sheet's first row written; ``rows`` rows follow
+    with ``stream_rows``."""
     validation = validation or data_validation
+    columns = tuple(columns)
     bold = Font(bold=True)
     ws = book.create_sheet(name)
+    if book.write_only and rows is not None:
+        # A streamed sheet knows its size only if told: without it, a reader in openpyxl's
+        # read-only mode parses the whole sheet once more to find where it ends.
+        ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+        ws.calculate_dimension = lambda: ref
+    header = []
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        cell = ws.cell(row=1, column=index, value=column.name)
+        if book.write_only:
+            cell = WriteOnlyCell(ws, value=column.name)
+        else:
+            cell = ws.cell(row=1, column=index, value=column.name)
         cell.font = bold
         cell.fill = HEADER_FILL
         cell.comment = Comment(str(column.note), "kaifaqu", height=120, width=320)
+        header.append(cell)
         dimension = ws.column_dimensions[letter]
         dimension.width = max(12, len(column.name) + 4, 20 if column.kind == PERIOD else 0)
         if column.kind in (TEXT, PERIOD, CODES):
@@ -123,17 +138,21 @@ def add_sheet(
         rule = validation(column)
         if rule is not None:
             rule.add(f"{letter}2:{letter}{LAST_ROW}")
-            ws.add_data_validation(rule)
+            ws.data_validations.append(rule)  # what add_data_validation does; write-only too
     ws.freeze_panes = "A2"
+    if book.write_only:
+        ws.append(header)  # after the columns and panes: a streamed sheet writes them first
     return ws
 
 
-def _book() -> Workbook:
-    """The four sheets with their headers, notes (as comments) and data validation."""
-    book = Workbook()
-    book.remove(book.active)
+def _book(*, rows: dict[str, int] | None = None) -> Workbook:
+    """The four sheets with their headers, notes (as comments) and data validation; given
+    how many ``rows`` each will hold, a write-only workbook whose rows are to be streamed."""
+    book = Workbook(write_only=rows is not None)
+    if rows is None:
+        book.remove(book.active)
     for sheet, columns in SHEETS.items():
-        add_sheet(book, sheet, columns)
+        add_sheet(book, sheet, columns, rows=rows[sheet] if rows is not None else None)
     return book
 
 
@@ -174,6 +193,45 @@ def write_rows(ws, rows: Iterable[list[Any]]) -> int:
     return count
 
 
+def stream_rows(ws, rows: Iterable[Iterable[Any]]) -> int:
+    """Append rows to a write-only sheet, each value written as ``put_cell`` writes it;
+    returns how many. A text cell is formatted as text, which takes a styled cell: one per
+    column is reused from row to row (openpyxl writes a row out as it is appended), so a
+    million rows cost no more cells than one."""
+    text: dict[int, WriteOnlyCell] = {}
+    quoted: dict[int, WriteOnlyCell] = {}
+
+    def styled(cells: dict[int, WriteOnlyCell], column: int, quote: bool) -> WriteOnlyCell:
+        if column not in cells:
+            cell = WriteOnlyCell(ws)
+            cell.number_format = "@"
+            cell.quotePrefix = quote
+            cells[column] = cell
+        return cells[column]
+
+    count = 0
+    for values in rows:
+        out: list[Any] = []
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, Decimal):
+                value = _number(value)
+            if isinstance(value, str):
+                if not value:
+                    out.append(None)
+                    continue
+                value = NOT_IN_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+                quote = value.startswith(FORMULA_START)
+                cell = styled(quoted if quote else text, column, quote)
+                cell.value = value
+                cell.data_type = "s"  # openpyxl reads a leading = as a formula; this is text
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        count += 1
+    return count
+
+
 def save_workbook(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
@@ -209,44 +267,59 @@ def export_workbook(
     targets: Iterable[Target],
 ) -> bytes:
     """The given records in the workbook format; importing the result changes nothing."""
-    book = _book()
-    elements = list(elements)
+    stated = ("period", "value", "status", "reported_growth_pct", "comparable_prior", "source")
+    values = list(values)
+    rows = ([v.org_unit.code, v.element.code, *(getattr(v, n) for n in stated)] for v in values)
+    data, _counts = _stream(
+        elements=list(elements), orgs=orgs, value_rows=rows, values=len(values), targets=targets
+    )
+    return data
+
+
+def _stream(
+    *,
+    elements: list[DataElement],
+    orgs: Iterable[OrgUnit],
+    value_rows: Iterable[Iterable[Any]],
+    values: int,
+    targets: Iterable[Target],
+) -> tuple[bytes, dict[str, int]]:
+    """The workbook streamed (openpyxl's write-only mode: a row is written out as it comes,
+    so memory does not grow with the values), and how many rows each sheet has; ``values``
+    is how many ``value_rows`` there are."""
+    units = _tree_order(orgs)
+    targets = list(targets)
+    book = _book(
+        rows={ELEMENTS: len(elements), ORGUNITS: len(units), VALUES: values, TARGETS: len(targets)}
+    )
     parts: dict[int, list[tuple[int, str]]] = defaultdict(list)
     saved = [e.pk for e in elements if e.pk is not None]
     for whole_id, code, order in DataElement.objects.filter(whole__in=saved).values_list(
         "whole_id", "code", "part_order"
     ):
         parts[whole_id].append((order, code))
-    write_rows(
-        book[ELEMENTS],
-        (
-            [
-                e.code, e.name_zh, e.name_en, e.unit, e.time_aggregation, e.unit_aggregation,
-                e.growth_basis, e.decimals, ", ".join(c for _o, c in sorted(parts[e.pk])),
-                e.department.code,
-            ]
-            for e in elements
+    counts = {
+        ELEMENTS: stream_rows(
+            book[ELEMENTS],
+            (_element_row(e, ", ".join(c for _o, c in sorted(parts[e.pk]))) for e in elements),
         ),
-    )  # fmt: skip
-    write_rows(
-        book[ORGUNITS],
-        ([u.code, u.name, u.kind, parent] for u, parent in _tree_order(orgs)),
-    )
-    write_rows(
-        book[VALUES],
-        (
-            [
-                v.org_unit.code, v.element.code, v.period, v.value, v.status,
-                v.reported_growth_pct, v.comparable_prior, v.source,
-            ]
-            for v in values
+        ORGUNITS: stream_rows(
+            book[ORGUNITS],
+            ([u.code, u.name, u.kind, parent] for u, parent in units),
         ),
-    )  # fmt: skip
-    write_rows(
-        book[TARGETS],
-        ([t.org_unit.code, t.metric_code, t.year, t.value, t.source] for t in targets),
-    )
-    return save_workbook(book)
+        VALUES: stream_rows(book[VALUES], value_rows),
+        TARGETS: stream_rows(
+            book[TARGETS],
+            ([t.org_unit.code, t.metric_code, t.year, t.value, t.source] for t in targets),
+        ),
+    }
+    return save_workbook(book), counts
+
+
+def _element_row(element: DataElement, parts: str) -> list[Any]:
+    e = element
+    names = (e.code, e.name_zh, e.name_en, e.unit, e.time_aggregation, e.unit_aggregation)
+    return [*names, e.growth_basis, e.decimals, parts, e.department.code]
 
 
 def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes, dict[str, int]]:
@@ -259,21 +332,23 @@ def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes,
     else:
         selected = None
         org_rows = list(OrgUnit.objects.all())
-    values = list(selectors.values_for_export(elements, selected))
+    # Counted, then read: a value entered in between is in the file, its size one row short.
+    value_count = selectors.values_for_export(elements, selected).count()
+    value_rows = selectors.value_rows_for_export(elements, selected)
     ledger = [
         code
         for code, department_id in sorted(extra_target_codes().items())
         if actor is None or access.can_read_department(actor, department_id)
     ]
     codes = [e.code for e in elements] + ledger
-    targets = list(selectors.targets_for_export(codes, selected))
-    data = export_workbook(elements=elements, orgs=org_rows, values=values, targets=targets)
-    counts = {
-        ELEMENTS: len(elements),
-        ORGUNITS: len(org_rows),
-        VALUES: len(values),
-        TARGETS: len(targets),
-    }
+    targets = selectors.targets_for_export(codes, selected)
+    data, counts = _stream(
+        elements=elements,
+        orgs=org_rows,
+        value_rows=value_rows,
+        values=value_count,
+        targets=targets,
+    )
     audit.record(
         AuditAction.EXPORT,
         actor=actor,

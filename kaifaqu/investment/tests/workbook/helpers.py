@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import openpyxl
+from django.utils import timezone
 from openpyxl import Workbook
 
 from kaifaqu.core.models import AuditEntry
@@ -26,7 +27,7 @@ HEADERS = {sheet: [c.name for c in columns] for sheet, columns in SHEETS.items()
 OWNER_ONLY = "Only editors of the owning department may change this."
 CODE_A = make_credit_code("9", "1", "371400", "WB000001")
 CODE_B = make_credit_code("9", "1", "371400", "WB000002")
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 NOT_XLSX = (
     "This file is not an Excel workbook (.xlsx). Save it from the spreadsheet program as "

@@ -1,5 +1,8 @@
-"""Reading a statistics workbook into a plan: every cell checked, every problem collected,
-nothing written. The file checks and the reading of rows are the file layer's (``files``).
+"""Reading a statistics workbook's sheets into a plan: every cell checked, every problem
+collected, nothing written.
+
+The file itself is opened and its rows read by ``files`` (shared with the other workbooks);
+here each row of the four sheets is checked against the others and against what is stored.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class OrgUnitRow:
     parent: str
 
 
-@dataclass
+@dataclass(slots=True)  # a file may hold a million: without slots each takes a dict
 class ValueRow:
     row: int
     org: str
@@ -105,6 +108,8 @@ def read_workbook(file, *, name: str | None = None) -> Plan:
 
 
 class _SheetReader:
+    """The four sheets of a statistics workbook read into a ``Plan``."""
+
     def __init__(self, plan: Plan, book):
         self.plan = plan
         self.book = book
@@ -121,6 +126,9 @@ class _SheetReader:
         self.org_kinds: dict[str, str] = {}  # code → kind of the valid orgunits rows so far
         #: sheet → key → the row it was first seen on, to name duplicates.
         self.seen: dict[str, dict] = {sheet: {} for sheet in fmt.SHEET_NAMES}
+        #: (org, element) → first and last month (as one number) → the row of the value
+        self.value_rows: dict[tuple[str, str], dict[int, int]] = {}
+        self.shared: dict[str, str] = {}  # each text of the values sheet, kept once
         self.refused: set[str] = set()  # the columns of the current row refused already
 
     def read(self) -> None:
@@ -324,28 +332,43 @@ class _SheetReader:
         if errors or not ok:
             return
         written, month_from, month_to = parsed["period"]
-        key = (parsed["org"], parsed["element"], month_from, month_to)
-        if self._duplicate(
-            key,
-            sheet,
-            number,
-            "period",
-            _("Row %(row)s already has a value for this org unit, element and period."),
-        ):
+        # One copy of each repeated text, and the rows seen kept by unit and element: a
+        # million rows name a few hundred units, elements, periods and sources.
+        org, element, written, status, note = (
+            self.shared.setdefault(text, text)
+            for text in (
+                parsed["org"],
+                parsed["element"],
+                written,
+                parsed.get("status") or "final",
+                parsed.get("note") or "",
+            )
+        )
+        seen = self.value_rows.setdefault((org, element), {})
+        months = month_from * 1_000_000 + month_to
+        if months in seen:
+            self.plan.add(
+                sheet,
+                number,
+                "period",
+                _("Row %(row)s already has a value for this org unit, element and period.")
+                % {"row": seen[months]},
+            )
             return
+        seen[months] = number
         self.plan.values.append(
             ValueRow(
                 row=number,
-                org=parsed["org"],
-                element=parsed["element"],
+                org=org,
+                element=element,
                 period=written,
                 month_from=month_from,
                 month_to=month_to,
                 value=parsed["value"],
-                status=parsed.get("status") or "final",
+                status=status,
                 reported_growth_pct=parsed.get("reported_growth_pct"),
                 comparable_prior=parsed.get("comparable_prior"),
-                note=parsed.get("note") or "",
+                note=note,
             )
         )
 

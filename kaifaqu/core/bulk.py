@@ -1,0 +1,72 @@
+"""Writing many rows of one model at once: one statement run for every row (``executemany``).
+
+An import writes a hundred thousand rows in one transaction. ``bulk_create`` compiles each
+field of each row through the ORM's insert compiler (most of its time, about 60 µs a row
+here), and ``bulk_update`` writes a CASE over the batch for each field, which SQLite
+evaluates row by row (10,000 changed values took 40 s). One prepared statement run for every
+row writes the same rows in a fraction of that, on SQLite and PostgreSQL alike. Values are
+prepared by each field (``get_db_prep_save``), as the ORM would; only the model's own table
+and column names are written into the statement.
+
+Neither function runs ``save()``, signals or ``full_clean()``: the caller has checked the
+rows (for values, ``stats.value_rules``). ``insert_many`` does not set primary keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.fields import AutoFieldMixin
+
+#: Rows per ``executemany`` call.
+BATCH = 2000
+
+
+def _run(sql: str, fields: list, objects: Sequence[models.Model], batch: int, key: bool) -> None:
+    """Run ``sql`` for every object, its fields' values (and its key) as the parameters."""
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it looks the connection up each time
+    with db.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            rows = []
+            for obj in objects[start : start + batch]:
+                row = [f.get_db_prep_save(getattr(obj, f.attname), db) for f in fields]
+                rows.append([*row, obj.pk] if key else row)
+            cursor.executemany(sql, rows)
+
+
+def insert_many(
+    model: type[models.Model], objects: Sequence[models.Model], *, batch: int = BATCH
+) -> None:
+    """INSERT the objects (new, unsaved), every concrete field but an automatic key."""
+    if not objects:
+        return
+    ops = connection.ops
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, AutoFieldMixin))
+    ]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names only)
+    _run(sql, fields, objects, batch, key=False)
+
+
+def update_many(
+    model: type[models.Model],
+    objects: Sequence[models.Model],
+    names: Sequence[str],
+    *,
+    batch: int = BATCH,
+) -> None:
+    """UPDATE the fields ``names`` of stored objects, by primary key."""
+    if not objects:
+        return
+    ops = connection.ops
+    fields = [model._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+    table, key = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names only)
+    _run(sql, fields, objects, batch, key=True)
