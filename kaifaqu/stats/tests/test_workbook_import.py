@@ -322,7 +322,8 @@ def test_a_period_the_spreadsheet_turned_into_a_date_says_so(demo):
     from datetime import datetime
 
     sheets = zone_sheets()
-    sheets["values"][1][2] = datetime(2017, 8, 1)
+    # A spreadsheet's dates carry no time zone: a cell reads as a naive datetime.
+    sheets["values"][1][2] = datetime(2017, 8, 1)  # noqa: DTZ001
     assert refused(read(sheets)) == [
         "values!C2: The spreadsheet turned this period into a date: format the column as text "
         "and type the period again, as in 2017-08."
