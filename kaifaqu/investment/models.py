@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import Department, DepartmentOwned, OrgUnit
 
 from .stages import EvidenceKind, Stage
@@ -46,7 +47,7 @@ class KeyLevel(models.TextChoices):
     PROVINCE = "province", _("Province-level key project")
 
 
-class Project(DepartmentOwned):
+class Project(DepartmentOwned, Versioned):
     """One investment project, from the first contact to operation (or dropped)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -136,7 +137,6 @@ class Project(DepartmentOwned):
         _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("investment project")
@@ -170,7 +170,7 @@ class LeadStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Lead(DepartmentOwned):
+class Lead(DepartmentOwned, Versioned):
     """An enquiry that may become a project: someone asked (through the portal, the
     mini-program or the hotline) and the bureau has not yet judged it a project. Further
     questions from the same contact or organisation update the open lead rather than start
@@ -216,7 +216,6 @@ class Lead(DepartmentOwned):
     first_contact_at = models.DateTimeField(_("first contact"), default=timezone.now)
     last_contact_at = models.DateTimeField(_("last contact"), default=timezone.now)
     close_reason = models.TextField(_("why it was closed"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("lead")
@@ -278,7 +277,7 @@ class FollowUpKind(models.TextChoices):
     SITE_VISIT = "site_visit", _("Site visit")
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned):
     """A contact with the investor and what is to be done next."""
 
     project = models.ForeignKey(
@@ -305,7 +304,6 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("merged from"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("follow-up")
@@ -362,7 +360,7 @@ class ProjectFile(models.Model):
         return self.name
 
 
-class FundTranche(models.Model):
+class FundTranche(Versioned):
     """Funds in place (到位资金): one amount received by a project on a date."""
 
     project = models.ForeignKey(
@@ -395,7 +393,6 @@ class FundTranche(models.Model):
         related_name="+",
         verbose_name=_("merged from"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("funds tranche")
@@ -411,7 +408,7 @@ class FundTranche(models.Model):
         return f"{self.project} · {self.on} · {self.amount}"
 
 
-class KeyProjectPlan(models.Model):
+class KeyProjectPlan(Versioned):
     """A key project's annual investment plan (年度投资计划) for one year."""
 
     project = models.ForeignKey(
@@ -424,7 +421,6 @@ class KeyProjectPlan(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0.01)],
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("annual investment plan")
@@ -441,7 +437,7 @@ class KeyProjectPlan(models.Model):
 _MONTH = RegexValidator(r"^[0-9]{4}-(0[1-9]|1[0-2])$", _("Write the month as 2017-08."))
 
 
-class ProgressReport(models.Model):
+class ProgressReport(Versioned):
     """A key project's monthly progress report (调度)."""
 
     project = models.ForeignKey(
@@ -466,7 +462,6 @@ class ProgressReport(models.Model):
         verbose_name=_("reported by"),
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("progress report")
@@ -543,7 +538,7 @@ class AwardStatus(models.TextChoices):
     SHORTLISTED = "shortlisted", _("Shortlisted")
 
 
-class TalentAward(DepartmentOwned):
+class TalentAward(DepartmentOwned, Versioned):
     """A person selected for, or shortlisted by, a talent programme in a year."""
 
     person_name = models.CharField(_("person"), max_length=50)
@@ -569,7 +564,6 @@ class TalentAward(DepartmentOwned):
     )
     note = models.TextField(_("note"), blank=True)
     illustrative = models.BooleanField(_("illustrative"), default=False)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("talent award")

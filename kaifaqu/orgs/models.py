@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.core.roles import DepartmentRole
 
 
@@ -173,7 +174,7 @@ PROFILE_FACT_UNITS = {
 }
 
 
-class ProfileFact(DepartmentOwned):
+class ProfileFact(DepartmentOwned, Versioned):
     """A dated fact of a unit's profile, with where it comes from."""
 
     org_unit = models.ForeignKey(
@@ -186,7 +187,6 @@ class ProfileFact(DepartmentOwned):
     )
     as_of = models.DateField(_("as of"))
     source = models.CharField(_("source"), max_length=255)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("profile fact")
