@@ -83,7 +83,11 @@ class LandParcelDetailView(BusinessReadMixin, TemplateView):
             photo_owner=parcel,
             history=selectors.status_history(parcel),
             editable=editable,
-            move_form=StatusMoveForm(land=True, status=parcel.status) if editable else None,
+            move_form=StatusMoveForm(
+                land=True, status=parcel.status, initial={"version": parcel.version}
+            )
+            if editable
+            else None,
             **kwargs,
         )
 
@@ -99,7 +103,9 @@ class BuildingDetailView(BusinessReadMixin, TemplateView):
         units = list(selectors.units_of(building))
         if editable:
             for unit in units:
-                unit.move_form = StatusMoveForm(status=unit.status, prefix=f"u{unit.pk}")
+                unit.move_form = StatusMoveForm(
+                    status=unit.status, prefix=f"u{unit.pk}", initial={"version": unit.version}
+                )
         history = list(selectors.building_history(building))
         codes = {u.pk: u.code for u in units}
         for change in history:
@@ -281,6 +287,7 @@ class StatusMoveView(BusinessReadMixin, FormView):
     def form_valid(self, form):
         action, at, note = (form.cleaned_data[k] for k in ("action", "at", "note"))
         common = {"actor": self.request.user, "carrier": self.carrier, "note": note, "at": at}
+        common["version"] = form.cleaned_data["version"]
         try:
             if action == "reserve":
                 services.carrier_reserve(**common)

@@ -92,6 +92,7 @@ def versioned_update(
     note: Callable[[V], Mapping[str, Any]] | None = None,
     queryset: models.QuerySet[V] | None = None,
     locked: bool = False,
+    always: bool = False,
 ) -> V:
     """Change ``obj`` if it is still at ``version``; returns the row as saved.
 
@@ -110,6 +111,8 @@ def versioned_update(
     - ``note(row)``: what the audit row's ``after`` holds besides the row's fields.
     - ``queryset``: where the row is locked from (to ``select_related`` what ``require``
       reads); ``locked``: the caller holds the row locked already in this transaction.
+    - ``always``: the change is (also) in rows hanging off this one, which ``before_save``
+      writes: save, bump and audit even when no field of the row changed.
     """
     if changes and editable is not None:
         unknown = set(changes) - set(editable)
@@ -128,7 +131,7 @@ def versioned_update(
         apply(obj)
     if clean is not None:
         clean(obj)
-    if _values(obj) == stored:
+    if not always and _values(obj) == stored:
         return obj
     if before_save is not None:
         before_save(obj)

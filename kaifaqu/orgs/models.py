@@ -33,7 +33,7 @@ ALLOWED_CHILDREN = {
 }
 
 
-class OrgUnit(models.Model):
+class OrgUnit(Versioned):
     """A unit of the one tree: the city, its districts and zones, towns, communities, grids."""
 
     code = models.CharField(

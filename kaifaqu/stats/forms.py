@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
 from kaifaqu.core.periods import Period, PeriodError, parse
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import selectors, services
 from .models import DataElement, DataValue, GrowthBasis, ValidationRule, ValueStatus
@@ -417,6 +417,8 @@ class RuleForm(forms.ModelForm):
             del self.fields["code"]
             del self.fields["left"]
             self.fields["version"].initial = self.instance.version
+            # A change states the version it read (a stale one is refused).
+            self.fields["version"].required = True
         for form_field in self.fields.values():
             widget = form_field.widget
             if isinstance(widget, forms.CheckboxInput):

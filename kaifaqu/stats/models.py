@@ -42,7 +42,7 @@ UNITS = [
 ]  # fmt: skip
 
 
-class DataElement(DepartmentOwned):
+class DataElement(DepartmentOwned, Versioned):
     """A statistic the zone keeps: GDP, exports, new indirect financing, …"""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)

@@ -19,10 +19,10 @@ from django.views.generic import FormView, TemplateView
 from kaifaqu.core import access, numbers
 from kaifaqu.core.forms import put_errors
 from kaifaqu.core.periods import label
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs import selectors as org_selectors
 from kaifaqu.orgs.selectors import home_zone, orgunit_tree
-from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import selectors, services
 from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
@@ -341,7 +341,7 @@ class RuleFormView(WorkbookEditorMixin, FormView):
             else:
                 rule = services.rule_update(
                     actor=self.request.user, rule=self.rule,
-                    version=form.cleaned_data.get("version"), **data,
+                    version=form.cleaned_data["version"], **data,
                 )  # fmt: skip
         except ConcurrentEditError as error:
             form.add_error(None, error.messages)

@@ -18,7 +18,7 @@ from kaifaqu.carriers.models import (
     LandParcel,
 )
 from kaifaqu.core.models import AuditEntry
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import ConcurrentEditError
 
 from .conftest import CHANGHE, DECHENG, ZHAOHU
 

@@ -386,7 +386,7 @@ def test_replies_are_refused_to_those_outside_the_department(demo):
 
 
 def test_a_stale_version_is_refused(demo):
-    from kaifaqu.orgs.services import ConcurrentEditError
+    from kaifaqu.core.versioning import ConcurrentEditError
 
     c = submit().consultation
     with pytest.raises(ConcurrentEditError):

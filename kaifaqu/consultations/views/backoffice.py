@@ -90,10 +90,13 @@ def detail_context(request, consultation, **overrides) -> dict:
             close_form=VersionForm(prefix="close", initial={"version": consultation.version}),
             reassign_form=ReassignForm(
                 department_id=consultation.department_id,
-                initial={"officer": consultation.officer_id},
+                initial={"officer": consultation.officer_id, "version": consultation.version},
             ),
             convert_form=ConvertForm(
-                initial={"project_name": consultation.organisation or consultation.name}
+                initial={
+                    "project_name": consultation.organisation or consultation.name,
+                    "version": consultation.version,
+                }
             ),
             may_convert=lead is not None and not lead.project_id,
         )
@@ -182,10 +185,11 @@ class CloseView(ConsultationsReadMixin, View):
     def post(self, request, pk: int):
         consultation = _to_change(request, pk)
         form = VersionForm(request.POST, prefix="close")
-        version = form.cleaned_data.get("version") if form.is_valid() else None
         try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["version"])
             services.consultation_close(
-                actor=request.user, consultation=consultation, version=version
+                actor=request.user, consultation=consultation, version=form.cleaned_data["version"]
             )
         except ValidationError as error:
             for message in error.messages:
@@ -207,6 +211,7 @@ class ReassignView(ConsultationsReadMixin, View):
                     actor=request.user,
                     consultation=consultation,
                     officer=form.cleaned_data["officer"],
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 put_errors(form, error)
@@ -232,6 +237,7 @@ class ConvertView(ConsultationsReadMixin, View):
                 project = services.consultation_convert(
                     actor=request.user,
                     consultation=consultation,
+                    version=data["version"],
                     project_name=data["project_name"],
                     org_unit=data["org_unit"],
                     industry=data["industry"],
@@ -317,6 +323,7 @@ class RoutesView(ConsultationsChangeMixin, View):
                     actor=request.user,
                     category=form.cleaned_data["category"],
                     officer=form.cleaned_data["officer"],
+                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 put_errors(form, error)

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.enterprises import selectors, services
 from kaifaqu.enterprises.contacts import can_see_contacts
 from kaifaqu.enterprises.models import Enterprise, Industry
-from kaifaqu.orgs.services import ConcurrentEditError
 
 CODE = "91350100M000100Y43"
 

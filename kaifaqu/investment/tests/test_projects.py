@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.investment import selectors, services
 from kaifaqu.investment.models import FollowUp, FundTranche, Project, StageMove
 from kaifaqu.investment.services import DuplicateProjectError, MoveSpec
 from kaifaqu.investment.stages import Stage
-from kaifaqu.orgs.services import ConcurrentEditError
 
 SIGNED = [
     MoveSpec(Stage.NEGOTIATING, date(2017, 2, 1)),

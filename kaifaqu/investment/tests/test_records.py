@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaifaqu.core import access
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.investment import selectors, services
 from kaifaqu.investment.models import (
     KeyProjectPlan,
@@ -20,7 +21,6 @@ from kaifaqu.investment.models import (
 from kaifaqu.investment.services import COMPLETED_METRIC, MoveSpec
 from kaifaqu.investment.stages import Stage
 from kaifaqu.investment.uploads import MAX_FILE_BYTES
-from kaifaqu.orgs.services import ConcurrentEditError
 from kaifaqu.stats.models import Target
 
 SIGNED = [

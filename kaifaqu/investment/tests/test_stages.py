@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus, LandParcel
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.investment import services, stages
 from kaifaqu.investment.models import Project, StageMove
 from kaifaqu.investment.selectors import time_in_stage
 from kaifaqu.investment.services import MoveSpec
 from kaifaqu.investment.stages import EvidenceKind, Stage
-from kaifaqu.orgs.services import ConcurrentEditError
 
 D = date(2017, 3, 1)
 

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.forms import put_errors
+from kaifaqu.core.versioning import CURRENT, Version
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -95,13 +96,24 @@ class TrancheAddView(_ProjectAction):
         services.tranche_create(actor=self.request.user, project=project, **data)
 
 
+def _stated_version(data: dict) -> Version:
+    """The plan's (report's) version the form states; the entry form on the project page
+    states none: it sets the year's plan (the month's report) whatever is stored, listed
+    beside it, so it is written over the version stored now."""
+    version = data.pop("version", None)
+    return CURRENT if version is None else version
+
+
 class PlanSaveView(_ProjectAction):
     form_class = PlanForm
     context_name = "plan_form"
     anchor = "plans"
 
     def act(self, project, data):
-        services.key_project_plan_save(actor=self.request.user, project=project, **data)
+        version = _stated_version(data)
+        services.key_project_plan_save(
+            actor=self.request.user, project=project, version=version, **data
+        )
 
 
 class ReportSaveView(_ProjectAction):
@@ -117,7 +129,7 @@ class ReportSaveView(_ProjectAction):
             completed_investment=data["completed_investment"],
             image_progress=data.get("image_progress", ""),
             issues=self.form.issues(),
-            version=data.get("version"),
+            version=_stated_version(data),
         )
 
 
@@ -263,6 +275,7 @@ class TrancheEditView(BusinessReadMixin, View):
                 saved(request)
             return go(request, _page(project, "funds"))
         form = TrancheForm(request.POST)
+        form.fields["version"].required = True  # a change states the version it read
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")

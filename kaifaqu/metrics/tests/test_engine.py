@@ -6,11 +6,11 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.metrics import registry
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement, DataValue
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kaifaqu.core import access
 from kaifaqu.core.models import AuditEntry
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.portal import selectors, services
 from kaifaqu.portal.categories import Category
 from kaifaqu.portal.models import Policy, PolicyAttachment, PolicyStatus

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -150,7 +151,7 @@ class PolicyUpdateView(_PolicyFormView):
         }
 
     def save(self, data):
-        version = data.pop("version", None)
+        version = data.pop("version")
         return services.policy_update(
             actor=self.request.user, policy=self.policy, version=version, **data
         )
@@ -175,7 +176,7 @@ class PolicyReviseView(_PolicyFormView):
         }
 
     def save(self, data):
-        version = data.pop("version", None)
+        version = data.pop("version")
         return services.policy_revise(
             actor=self.request.user,
             policy=self.policy,
@@ -202,11 +203,12 @@ class _PolicyActionView(BusinessReadMixin, View):
         return redirect(_admin_url(policy))
 
 
-def _version(request) -> int | None:
+def _version(request) -> int:
+    """The version the page showed; a POST without one is refused as stale (reload)."""
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
-        return None
+        raise ConcurrentEditError from None
 
 
 class PolicyPublishView(_PolicyActionView):

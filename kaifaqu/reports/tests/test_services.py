@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from kaifaqu.core.models import AuditEntry
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.reports import demo_template, render
 from kaifaqu.reports.checker import TemplateRefused
 from kaifaqu.reports.models import Draft, NarrativeBlock, ReportTemplate

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 from kaifaqu.stats import services, validation
 from kaifaqu.stats.models import DataElement, DataValue, RuleViolation, ValidationRule
 from kaifaqu.stats.workbook import import_plan, read_workbook
