@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus, LandParcel
 from kaifaqu.core.models import AuditAction, AuditEntry
-from kaifaqu.core.versioning import ConcurrentEditError
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.investment import services, stages
 from kaifaqu.investment.models import Project, StageMove
 from kaifaqu.investment.selectors import time_in_stage
@@ -189,7 +189,7 @@ def test_amounts_are_stated_before_signing_and_starting(seeded, make):
     assert caught.value.message_dict == {
         "contract_investment": ["Enter the contracted investment before signing."]
     }
-    services.project_update(actor=None, project=bare, contract_investment="100")
+    services.project_update(version=CURRENT, actor=None, project=bare, contract_investment="100")
     move(bare, Stage.SIGNED, date(2017, 4, 1), evidence_text="协议")
     with pytest.raises(ValidationError) as caught:
         move(bare, Stage.STARTED, date(2017, 4, 2), evidence_text="开工单")
@@ -197,7 +197,7 @@ def test_amounts_are_stated_before_signing_and_starting(seeded, make):
         "total_investment": ["Enter the total investment before the start."]
     }
     with pytest.raises(ValidationError):
-        services.project_update(actor=None, project=bare, contract_investment=None)
+        services.project_update(version=CURRENT, actor=None, project=bare, contract_investment=None)
 
 
 def test_dates_run_forward_and_not_into_the_future(seeded, lead):

@@ -25,6 +25,7 @@ from openpyxl import Workbook
 
 from kaifaqu.config import urls as root_urls
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.validators import make_credit_code
 from kaifaqu.investment.models import (
@@ -429,7 +430,9 @@ def test_an_investor_without_a_code_is_given_the_one_the_row_states(seeded):
 def test_formula_like_text_is_exported_as_text_and_reads_back(seeded, coded):
     from kaifaqu.investment import services
 
-    services.project_update(actor=None, project=coded, note='=HYPERLINK("http://x","x")')
+    services.project_update(
+        version=CURRENT, actor=None, project=coded, note='=HYPERLINK("http://x","x")'
+    )
     data, _counts = workbook_export(actor=seeded.investment)
     ws = openpyxl.load_workbook(io.BytesIO(data))["projects"]
     cell = next(r for r in ws.iter_rows(min_row=2) if r[0].value == coded.pk)[-1]

@@ -6,7 +6,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaifaqu.core.versioning import ConcurrentEditError
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.metrics import registry
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
@@ -93,7 +93,7 @@ def test_only_the_owning_department_enters_values(demo, flow):
 def _save_as(actor, element):
     zone = OrgUnit.objects.get(code=ZONE)
     return services.value_save(
-        actor=actor, element=element, org_unit=zone, period="2017", value="1"
+        version=CURRENT, actor=actor, element=element, org_unit=zone, period="2017", value="1"
     )
 
 
