@@ -32,6 +32,7 @@ def test_the_pipeline_rules():
 
 def move(project, to, on=D, actor=None, **kw):
     project.refresh_from_db()
+    kw.setdefault("version", project.version)  # the version just read
     return services.project_move(actor=actor, project=project, to=to, on=on, **kw)
 
 

@@ -49,7 +49,6 @@ def _change(
     require: Callable[[Policy], None],
     changes: dict | None = None,
     apply: Callable[[Policy], None] | None = None,
-    always: bool = False,
 ) -> Policy:
     """A change of a stored policy, by one of its department's editors."""
 
@@ -65,7 +64,6 @@ def _change(
         changes=changes,
         apply=apply,
         before_save=_touched,
-        always=always,
     )
 
 
