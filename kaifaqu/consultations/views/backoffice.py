@@ -323,7 +323,6 @@ class RoutesView(ConsultationsChangeMixin, View):
                     actor=request.user,
                     category=form.cleaned_data["category"],
                     officer=form.cleaned_data["officer"],
-                    version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
                 put_errors(form, error)
