@@ -56,9 +56,11 @@ def main() -> None:
 
     from kaifaqu.core.context import acting
     from kaifaqu.core.models import AuditEntry
+    from kaifaqu.core.periods import shift_keys
     from kaifaqu.metrics.engine import Batch, compute, load_metrics
     from kaifaqu.metrics.figures import FigureRequest
     from kaifaqu.orgs.models import OrgUnit
+    from kaifaqu.orgs.tree import org_tree
     from kaifaqu.stats.synthetic import (
         CITY_CODE,
         figure_request_mix,
@@ -110,21 +112,15 @@ def main() -> None:
     # earliest period asked to the end of the latest.
     metrics = load_metrics({r.metric for r in requests})
     element_ids = sorted({m.element_id for m in metrics.values() if m.element_id})
-    units = {
-        code: (pk, parent)
-        for code, pk, parent in OrgUnit.objects.values_list("code", "id", "parent_id")
-    }
-    children: dict[int, list[int]] = {}
-    for pk, parent in units.values():
-        children.setdefault(parent, []).append(pk)
-    city = units[CITY_CODE][0]
-    org_ids = set(children[city]) | {city}
+    tree = org_tree()
+    city = tree.by_code[CITY_CODE]
+    org_ids = set(tree.children[city]) | {city}
     for r in requests:
-        pk = units[r.org][0]
-        org_ids |= {pk, *children.get(pk, [])}
-    windows = [w for p in batch.periods.values() if p is not None for w in [p.months_key]]
-    low = min(y * 100 + m for (y, m), _end in windows) - 200
-    high = max(y * 100 + m for _start, (y, m) in windows)
+        pk = tree.by_code[r.org]
+        org_ids |= {pk, *tree.children.get(pk, [])}
+    periods = [p for p in batch.periods.values() if p is not None]
+    low = min(shift_keys(p.key_range, -2)[0] for p in periods)
+    high = max(p.last_key for p in periods)
     in_elements = ", ".join(["%s"] * len(element_ids))
     in_orgs = ", ".join(["%s"] * len(org_ids))
     # Only placeholders are formatted into the text; every value is a bound parameter.

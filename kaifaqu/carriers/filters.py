@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import BootstrapForm
 from kaifaqu.orgs.models import OrgUnit
+from kaifaqu.orgs.selectors import orgunit_ids_below, zone_units
 
 from .models import BuildingUnit, CarrierStatus, LandParcel, LandUse, UnitUse
-from .selectors import subtree_ids, zone_units
 
 
 def _zone_unit_choices():
@@ -25,7 +25,7 @@ class _InUnit:
         unit = OrgUnit.objects.filter(code=value).first()
         if unit is None:
             return queryset.none()
-        return queryset.filter(**{f"{self.org_field}__in": subtree_ids(unit)})
+        return queryset.filter(**{f"{self.org_field}__in": orgunit_ids_below(unit)})
 
 
 class LandParcelFilter(_InUnit, django_filters.FilterSet):

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
 from kaifaqu.orgs.forms import keeper_choice
+from kaifaqu.orgs.selectors import zone_units
 
 from .models import Building, BuildingUnit, CarrierStatus, LandParcel
-from .selectors import zone_units
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -13,7 +13,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class _CarrierForm(BootstrapMixin, forms.ModelForm):
     """A carrier's fields; on creation also the department, among those the user edits."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     #: Whether a new carrier of this kind is given a department (a unit has its building's).
     owned = True

@@ -7,28 +7,22 @@ before that day), so a past window shows what was idle then, not what is idle no
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.periods import last_day_of
 from kaifaqu.metrics.registry import LedgerRecord, LedgerValue, Metric, Window
+from kaifaqu.orgs.tree import org_tree
 
 from .models import BuildingUnit, CarrierKind, CarrierStatus, CarrierStatusChange
-from .selectors import org_tree, subtrees
 
 CODE = "carriers_idle_area"
 M2_PER_WAN = Decimal(10000)
-
-
-def window_end(window: Window) -> date:
-    year, month = divmod(window[1], 100)
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def idle_area(
@@ -42,15 +36,10 @@ def idle_area(
     windows = sorted(set(windows))
     if not windows:
         return {}
-    parents, by_code = org_tree()
-    zone = by_code.get(settings.KAIFAQU_HOME_ZONE)
-    if zone is None:
-        return {}
-    below = subtrees(parents)
-    covered = [org for org in set(org_ids) if org in below.get(zone, set())]
+    covered = org_tree().scopes(set(org_ids))
     if not covered:
         return {}
-    ends = {w: window_end(w) for w in windows}
+    ends = {w: last_day_of(w[1]) for w in windows}
     asked = CarrierStatusChange.objects.filter(
         kind=CarrierKind.BUILDING_UNIT, at__lte=max(ends.values())
     )
@@ -80,8 +69,7 @@ def idle_area(
             if status == CarrierStatus.IDLE and unit_id in units:
                 idle.append(units[unit_id])
         idle.sort(key=lambda u: (u["building__name"], u["code"]))
-        for org in covered:
-            mine = below.get(org, {org})
+        for org, mine in covered.items():
             counted = [u for u in idle if u["building__org_unit_id"] in mine]
             records = tuple(
                 LedgerRecord(_label(u), _unit_url(u), u["floor_area_m2"] / M2_PER_WAN)

@@ -1,19 +1,18 @@
 """Reads of the carriers: lists scoped to what the user may read, vacancy in SQL aggregates,
-the status history, and the zone's part of the org tree.
+the status history, and what is on offer to investors.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from kaifaqu.core import access
 from kaifaqu.orgs.models import OrgUnit
+from kaifaqu.orgs.selectors import orgunit_ids_below
 
 from .models import (
     Building,
@@ -28,57 +27,6 @@ from .models import (
 HUNDRED = Decimal(100)
 _ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
 _IDLE = Q(units__status=CarrierStatus.IDLE)
-
-
-# -- the org tree ----------------------------------------------------------------------------
-
-
-def org_tree() -> tuple[dict[int, int | None], dict[str, int]]:
-    """Every unit's parent, and ids by code, in one query (the tree is small)."""
-    parents: dict[int, int | None] = {}
-    by_code: dict[str, int] = {}
-    for pk, code, parent in OrgUnit.objects.values_list("id", "code", "parent_id"):
-        parents[pk] = parent
-        by_code[code] = pk
-    return parents, by_code
-
-
-def subtrees(parents: dict[int, int | None]) -> dict[int, set[int]]:
-    """Each unit → itself and every unit below it."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pk, parent in parents.items():
-        children[parent].append(pk)
-    out: dict[int, set[int]] = {}
-
-    def walk(pk: int) -> set[int]:
-        below = {pk}
-        for child in children.get(pk, []):
-            below |= walk(child)
-        out[pk] = below
-        return below
-
-    for root in children.get(None, []):
-        walk(root)
-    return out
-
-
-def zone_unit_ids() -> frozenset[int]:
-    """The home zone and every unit below it: where carriers lie and the ledger answers."""
-    parents, by_code = org_tree()
-    zone = by_code.get(settings.KAIFAQU_HOME_ZONE)
-    if zone is None:
-        return frozenset()
-    return frozenset(subtrees(parents).get(zone, {zone}))
-
-
-def subtree_ids(org_unit: OrgUnit) -> set[int]:
-    parents, _by_code = org_tree()
-    return subtrees(parents).get(org_unit.pk, {org_unit.pk})
-
-
-def zone_units() -> QuerySet[OrgUnit]:
-    """The org units a carrier may lie in, for forms and filters."""
-    return OrgUnit.objects.filter(pk__in=zone_unit_ids()).order_by("order", "code")
 
 
 # -- lists -----------------------------------------------------------------------------------
@@ -147,7 +95,7 @@ def vacancy(user, org_unit: OrgUnit | None = None) -> Vacancy:
     one aggregate query (plus one for the tree when a unit is given)."""
     qs = building_units_for(user)
     if org_unit is not None:
-        qs = qs.filter(building__org_unit_id__in=subtree_ids(org_unit))
+        qs = qs.filter(building__org_unit_id__in=orgunit_ids_below(org_unit))
     idle = Q(status=CarrierStatus.IDLE)
     row = qs.aggregate(
         total=Coalesce(Sum("floor_area_m2"), _ZERO),
@@ -183,7 +131,7 @@ def building_history(building: Building) -> QuerySet[CarrierStatusChange]:
 
 
 def _in_units(qs: QuerySet, field: str, org_unit: OrgUnit | None) -> QuerySet:
-    return qs if org_unit is None else qs.filter(**{f"{field}__in": subtree_ids(org_unit)})
+    return qs if org_unit is None else qs.filter(**{f"{field}__in": orgunit_ids_below(org_unit)})
 
 
 def _area_between(qs: QuerySet, field: str, low: Decimal | None, high: Decimal | None):

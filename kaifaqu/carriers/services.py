@@ -19,6 +19,7 @@ from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.uploads import IMAGES, CheckedUpload, checked_upload
 from kaifaqu.core.versioning import Version, versioned_update
 from kaifaqu.orgs.models import Department, OrgUnit
+from kaifaqu.orgs.selectors import zone_unit_ids
 
 from .models import (
     LAND_STATUSES,
@@ -29,7 +30,6 @@ from .models import (
     CarrierStatusChange,
     LandParcel,
 )
-from .selectors import zone_unit_ids
 
 Carrier = LandParcel | BuildingUnit
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
@@ -75,27 +79,30 @@ class LandParcelDetailView(BusinessReadMixin, TemplateView):
         user = self.request.user
         _readable(user, parcel.department_id)
         editable = access.can_change_department(user, parcel.department_id)
-        return super().get_context_data(
-            parcel=parcel,
-            photos=selectors.photos_of(parcel),
-            photo_form=PhotoForm() if editable else None,
-            photo_kind="land",
-            photo_owner=parcel,
-            history=selectors.status_history(parcel),
-            editable=editable,
-            move_form=StatusMoveForm(
+        context = {
+            "parcel": parcel,
+            "photos": selectors.photos_of(parcel),
+            "photo_form": PhotoForm() if editable else None,
+            "photo_kind": "land",
+            "photo_owner": parcel,
+            "history": selectors.status_history(parcel),
+            "editable": editable,
+            "move_form": StatusMoveForm(
                 land=True, status=parcel.status, initial={"version": parcel.version}
             )
             if editable
             else None,
-            **kwargs,
-        )
+        }
+        # A form of this page refused by its service comes back as it was filled in.
+        return super().get_context_data(**{**context, **kwargs})
 
 
 class BuildingDetailView(BusinessReadMixin, TemplateView):
     template_name = "carriers/building_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """``move_forms``: a unit's refused move form, by the unit's id, as it was filled in."""
+        move_forms: dict[int, StatusMoveForm] = kwargs.pop("move_forms", {})
         user = self.request.user
         building = get_object_or_404(selectors.buildings_with_vacancy(), pk=kwargs["pk"])
         _readable(user, building.department_id)
@@ -103,28 +110,28 @@ class BuildingDetailView(BusinessReadMixin, TemplateView):
         units = list(selectors.units_of(building))
         if editable:
             for unit in units:
-                unit.move_form = StatusMoveForm(
+                unit.move_form = move_forms.get(unit.pk) or StatusMoveForm(
                     status=unit.status, prefix=f"u{unit.pk}", initial={"version": unit.version}
                 )
         history = list(selectors.building_history(building))
         codes = {u.pk: u.code for u in units}
         for change in history:
             change.unit_code = codes.get(change.carrier_id, "")
-        return super().get_context_data(
-            building=building,
-            photos=selectors.photos_of(building),
-            photo_form=PhotoForm() if editable else None,
-            photo_kind="building",
-            photo_owner=building,
-            vacancy_pct=selectors.vacancy_pct(building.idle_area, building.total_area),
-            units=units,
-            history=history,
-            editable=editable,
-            **kwargs,
-        )
+        context = {
+            "building": building,
+            "photos": selectors.photos_of(building),
+            "photo_form": PhotoForm() if editable else None,
+            "photo_kind": "building",
+            "photo_owner": building,
+            "vacancy_pct": selectors.vacancy_pct(building.idle_area, building.total_area),
+            "units": units,
+            "history": history,
+            "editable": editable,
+        }
+        return super().get_context_data(**{**context, **kwargs})
 
 
-class _CarrierFormView(BusinessReadMixin, FormView):
+class _CarrierFormView(BusinessReadMixin, ServiceFormView):
     """Create or change a carrier through its service; the form carries the version.
 
     ``load`` finds the object (or the building of a new unit) and checks the right to change
@@ -158,15 +165,8 @@ class _CarrierFormView(BusinessReadMixin, FormView):
     def back_url(self) -> str:
         return self.object.get_absolute_url() if self.object else reverse("carriers:list")
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            saved = self.save(data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(saved.get_absolute_url())
+    def get_success_url(self) -> str:
+        return self.result.get_absolute_url()
 
 
 class LandParcelCreateView(_CarrierFormView):
@@ -175,8 +175,8 @@ class LandParcelCreateView(_CarrierFormView):
     def title(self):
         return _("New land parcel")
 
-    def save(self, data):
-        return services.land_parcel_create(actor=self.request.user, **data)
+    def call_service(self, *, actor, data):
+        return services.land_parcel_create(actor=actor, **data)
 
 
 class LandParcelUpdateView(_CarrierFormView):
@@ -189,11 +189,8 @@ class LandParcelUpdateView(_CarrierFormView):
     def title(self):
         return self.object.name
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.land_parcel_update(
-            actor=self.request.user, parcel=self.object, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.land_parcel_update(actor=actor, parcel=self.object, **data)
 
 
 class BuildingCreateView(_CarrierFormView):
@@ -202,8 +199,8 @@ class BuildingCreateView(_CarrierFormView):
     def title(self):
         return _("New building")
 
-    def save(self, data):
-        return services.building_create(actor=self.request.user, **data)
+    def call_service(self, *, actor, data):
+        return services.building_create(actor=actor, **data)
 
 
 class BuildingUpdateView(_CarrierFormView):
@@ -216,11 +213,8 @@ class BuildingUpdateView(_CarrierFormView):
     def title(self):
         return self.object.name
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.building_update(
-            actor=self.request.user, building=self.object, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.building_update(actor=actor, building=self.object, **data)
 
 
 class BuildingUnitCreateView(_CarrierFormView):
@@ -236,10 +230,8 @@ class BuildingUnitCreateView(_CarrierFormView):
     def back_url(self):
         return self.building.get_absolute_url()
 
-    def save(self, data):
-        return services.building_unit_create(
-            actor=self.request.user, building=self.building, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.building_unit_create(actor=actor, building=self.building, **data)
 
 
 class BuildingUnitUpdateView(_CarrierFormView):
@@ -254,95 +246,83 @@ class BuildingUnitUpdateView(_CarrierFormView):
     def title(self):
         return str(self.object)
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.building_unit_update(
-            actor=self.request.user, unit=self.object, version=version, **data
+    def call_service(self, *, actor, data):
+        return services.building_unit_update(actor=actor, unit=self.object, **data)
+
+
+class _CarrierPageFormView(BusinessReadMixin, PageFormView):
+    """A form posted from a carrier's page; a success returns to it."""
+
+    carrier: LandParcel | Building | BuildingUnit
+
+    def post(self, request, *args, **kwargs):
+        # After the reader check in dispatch, before the form is read.
+        self.carrier = self.load()
+        _changeable(request.user, self.carrier.department_id)
+        return super().post(request, *args, **kwargs)
+
+    def load(self) -> LandParcel | Building | BuildingUnit:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        return self.carrier.get_absolute_url()
+
+
+class StatusMoveView(_CarrierPageFormView):
+    """Reserve, let, sell or release a carrier."""
+
+    carrier: LandParcel | BuildingUnit
+    form_class = StatusMoveForm
+    success_message = gettext_lazy("Status changed.")
+
+    def load(self):
+        if self.kwargs["kind"] == "land":
+            return get_object_or_404(LandParcel, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            BuildingUnit.objects.select_related("building"), pk=self.kwargs["pk"]
         )
 
-
-class StatusMoveView(BusinessReadMixin, FormView):
-    """Reserve, let, sell or release a carrier (POST only); refusals come back as messages."""
-
-    form_class = StatusMoveForm
-    http_method_names = ["post"]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and access.reads_business(request.user):
-            if kwargs["kind"] == "land":
-                self.carrier = get_object_or_404(LandParcel, pk=kwargs["pk"])
-            else:
-                self.carrier = get_object_or_404(
-                    BuildingUnit.objects.select_related("building"), pk=kwargs["pk"]
-                )
-            _changeable(request.user, self.carrier.department_id)
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
         # Every action is accepted here; the service explains a move the carrier cannot make.
-        kwargs["prefix"] = self.request.POST.get("prefix") or None
-        return kwargs
+        return {**super().get_form_kwargs(), "prefix": self.request.POST.get("prefix") or None}
 
-    def form_valid(self, form):
-        action, at, note = (form.cleaned_data[k] for k in ("action", "at", "note"))
-        common = {"actor": self.request.user, "carrier": self.carrier, "note": note, "at": at}
-        common["version"] = form.cleaned_data["version"]
-        try:
-            if action == "reserve":
-                services.carrier_reserve(**common)
-            elif action == "release":
-                services.carrier_release(**common)
-            else:
-                services.carrier_take(how=action, **common)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(self.request, message)
-        else:
-            messages.success(self.request, _("Status changed."))
-        return redirect(self.carrier.get_absolute_url())
+    def call_service(self, *, actor, data):
+        action = data.pop("action")
+        if action == "reserve":
+            return services.carrier_reserve(actor=actor, carrier=self.carrier, **data)
+        if action == "release":
+            return services.carrier_release(actor=actor, carrier=self.carrier, **data)
+        return services.carrier_take(actor=actor, carrier=self.carrier, how=action, **data)
 
-    def form_invalid(self, form):
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(self.request, message)
-        return redirect(self.carrier.get_absolute_url())
+    def page(self, form):
+        if isinstance(self.carrier, LandParcel):
+            return LandParcelDetailView, {"pk": self.carrier.pk}, {"move_form": form}
+        page = {"pk": self.carrier.building_id}
+        return BuildingDetailView, page, {"move_forms": {self.carrier.pk: form}}
 
 
 # -- photos ----------------------------------------------------------------------------------
 
 
-def _photo_carrier(kind: str, pk: int) -> LandParcel | Building:
-    if kind not in ("land", "building"):
-        raise Http404
-    return get_object_or_404(LandParcel if kind == "land" else Building, pk=pk)
+class PhotoAddView(_CarrierPageFormView):
+    """Upload a photo of a parcel or a building."""
 
+    carrier: LandParcel | Building
+    form_class = PhotoForm
+    success_message = gettext_lazy("The photo is added.")
 
-class PhotoAddView(BusinessReadMixin, View):
-    """Upload a photo of a parcel or a building; errors come back as messages."""
+    def load(self):
+        kind = self.kwargs["kind"]
+        if kind not in ("land", "building"):
+            raise Http404
+        return get_object_or_404(LandParcel if kind == "land" else Building, pk=self.kwargs["pk"])
 
-    def post(self, request, kind: str, pk: int):
-        carrier = _photo_carrier(kind, pk)
-        _changeable(request.user, carrier.department_id)
-        form = PhotoForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.carrier_photo_add(
-                    actor=request.user,
-                    carrier=carrier,
-                    image=form.cleaned_data["image"],
-                    caption=form.cleaned_data["caption"],
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("The photo is added."))
-        else:
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
-        return redirect(carrier.get_absolute_url())
+    def call_service(self, *, actor, data):
+        return services.carrier_photo_add(actor=actor, carrier=self.carrier, **data)
+
+    def page(self, form):
+        view_class = LandParcelDetailView if self.kwargs["kind"] == "land" else BuildingDetailView
+        return view_class, {"pk": self.carrier.pk}, {"photo_form": form}
 
 
 class PhotoRemoveView(BusinessReadMixin, View):

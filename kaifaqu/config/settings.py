@@ -13,7 +13,12 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Django's generic classes take type arguments at run time as the type checker wants them
+# (``ListView[User]``, ``ModelForm[ProfileFact]``); django-stubs-ext teaches them how.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "kaifaqu"

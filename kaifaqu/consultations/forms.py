@@ -8,13 +8,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.carriers.selectors import zone_units
 from kaifaqu.core.forms import BootstrapForm
 from kaifaqu.core.uploads import DOCUMENTS, accept_attribute
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.enterprises.selectors import industry_classes
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.selectors import department_editors
+from kaifaqu.orgs.selectors import department_editors, zone_units
 from kaifaqu.portal.categories import Category
 
 from .models import Channel, Status

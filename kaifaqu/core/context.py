@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.http import HttpRequest
+
 
 @dataclass(frozen=True)
 class ActingContext:
@@ -35,7 +37,7 @@ def acting(*, ip: str | None = None, label: str = "") -> Iterator[None]:
         _current.reset(token)
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites
     # it, and a deployment behind one sets REMOTE_ADDR there (e.g. uwsgi/gunicorn options).
     return request.META.get("REMOTE_ADDR") or None

@@ -1,7 +1,11 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from . import access, navigation
 
 
-def backoffice(request):
+def backoffice(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

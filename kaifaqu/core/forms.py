@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class BootstrapMixin:
     """Gives every widget Bootstrap's class for its kind."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
@@ -54,12 +56,14 @@ class PasswordResetForm(BootstrapMixin, forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
 
 
-def put_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the form: each message on the field it names when the form has
-    that field, the rest above the form. Never raises for a field the form lacks."""
+def put_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on the field it names when the form
+    shows that field, the rest (a hidden field's too) above the form. Never raises for a
+    field the form lacks."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            target = field if shown else None
             for message in ValidationError(errors).messages:
                 form.add_error(target, message)
     else:
@@ -67,9 +71,25 @@ def put_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def mark_invalid(form: forms.Form) -> None:
-    """Give the inputs with errors Bootstrap's invalid look (a form whose messages are shown
-    together above it)."""
+#: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).
+CONCURRENT_EDIT = "concurrent_edit"
+
+
+def is_concurrent_edit(error: ValidationError) -> bool:
+    """Whether the refusal says the record was saved by someone else after it was read.
+
+    Known by the error's code rather than its class, so a service may raise it on its own or
+    among other messages."""
+    if hasattr(error, "error_dict"):
+        parts = [e for errors in error.error_dict.values() for e in errors]
+    else:
+        parts = error.error_list
+    return any(part.code == CONCURRENT_EDIT for part in parts)
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Give the inputs with errors Bootstrap's invalid look (the message under each is shown
+    by ``includes/field.html``)."""
     for name in form.errors:
         if name in form.fields:
             widget = form.fields[name].widget

@@ -1,11 +1,23 @@
-"""Responses shared by the packages' views."""
+"""Requests and responses shared by the packages' views."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view that only signed-in users reach (``LoginRequiredMixin``): its
+    ``user`` is an account, never the anonymous user. A type only; Django builds the request.
+    """
+
+    user: User
 
 
 def stored_file_response(
@@ -20,7 +32,7 @@ def stored_file_response(
     response = FileResponse(
         file.open("rb"),
         as_attachment=not inline,
-        filename=name or os.path.basename(file.name),
+        filename=name or os.path.basename(file.name or ""),
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -8,10 +11,10 @@ from .context import acting, client_ip
 class RequestContextMiddleware:
     """Makes the client's address available to services for the audit log."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         with acting(ip=client_ip(request)):
             return self.get_response(request)
 
@@ -23,10 +26,10 @@ class LanguageMiddleware:
     committee's site speaks Chinese first, whatever language a visitor's browser is set to.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         try:
             language = translation.get_supported_language_variant(chosen) if chosen else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -15,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,7 @@ class NavEntry:
     url_name: str
     icon: str
     order: int
-    allowed: Callable[[object], bool]
+    allowed: Callable[[User | AnonymousUser], bool]
 
     @property
     def url(self) -> str:
@@ -38,11 +44,11 @@ def register(entry: NavEntry) -> None:
     _entries[entry.key] = entry
 
 
-def entries_for(user) -> list[NavEntry]:
+def entries_for(user: User | AnonymousUser) -> list[NavEntry]:
     return sorted((e for e in _entries.values() if e.allowed(user)), key=lambda e: e.order)
 
 
-def _authenticated(user) -> bool:
+def _authenticated(user: User | AnonymousUser) -> bool:
     return user.is_authenticated
 
 

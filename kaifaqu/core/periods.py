@@ -11,12 +11,17 @@ Code that matches values regardless of form (the figure engine) compares `months
 `canonical()` maps a window onto the whole year, half, quarter or month it equals.
 
 Note that `2017Q3` is July–September; 前三季度 is the window `2017-01/2017-09`.
+
+A month is stored as a key, yyyymm (201708), so that a run of months is a range of integers in
+SQL; the keys, and the first and last day of a period, are computed here and nowhere else.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -25,6 +30,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 Month = tuple[int, int]  # (year, month)
+#: A month as stored: yyyymm (201708).
+MonthKey = int
+#: The first and last month of a run as keys, as a value's window is stored: (201701, 201708).
+KeyRange = tuple[MonthKey, MonthKey]
 Style = Literal["default", "full_year", "months"]
 
 MIN_YEAR = 1900
@@ -50,6 +59,44 @@ _FORMS = (
     ("month", re.compile(rf"([0-9]{{4}})-{_MM}")),
     ("window", re.compile(rf"([0-9]{{4}})-{_MM}/([0-9]{{4}})-{_MM}")),
 )
+
+
+def month_key(year: int, month: int) -> MonthKey:
+    """The key of a month: 2017, 8 → 201708."""
+    return year * 100 + month
+
+
+def month_of(key: MonthKey) -> Month:
+    """The (year, month) of a key: 201708 → (2017, 8)."""
+    return divmod(key, 100)
+
+
+def year_of(key: MonthKey) -> int:
+    return key // 100
+
+
+def first_day_of(key: MonthKey) -> date:
+    year, month = month_of(key)
+    return date(year, month, 1)
+
+
+def last_day_of(key: MonthKey) -> date:
+    year, month = month_of(key)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def keys_between(first: MonthKey, last: MonthKey) -> tuple[MonthKey, ...]:
+    """The key of every month from `first` to `last`, both within one year (as every run is)."""
+    return tuple(range(first, last + 1))
+
+
+def shift_keys(keys: KeyRange, years: int) -> KeyRange:
+    """The same months `years` later (earlier when negative).
+
+    Key arithmetic, without the range check of `Period`: the figure engine reaches two years
+    before the earliest period asked, which may lie before `MIN_YEAR`.
+    """
+    return keys[0] + 100 * years, keys[1] + 100 * years
 
 
 class PeriodError(ValueError):
@@ -131,6 +178,17 @@ class Period:
     def of_window(cls, year: int, first_month: int, last_month: int) -> Period:
         return cls(year, first_month, last_month, Kind.WINDOW)
 
+    @classmethod
+    def from_keys(cls, first: MonthKey, last: MonthKey) -> Period:
+        """The run of months between two keys as stored: a month if they are equal, else a
+        window (`canonical()` names it by the year, half or quarter it may equal)."""
+        (year, first_month), (last_year, last_month) = month_of(first), month_of(last)
+        if year != last_year or first_month > last_month:
+            raise PeriodError(f"{first}..{last} is not a run of months within one year")
+        if first_month == last_month:
+            return cls.of_month(year, first_month)
+        return cls.of_window(year, first_month, last_month)
+
     def __str__(self) -> str:
         """The canonical written form; `parse(str(p)) == p`."""
         y = f"{self.year:04d}"
@@ -168,6 +226,32 @@ class Period:
     def months_key(self) -> tuple[Month, Month]:
         """(first, last) month: equal for periods covering the same months, whatever the form."""
         return (self.start, self.end)
+
+    @property
+    def first_key(self) -> MonthKey:
+        return month_key(self.year, self.first_month)
+
+    @property
+    def last_key(self) -> MonthKey:
+        return month_key(self.year, self.last_month)
+
+    @property
+    def key_range(self) -> KeyRange:
+        """(first, last) month as keys: how a value for the period is stored and looked up."""
+        return (self.first_key, self.last_key)
+
+    @property
+    def month_keys(self) -> tuple[MonthKey, ...]:
+        """The key of each month covered."""
+        return keys_between(self.first_key, self.last_key)
+
+    @property
+    def first_day(self) -> date:
+        return first_day_of(self.first_key)
+
+    @property
+    def last_day(self) -> date:
+        return last_day_of(self.last_key)
 
     @property
     def is_cumulative(self) -> bool:

@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import cast
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -26,7 +29,7 @@ def audit_entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.order_by("-seq")
 
 
-def audit_trail(object_type: str, object_ids) -> QuerySet[AuditEntry]:
+def audit_trail(object_type: str, object_ids: Iterable[object]) -> QuerySet[AuditEntry]:
     """The history of some objects of one type, oldest first (a figure's inputs)."""
     ids = [str(i) for i in object_ids]
     return AuditEntry.objects.filter(object_type=object_type, object_id__in=ids).order_by("seq")
@@ -34,7 +37,11 @@ def audit_trail(object_type: str, object_ids) -> QuerySet[AuditEntry]:
 
 def locked_accounts() -> QuerySet[AccessAttempt]:
     """Accounts locked out now: the failure limit reached within the cool-off time."""
-    return AccessAttempt.objects.filter(
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
-    ).order_by("-attempt_time")
+    # django-axes ships no type information, so mypy sees its manager as Any.
+    return cast(
+        "QuerySet[AccessAttempt]",
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+        ).order_by("-attempt_time"),
+    )

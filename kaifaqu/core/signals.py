@@ -1,33 +1,40 @@
 """Logins, logouts, failed logins and lockouts go to the audit log."""
 
+from typing import Any
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from . import audit
 from .context import client_ip
-from .models import AuditAction
+from .models import AuditAction, User
 
 _USER_TYPE = "core.user"
 
 
-def _ip(request):
+def _ip(request: HttpRequest | None) -> str | None:
     return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)
-def on_login(sender, request, user, **kwargs):
+def on_login(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     audit.record(AuditAction.LOGIN, actor=user, obj=user, ip=_ip(request))
 
 
 @receiver(user_logged_out)
-def on_logout(sender, request, user, **kwargs):
+def on_logout(
+    sender: type[User] | None, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
     if user is not None:
         audit.record(AuditAction.LOGOUT, actor=user, obj=user, ip=_ip(request))
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender, credentials, request=None, **kwargs):
+def on_login_failed(
+    sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
     audit.record(
         AuditAction.LOGIN_FAILED,
@@ -39,7 +46,13 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 @receiver(user_locked_out)
-def on_lockout(sender, request, username=None, ip_address=None, **kwargs):
+def on_lockout(
+    sender: str,
+    request: HttpRequest | None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
     audit.record(
         AuditAction.LOCKOUT,
         actor_label=username or "",

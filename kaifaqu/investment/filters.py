@@ -10,11 +10,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.carriers.selectors import zone_units
 from kaifaqu.core.forms import BootstrapForm
 from kaifaqu.core.periods import PeriodError, parse
 from kaifaqu.enterprises.selectors import industry_list
-from kaifaqu.orgs.selectors import department_list
+from kaifaqu.orgs.selectors import department_list, zone_units
 
 from .models import KeyLevel, Project
 from .selectors import project_filter

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.carriers.models import BuildingUnit, LandParcel
-from kaifaqu.carriers.selectors import zone_units
 from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
 from kaifaqu.core.models import User
 from kaifaqu.core.periods import PeriodError, parse
@@ -18,7 +17,7 @@ from kaifaqu.enterprises.selectors import industry_list
 from kaifaqu.enterprises.validators import normalise_credit_code, validate_credit_code
 from kaifaqu.orgs.forms import keeper_choice
 from kaifaqu.orgs.models import Department, OrgUnit
-from kaifaqu.orgs.selectors import departments
+from kaifaqu.orgs.selectors import departments, zone_units
 
 from .models import (
     AwardStatus,

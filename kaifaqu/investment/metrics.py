@@ -3,7 +3,7 @@
 Each ledger function gets every org unit and window of a batch and answers them all from one
 read of the org tree and one or two queries of records, whatever their number. A unit counts
 its own records and those of every unit below it; units outside the zone are not answered
-(see scope.py). Every value lists the records it counted, each linking to its project page.
+(see kaifaqu.orgs.tree). Every value lists the records it counted, each linking to its project page.
 
 What is counted, for a window of months:
 
@@ -39,7 +39,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from kaifaqu.core.periods import first_day_of, last_day_of, year_of
 from kaifaqu.metrics.registry import LedgerRecord, LedgerValue, Metric, Window
+from kaifaqu.orgs.tree import org_tree
 
 from .models import (
     AwardStatus,
@@ -53,28 +55,17 @@ from .models import (
     TalentSubsidy,
 )
 from .paths import project_url
-from .scope import scopes
 
 TEN_THOUSAND = Decimal(10000)
 Answer = dict[tuple[int, Window], LedgerValue]
 
 
-def _first_day(ym: int) -> date:
-    return date(ym // 100, ym % 100, 1)
-
-
-def _last_day(ym: int) -> date:
-    year, month = divmod(ym, 100)
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
 def _span(windows: list[Window]) -> tuple[date, date]:
-    return _first_day(min(w[0] for w in windows)), _last_day(max(w[1] for w in windows))
+    return first_day_of(min(w[0] for w in windows)), last_day_of(max(w[1] for w in windows))
 
 
 def _in(day: date | None, window: Window) -> bool:
-    return day is not None and _first_day(window[0]) <= day <= _last_day(window[1])
+    return day is not None and first_day_of(window[0]) <= day <= last_day_of(window[1])
 
 
 def _yi(wan: Decimal) -> Decimal:
@@ -98,7 +89,7 @@ def _answer(
     says what a record contributes to a window (None: nothing). A window ``answered`` refuses
     is left out: the ledger has nothing to say for it (not even zero)."""
     windows = list(windows)
-    units = scopes(org_ids)
+    units = org_tree().scopes(org_ids)
     out: Answer = {}
     for window in windows:
         if not answered(window):
@@ -217,7 +208,7 @@ def funds_received_started(org_ids, windows) -> Answer:
 
 def _continuing(project: Project, window: Window) -> bool:
     """A key project under construction when the window began (重点续建)."""
-    start = _first_day(window[0])
+    start = first_day_of(window[0])
     return (
         project.started_on is not None
         and project.started_on < start
@@ -227,7 +218,7 @@ def _continuing(project: Project, window: Window) -> bool:
 
 
 def _key_projects(windows: list[Window]) -> list[Project]:
-    last = _last_day(max(w[1] for w in windows))
+    last = last_day_of(max(w[1] for w in windows))
     return list(
         Project.objects.filter(
             merged_into__isnull=True,
@@ -273,7 +264,7 @@ def _city_list(windows: list[Window]) -> tuple[list[Project], set[tuple[int, int
     """The city-level key projects with a plan in a year of the batch, and (project, year)
     pairs of their plans (two queries). A year without any plan has no list: its figures
     are missing, not zero."""
-    years = {w[1] // 100 for w in windows}
+    years = {year_of(w[1]) for w in windows}
     plans = set(
         KeyProjectPlan.objects.filter(
             year__in=years, project__key_level=KeyLevel.CITY, project__merged_into__isnull=True
@@ -289,7 +280,7 @@ def _city_list(windows: list[Window]) -> tuple[list[Project], set[tuple[int, int
 
 def _listed_years(plans: set[tuple[int, int]]) -> Callable[[Window], bool]:
     years = {year for _p, year in plans}
-    return lambda w: w[1] // 100 in years
+    return lambda w: year_of(w[1]) in years
 
 
 def key_projects_city(org_ids, windows) -> Answer:
@@ -299,7 +290,7 @@ def key_projects_city(org_ids, windows) -> Answer:
         org_ids,
         windows,
         found,
-        lambda p, w: Decimal(1) if (p.pk, w[1] // 100) in plans else None,
+        lambda p, w: Decimal(1) if (p.pk, year_of(w[1])) in plans else None,
         _count_record,
         "当年有年度投资计划的市级重点项目个数",
         _listed_years(plans),
@@ -313,7 +304,7 @@ def key_projects_total_investment(org_ids, windows) -> Answer:
         org_ids,
         windows,
         found,
-        lambda p, w: _yi(p.total_investment or 0) if (p.pk, w[1] // 100) in plans else None,
+        lambda p, w: _yi(p.total_investment or 0) if (p.pk, year_of(w[1])) in plans else None,
         _money_record,
         "市级重点项目的总投资之和",
         _listed_years(plans),
@@ -331,7 +322,7 @@ def key_projects_completed_investment(org_ids, windows) -> Answer:
         completed[project_id].append((month, value))
 
     def pick(p, w):
-        if (p.pk, w[1] // 100) not in plans:
+        if (p.pk, year_of(w[1])) not in plans:
             return None
         return _yi(sum((v for m, v in completed[p.pk] if w[0] <= m <= w[1]), Decimal(0)))
 

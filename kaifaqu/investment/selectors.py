@@ -13,11 +13,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.core.periods import Period, PeriodError, parse
+from kaifaqu.core.periods import PeriodError, month_key, parse
 from kaifaqu.enterprises import names
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.validators import normalise_credit_code
-from kaifaqu.orgs.selectors import scoped
+from kaifaqu.orgs.selectors import orgunit_ids_below, scoped
 
 from . import stages
 from .models import (
@@ -36,7 +36,6 @@ from .models import (
     TalentAward,
     TalentProgramme,
 )
-from .scope import load_tree
 from .stages import Stage
 
 # --- lists and filters ------------------------------------------------------------------
@@ -56,13 +55,7 @@ def period_dates(text: str, field_name: str = "period") -> tuple[date, date]:
         period = parse(text)
     except PeriodError as error:
         raise ValidationError({field_name: str(error)}) from None
-    return window_dates(period)
-
-
-def window_dates(period: Period) -> tuple[date, date]:
-    last_month = period.last_month
-    end = date(period.year + 1, 1, 1) if last_month == 12 else date(period.year, last_month + 1, 1)
-    return date(period.year, period.first_month, 1), date.fromordinal(end.toordinal() - 1)
+    return period.first_day, period.last_day
 
 
 def project_filter(
@@ -89,7 +82,7 @@ def project_filter(
     if key_level:
         qs = qs.filter(key_level=key_level)
     if org_unit is not None:
-        qs = qs.filter(org_unit_id__in=load_tree().below(org_unit.pk))
+        qs = qs.filter(org_unit_id__in=orgunit_ids_below(org_unit))
     if signed_in:
         first, last = period_dates(signed_in, "signed_in")
         qs = qs.filter(signed_on__range=(first, last))
@@ -328,7 +321,7 @@ def key_project_progress(user, year: int, through_month: int = 12) -> list[KeyPr
     )
     rows = {p.project_id: KeyProjectRow(p.project, p.annual_plan) for p in plans}
     reports = ProgressReport.objects.filter(
-        project_id__in=rows, month_key__range=(year * 100 + 1, year * 100 + through_month)
+        project_id__in=rows, month_key__range=(month_key(year, 1), month_key(year, through_month))
     ).order_by("month_key")
     for report in reports:
         row = rows[report.project_id]

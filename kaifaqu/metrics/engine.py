@@ -3,14 +3,8 @@ SQL queries, each answer with every comparison a work report states and its prov
 
 Queries, whatever the number of figures: the catalogue (1), the org tree (1), the values of
 every element, unit and month the batch touches (1), the targets (1), and one call per
-ledger metric involved. Everything else is arithmetic on what those returned.
-
-The value rows are kept as the database driver returns them and turned into Python values
-(Decimals, aware datetimes: by Django's own converters, so exactly what the ORM would give)
-when they are read: their numbers when the arithmetic reads them, their provenance when a
-figure shows them. Most rows fetched are never read (the months of the towns below a
-district with values of its own), and most rows read are never shown (a district's peers,
-read to rank it).
+ledger metric involved. Everything else is arithmetic on what those returned. The value rows
+are converted only as far as they are read (rows.py).
 
 Values are combined unrounded (Decimal); rounding is for display only. A figure whose inputs
 are missing says what is missing instead of showing a number.
@@ -19,124 +13,46 @@ are missing says what is missing instead of showing a number.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
-from django.db.models.sql.constants import MULTI
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import numbers
-from kaifaqu.core.periods import Period, PeriodError, label, parse
-from kaifaqu.orgs.models import OrgUnit, OrgUnitKind
+from kaifaqu.core.periods import (
+    MIN_YEAR,
+    Period,
+    PeriodError,
+    keys_between,
+    label,
+    parse,
+    shift_keys,
+)
+from kaifaqu.orgs.tree import org_tree
 from kaifaqu.stats.models import STATUS_STRENGTH, DataElement, DataValue, Target
 
 from .figures import Figure, FigureRequest, Input, Part
 from .registry import LedgerValue, Metric, Window, ledger_metrics
+from .rows import (
+    AMOUNT_COLUMNS,
+    ELEMENT,
+    FROM,
+    INPUT_COLUMNS,
+    ORG,
+    STORED_COLUMNS,
+    TO,
+    Amounts,
+    Converter,
+    RawRow,
+    as_fetched,
+    unconverted,
+)
 from .text import figure_text
 
 HUNDRED = Decimal(100)
 GROWTH_DECIMALS = 1
-
-
-def _ym(year: int, month: int) -> int:
-    return year * 100 + month
-
-
-def window_of(period: Period) -> Window:
-    (y1, m1), (y2, m2) = period.months_key
-    return _ym(y1, m1), _ym(y2, m2)
-
-
-def _shift(window: Window, years: int) -> Window:
-    return window[0] + 100 * years, window[1] + 100 * years
-
-
-@lru_cache(maxsize=4096)
-def _months(window: Window) -> tuple[int, ...]:
-    year = window[0] // 100
-    return tuple(_ym(year, m) for m in range(window[0] % 100, window[1] % 100 + 1))
-
-
-def _period_text(window: Window) -> str:
-    (a, b) = window
-    if a == b:
-        return f"{a // 100}-{a % 100:02d}"
-    return f"{a // 100}-{a % 100:02d}/{b // 100}-{b % 100:02d}"
-
-
-#: The columns of a stored value the engine reads, in this order.
-_STORED_COLUMNS = (
-    "id", "element_id", "org_unit_id", "period", "month_from", "month_to", "value", "status",
-    "reported_growth_pct", "comparable_prior", "source", "entered_at", "entered_by__username",
-)  # fmt: skip
-_ELEMENT, _ORG, _FROM, _TO = (
-    _STORED_COLUMNS.index(c) for c in ("element_id", "org_unit_id", "month_from", "month_to")
-)
-#: What the arithmetic reads, and what a figure's provenance shows, of a stored value.
-_AMOUNT_COLUMNS = tuple(
-    _STORED_COLUMNS.index(c) for c in ("value", "reported_growth_pct", "comparable_prior")
-)
-_INPUT_COLUMNS = tuple(
-    _STORED_COLUMNS.index(c)
-    for c in ("id", "org_unit_id", "period", "status", "source", "entered_at",
-              "entered_by__username")
-)  # fmt: skip
-
-#: A row of _STORED_COLUMNS as the database driver returned it, before Django's converters.
-RawRow = tuple
-#: Converts the columns at these positions of a row, as iterating the queryset would.
-Converter = Callable[[RawRow, tuple[int, ...]], list]
-
-
-class Amounts(NamedTuple):
-    """The numbers of a stored value: all the arithmetic reads of it."""
-
-    value: Decimal
-    reported_growth_pct: Decimal | None
-    comparable_prior: Decimal | None
-
-
-def _unconverted(queryset: QuerySet) -> tuple[list[RawRow], Converter]:
-    """The rows of a ``values_list`` queryset as the driver returns them, and the function that
-    converts some columns of a row exactly as iterating the queryset would (Django's own
-    converters: on SQLite, Decimals from the stored floats and aware datetimes from text; on
-    PostgreSQL, none).
-
-    On SQLite, converting every row of a large batch costs more than fetching it
-    (bench/bench_figures.py), so the engine converts only what it reads. The query is the
-    queryset's own, run once and counted like any other.
-    """
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
-    if not rows:
-        return rows, _as_fetched
-    connection = compiler.connection
-    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-    if not converters:
-        return rows, _as_fetched
-    plans: dict[tuple[int, ...], list[tuple[int, list, Any]]] = {}
-
-    def convert(row: RawRow, positions: tuple[int, ...]) -> list:
-        plan = plans.get(positions)
-        if plan is None:
-            plan = plans[positions] = [(p, *converters.get(p, ((), None))) for p in positions]
-        out = []
-        for pos, functions, expression in plan:
-            value = row[pos]
-            for function in functions:
-                value = function(value, expression, connection)
-            out.append(value)
-        return out
-
-    return rows, convert
-
-
-def _as_fetched(row: RawRow, positions: tuple[int, ...]) -> list:
-    return [row[pos] for pos in positions]
 
 
 #: What a value was computed from: a ledger's Input, or a stored value's row, made an Input
@@ -223,36 +139,19 @@ class Batch:
     # -- loading ---------------------------------------------------------------------------
 
     def _load_orgs(self) -> None:
-        units = OrgUnit.objects.values_list("id", "code", "name", "kind", "parent_id")
-        self.org_by_code: dict[str, int] = {}
-        self.org_code: dict[int, str] = {}
-        self.org_name: dict[int, str] = {}
-        self.org_kind: dict[int, str] = {}
-        self.parent: dict[int, int | None] = {}
-        self.children: dict[int, list[int]] = defaultdict(list)
-        for pk, code, name, kind, parent in units:
-            self.org_by_code[code] = pk
-            self.org_code[pk] = code
-            self.org_name[pk] = name
-            self.org_kind[pk] = kind
-            self.parent[pk] = parent
-            if parent is not None:
-                self.children[parent].append(pk)
-
-    def city_of(self, org: int) -> int | None:
-        node = self.parent.get(org)
-        while node is not None:
-            if self.org_kind[node] == OrgUnitKind.CITY:
-                return node
-            node = self.parent.get(node)
-        return None
+        self.tree = tree = org_tree()
+        self.org_by_code, self.org_code, self.org_name = tree.by_code, tree.code, tree.name
+        self.children = tree.children
+        self.city_of = tree.city_of
 
     def _windows(self) -> set[Window]:
+        """The windows asked and the same windows one and two years earlier (last year's
+        growth), none before the first year a value may be stored for."""
         out: set[Window] = set()
         for period in self.periods.values():
             if period is not None:
-                w = window_of(period)
-                out.update({w, _shift(w, -1), _shift(w, -2)})
+                back = [n for n in (0, -1, -2) if period.year + n >= MIN_YEAR]
+                out.update(shift_keys(period.key_range, n) for n in back)
         return out
 
     def _orgs_needed(self) -> set[int]:
@@ -277,7 +176,7 @@ class Batch:
         #: (_amounts, _input). One flat dict: a key per row is all the index allocates.
         self.values: dict[tuple[int, int, int, int], RawRow] = {}
         self._amounts_of: dict[int, Amounts] = {}
-        self._convert: Converter = _as_fetched
+        self._convert: Converter = as_fetched
         if not (self.windows and self.orgs and element_ids):
             return
         low = min(w[0] for w in self.windows)
@@ -285,7 +184,7 @@ class Batch:
         # Plain tuples in no order: model instances, and the model's default ordering (which
         # joins the element and org tables to sort), cost several times the fetch itself on a
         # batch of tens of thousands of rows (bench/bench_figures.py).
-        rows, self._convert = _unconverted(
+        rows, self._convert = unconverted(
             DataValue.objects.filter(
                 element_id__in=element_ids,
                 org_unit_id__in=self.orgs,
@@ -293,15 +192,15 @@ class Batch:
                 month_to__lte=high,
             )
             .order_by()
-            .values_list(*_STORED_COLUMNS)
+            .values_list(*STORED_COLUMNS)
         )
-        self.values = {(r[_ELEMENT], r[_ORG], r[_FROM], r[_TO]): r for r in rows}
+        self.values = {(r[ELEMENT], r[ORG], r[FROM], r[TO]): r for r in rows}
 
     def _amounts(self, row: RawRow) -> Amounts:
         """The numbers of a fetched row, converted the first time they are read."""
         amounts = self._amounts_of.get(row[0])
         if amounts is None:
-            amounts = Amounts._make(self._convert(row, _AMOUNT_COLUMNS))
+            amounts = Amounts._make(self._convert(row, AMOUNT_COLUMNS))
             self._amounts_of[row[0]] = amounts
         return amounts
 
@@ -333,10 +232,10 @@ class Batch:
         made = self._inputs.get(row[0])
         if made is None:
             pk, org, period, status, source, entered_at, entered_by = self._convert(
-                row, _INPUT_COLUMNS
+                row, INPUT_COLUMNS
             )
             made = self._inputs[pk] = Input(
-                metric=self.element_code[row[_ELEMENT]],
+                metric=self.element_code[row[ELEMENT]],
                 org=self.org_code[org],
                 period=period,
                 value=self._amounts(row).value,
@@ -368,7 +267,7 @@ class Batch:
                     Input(
                         metric=metric.code,
                         org=self.org_code[org],
-                        period=_period_text(window),
+                        period=str(Period.from_keys(*window)),
                         value=ledger.value,
                         status="final",
                         source=ledger.formula or _("counted from the ledger"),
@@ -389,7 +288,7 @@ class Batch:
                 reported_growth=amounts.reported_growth_pct,
                 comparable_prior=amounts.comparable_prior,
             )
-        months = _months(window)
+        months = keys_between(*window)
         if element and metric.time_aggregation == "sum" and len(months) > 1:
             monthly = [values.get((element, org, m, m)) for m in months]
             if all(row is not None for row in monthly):
@@ -439,7 +338,7 @@ class Batch:
             return current.reported_growth, "published"
         if current.comparable_prior is not None and current.comparable_prior != 0:
             return (current.value / current.comparable_prior - 1) * HUNDRED, "comparable"
-        prior = self.resolve(code, org, _shift(window, -1))
+        prior = self.resolve(code, org, shift_keys(window, -1))
         if prior is None or prior.value == 0:
             return None, "published"
         return (current.value / prior.value - 1) * HUNDRED, "published"
@@ -459,7 +358,7 @@ class Batch:
             fig.lack("period", _("%(text)s is not a period.") % {"text": request.period})
         if fig.missing:
             return fig
-        window = window_of(period)
+        window = period.key_range
         fig.name, fig.unit, fig.decimals = metric.name_zh, metric.unit, metric.decimals
         fig.org_name, fig.period_label = self.org_name[org], label(period)
         fig.growth_basis = metric.growth_basis
@@ -480,7 +379,7 @@ class Batch:
         return fig
 
     def _compare_with_prior(self, fig, metric, org, window, current) -> None:
-        prior = self.resolve(metric.code, org, _shift(window, -1))
+        prior = self.resolve(metric.code, org, shift_keys(window, -1))
         if prior is not None:
             fig.prior_value = prior.value
             fig.change = current.value - prior.value
@@ -501,7 +400,7 @@ class Batch:
         if fig.growth_pct is None:
             fig.lack("growth_pct", _growth_gap(metric, prior))
             return
-        fig.prior_growth_pct, _basis = self.growth(metric.code, org, _shift(window, -1))
+        fig.prior_growth_pct, _basis = self.growth(metric.code, org, shift_keys(window, -1))
         if fig.prior_growth_pct is None:
             fig.lack("prior_growth_pct", _("No growth for the same period last year."))
         else:
@@ -550,7 +449,7 @@ class Batch:
         fig.time_progress_gap_pp = fig.progress_pct - period.months_elapsed_share() * HUNDRED
 
     def _parts(self, fig, metric, org, window) -> None:
-        prior_window = _shift(window, -1)
+        prior_window = shift_keys(window, -1)
         whole_prior = self.resolve(metric.code, org, prior_window)
         for code in metric.parts:
             part_metric = self.metrics[code]

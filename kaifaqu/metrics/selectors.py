@@ -7,12 +7,13 @@ from collections.abc import Iterable
 
 from django.db.models import F, Max
 
+from kaifaqu.core.models import AuditEntry
 from kaifaqu.core.periods import Period
 from kaifaqu.core.selectors import audit_trail
 from kaifaqu.stats.models import DataValue
 
 from .engine import compute, load_metrics
-from .figures import Figure, FigureRequest
+from .figures import Figure, FigureRequest, Input
 from .registry import Metric
 
 
@@ -25,9 +26,9 @@ def figure_batch(requests: Iterable[FigureRequest]) -> list[Figure]:
     return compute(requests)
 
 
-def input_histories(figure: Figure) -> list[tuple]:
+def input_histories(figure: Figure) -> list[tuple[Input, list[AuditEntry]]]:
     """Each input of a figure with the audit rows of the value it was read from."""
-    history = defaultdict(list)
+    history: dict[int | None, list[AuditEntry]] = defaultdict(list)
     value_ids = [i.value_id for i in figure.inputs if i.value_id]
     for entry in audit_trail("stats.datavalue", value_ids):
         history[int(entry.object_id)].append(entry)
@@ -51,7 +52,7 @@ def latest_periods(org: str, metrics: Iterable[str]) -> dict[str, str]:
     )
     return {
         row["element__code"]: str(
-            Period.of_window(row["last"] // 100, 1, row["last"] % 100).canonical()
+            Period.from_keys(row["last"], row["last"]).cumulative().canonical()
         )
         for row in rows
     }

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -14,7 +16,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
 
     template_name = "metrics/figure_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         zone = home_zone()
         org = self.request.GET.get("org") or (zone.code if zone else "")
         period = self.request.GET.get("period", "").strip() or "2017-01/2017-09"
@@ -36,7 +38,7 @@ class FigureDetailView(BusinessReadMixin, TemplateView):
 
     template_name = "metrics/figure_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         get = self.request.GET
         request = FigureRequest(get.get("metric", ""), get.get("org", ""), get.get("period", ""))
         (figure,) = figure_batch([request])

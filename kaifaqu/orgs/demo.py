@@ -131,11 +131,19 @@ def demo_password() -> str:
     return os.environ.get("KAIFAQU_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
 
 
-def _unit(code, name, name_en, kind, parent, order, source) -> OrgUnit:
+def _unit(
+    code: str,
+    name: str,
+    name_en: str,
+    kind: str,
+    parent: OrgUnit | None,
+    order: int,
+    source: str,
+) -> OrgUnit:
     existing = OrgUnit.objects.filter(code=code).first()
     if existing is not None:
         return existing
-    return services.orgunit_create(
+    created: OrgUnit = services.orgunit_create(
         actor=None,
         code=code,
         name=name,
@@ -145,6 +153,7 @@ def _unit(code, name, name_en, kind, parent, order, source) -> OrgUnit:
         order=order,
         source=source,
     )
+    return created
 
 
 def _tree() -> OrgUnit:
@@ -223,10 +232,14 @@ def _users(departments: dict[str, Department], stdout: TextIO) -> None:
             for role in roles:
                 if not RoleGrant.objects.filter(user=user, role=role).exists():
                     core_services.role_grant(actor=None, user=user, role=role)
-            for dept_code, role in memberships:
+            for dept_code, dept_role in memberships:
                 dept = departments[dept_code]
-                if not Membership.objects.filter(user=user, department=dept, role=role).exists():
-                    services.membership_grant(actor=None, user=user, department=dept, role=role)
+                if not Membership.objects.filter(
+                    user=user, department=dept, role=dept_role
+                ).exists():
+                    services.membership_grant(
+                        actor=None, user=user, department=dept, role=dept_role
+                    )
         rows.append((username, full_name))
     stdout.write(f"Demo accounts (password: {password}):\n")
     for username, full_name in rows:

@@ -1,4 +1,7 @@
+from typing import cast
+
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import BootstrapMixin
@@ -9,11 +12,14 @@ from .models import Department, Membership, ProfileFact
 from .selectors import departments_edited_by
 
 
-def keeper_choice(form: forms.BaseForm, user, *, default_code: str = "") -> None:
+def keeper_choice(
+    form: forms.BaseForm, user: User | AnonymousUser, *, default_code: str = ""
+) -> None:
     """Let a form pick which department keeps a new record: one the user edits, preselecting
     ``default_code`` (e.g. the 招商局 for carriers and policies) when the user may pick it."""
     choices = departments_edited_by(user)
-    field = form.fields.get("department")
+    # A form that has a department field has it as the model's foreign key: a model choice.
+    field = cast("forms.ModelChoiceField[Department] | None", form.fields.get("department"))
     if field is None:
         field = form.fields["department"] = forms.ModelChoiceField(
             label=_("Department"), queryset=choices
@@ -27,7 +33,7 @@ def keeper_choice(form: forms.BaseForm, user, *, default_code: str = "") -> None
             form.initial.setdefault("department", keeper.pk)
 
 
-class ProfileFactForm(BootstrapMixin, forms.ModelForm):
+class ProfileFactForm(BootstrapMixin, forms.ModelForm[ProfileFact]):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -70,7 +72,7 @@ class OrgUnit(Versioned):
             if self.kind != OrgUnitKind.CITY:
                 raise ValidationError({"parent": _("Only a city stands at the top of the tree.")})
             return
-        parent = self.parent
+        parent = cast(OrgUnit, self.parent)  # a parent id is set, so there is a parent
         if self.kind not in ALLOWED_CHILDREN[OrgUnitKind(parent.kind)]:
             raise ValidationError(
                 {
@@ -81,7 +83,7 @@ class OrgUnit(Versioned):
                     }
                 }
             )
-        ancestor = parent
+        ancestor: OrgUnit | None = parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("A unit cannot be placed under itself.")})

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from .models import OrgUnit
 from .models import ProfileFactKey as K
 from .selectors import current_profile_facts
 
@@ -16,7 +17,7 @@ class QualityWarning:
     message: str
 
 
-def check_profile(unit) -> list[QualityWarning]:
+def check_profile(unit: OrgUnit) -> list[QualityWarning]:
     facts = {f.key: f for f in current_profile_facts(unit)}
     warnings: list[QualityWarning] = []
 

@@ -20,6 +20,7 @@ from .models import (
     ProfileFact,
     ProfileFactKey,
 )
+from .tree import OrgTree, org_tree
 
 
 def department_roles_of(user) -> dict[int, frozenset[str]]:
@@ -48,19 +49,39 @@ def towns_and_subdistricts(zone: OrgUnit) -> QuerySet[OrgUnit]:
 
 def orgunit_tree() -> list[tuple[OrgUnit, int]]:
     """Every unit with its depth, in tree order, from one query."""
-    units = list(orgunit_list())
-    by_parent: dict[int | None, list[OrgUnit]] = defaultdict(list)
-    for unit in units:
-        by_parent[unit.parent_id].append(unit)
-    out: list[tuple[OrgUnit, int]] = []
+    by_id = {unit.pk: unit for unit in orgunit_list()}
+    return [(by_id[pk], depth) for pk, depth in OrgTree.of_units(by_id.values()).depth_first()]
 
-    def walk(parent_id: int | None, depth: int) -> None:
-        for unit in by_parent.get(parent_id, []):
-            out.append((unit, depth))
-            walk(unit.pk, depth + 1)
 
-    walk(None, 0)
-    return out
+def zone_unit_ids() -> frozenset[int]:
+    """The home zone and every unit under it (one query): where the zone's ledgers answer."""
+    return org_tree().zone()
+
+
+def zone_units() -> QuerySet[OrgUnit]:
+    """The home zone and the units under it, in order: the choices of a zone's record."""
+    return OrgUnit.objects.filter(pk__in=zone_unit_ids()).order_by("order", "code")
+
+
+def orgunit_ids_below(unit: OrgUnit) -> frozenset[int]:
+    """The unit and every unit under it (one query)."""
+    return org_tree().below(unit.pk)
+
+
+def orgunits_below(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """The units given and every unit under them, in the list's order (one query)."""
+    everything = list(orgunit_list())
+    tree = OrgTree.of_units(everything)
+    wanted = tree.below_all(u.pk for u in units)
+    return [u for u in everything if u.pk in wanted]
+
+
+def orgunits_with_ancestors(units: Iterable[OrgUnit]) -> list[OrgUnit]:
+    """The units given and every unit above them, so that a tree can be rebuilt from them, in
+    the list's order (one query)."""
+    everything = list(orgunit_list())
+    wanted = OrgTree.of_units(everything).with_ancestors(u.pk for u in units)
+    return [u for u in everything if u.pk in wanted]
 
 
 def departments() -> QuerySet[Department]:
@@ -121,5 +142,5 @@ def honours_of(unit: OrgUnit) -> QuerySet[Honour]:
     return unit.honours.order_by("order", "pk")
 
 
-def users_with_access():
+def users_with_access() -> QuerySet[User]:
     return user_list().prefetch_related("memberships__department")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kaifaqu.core import numbers
 from kaifaqu.core.periods import parse
 from kaifaqu.metrics import selectors as metrics
 from kaifaqu.metrics import text
@@ -64,35 +63,6 @@ def key_figure_requests(
     return requests, defined
 
 
-def value_text(fig: Figure, metric: Metric, lang: str) -> str:
-    if metric.is_rate:
-        return text.rate_text(fig.value, metric.decimals)
-    if metric.unit in numbers.UNITS:
-        return numbers.format_amount(fig.value, metric.unit, lang=lang)
-    return f"{numbers.round_half_up(fig.value, metric.decimals)}{metric.unit}"
-
-
-def change_text(fig: Figure, metric: Metric, lang: str) -> str:
-    """同比增长8.0% / up 8.0% year on year; 比去年同期提高1.98个百分点 for rates; counts by
-    how many more."""
-    if metric.is_rate:
-        if fig.pp_change is None:
-            return ""
-        phrase = numbers.pp_phrase(fig.pp_change, metric.decimals, lang=lang)
-    elif metric.unit in text.COUNT_UNITS and fig.change is not None:
-        phrase = numbers.count_change_phrase(fig.change, metric.unit, lang=lang)
-    elif fig.growth_pct is not None:
-        phrase = numbers.growth_phrase(fig.growth_pct, lang=lang)
-        return (
-            "同比" + phrase if lang == "zh" else _("%(phrase)s year on year") % {"phrase": phrase}
-        )
-    else:
-        return ""
-    if lang == "zh":
-        return text._against_last_year(phrase)
-    return _("%(phrase)s on the same period last year") % {"phrase": phrase}
-
-
 def key_figures(org: str, codes: tuple[str, ...] = KEY_METRICS) -> list[KeyFigure]:
     """The zone's key figures that have a value, in the order of ``codes``."""
     requests, defined = key_figure_requests(org, codes)
@@ -105,9 +75,9 @@ def key_figures(org: str, codes: tuple[str, ...] = KEY_METRICS) -> list[KeyFigur
         out.append(
             KeyFigure(
                 figure=fig,
-                name=metric.name_en if lang == "en" and metric.name_en else metric.name_zh,
-                value=value_text(fig, metric, lang),
-                change=change_text(fig, metric, lang),
+                name=text.metric_name(metric, lang=lang),
+                value=text.value_text(fig.value, metric, lang=lang),
+                change=text.change_text(fig, metric, lang=lang),
                 status_label=status_label(fig.status),
             )
         )

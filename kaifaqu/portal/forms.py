@@ -56,6 +56,10 @@ class PolicyReviseForm(BootstrapMixin, forms.ModelForm):
         }
 
 
+class PublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 class WithdrawForm(BootstrapForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(label=_("Reason for withdrawal"), max_length=500)

@@ -20,13 +20,12 @@ from kaifaqu.core.periods import Period, label_zh, parse
 from kaifaqu.metrics.figures import Figure, FigureRequest
 from kaifaqu.metrics.registry import Metric
 from kaifaqu.metrics.selectors import figure_batch
-from kaifaqu.metrics.text import rate_text, value_text
+from kaifaqu.metrics.text import estimate_word, rate_text, value_text
 
 from .vocabulary import UNIT_KINDS, Call
 
 GAP = "〔缺数：{name}〕"
 BLOCK_GAP = "〔待填写：{key}〕"
-ESTIMATE = "estimate"
 BOOKMARK_MAX = 40
 
 
@@ -84,7 +83,7 @@ def show_figure(fig: Figure, call: Call) -> tuple[str | None, str]:
     if show == "number":
         return value_text(fig.value, metric).removesuffix(fig.unit), ""
     if show == "est":
-        return ("预计" if fig.status == ESTIMATE else ""), ""
+        return estimate_word(fig.status), ""
     if show == "name":
         return fig.name, ""
     if show == "growth":

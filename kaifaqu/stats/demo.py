@@ -172,11 +172,11 @@ def load(stdout: TextIO) -> None:
         )  # fmt: skip
     orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=[ZONE, CITY, *PEERS])}
     rows = list(ZONE_VALUES)
-    for code, (exports, imports, industry, growth) in PEERS.items():
+    for code, (exports, imports, industry, industry_growth) in PEERS.items():
         rows += [
             ("exports", code, M8, exports, "final", None, ILLUSTRATIVE),
             ("imports", code, M8, imports, "final", None, ILLUSTRATIVE),
-            ("industrial_va", code, M8, industry, "estimate", growth, ILLUSTRATIVE),
+            ("industrial_va", code, M8, industry, "estimate", industry_growth, ILLUSTRATIVE),
         ]
     existing = set(DataValue.objects.values_list("element__code", "org_unit__code", "period"))
     added = 0

@@ -12,8 +12,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
+from kaifaqu.core.forms import is_concurrent_edit, put_errors
 from kaifaqu.core.periods import Period, PeriodError, parse
-from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.orgs.models import OrgUnit
 
 from . import selectors, services
@@ -296,9 +296,8 @@ class EntrySheet:
             )
             for e, depth in ordered
         ]
-        (y1, m1), (y2, m2) = period.months_key
         by_element = {row.element.pk: row for row in self.rows}
-        for violation in selectors.violations_at(org_unit, y1 * 100 + m1, y2 * 100 + m2):
+        for violation in selectors.violations_at(org_unit, *period.key_range):
             row = by_element.get(violation.rule.left_id)
             if row is not None:
                 row.violations.append(violation)
@@ -337,13 +336,12 @@ class EntrySheet:
                     source=data["source"],
                     version=form.loaded_version,
                 )
-            except ConcurrentEditError as error:
-                form.add_error(None, error)
-                row.now = selectors.window_values(
-                    [row.element.pk], self.org_unit, self.period
-                ).first()
             except ValidationError as error:
-                _add_service_errors(form, error)
+                put_errors(form, error)
+                if is_concurrent_edit(error):
+                    row.now = selectors.window_values(
+                        [row.element.pk], self.org_unit, self.period
+                    ).first()
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -367,15 +365,6 @@ class EntrySheet:
         self.rows = [by_element.get(row.element.pk, row) for row in self.rows]
         for row in self.rows:
             row.state = state_of.get(row.element.pk, row.state)
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the row: on the field it names, else on the row."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def period_suggestions(year: int) -> list[str]:

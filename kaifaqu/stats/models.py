@@ -1,9 +1,13 @@
 """The statistics catalogue (data elements), their values per org unit and period, and targets."""
 
+from decimal import Decimal
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.models import Versioned
@@ -93,9 +97,10 @@ class DataElement(DepartmentOwned, Versioned):
         if self.whole_id is not None:
             if self.whole_id == self.pk:
                 raise ValidationError({"whole": _("An element cannot be a part of itself.")})
-            if self.whole.whole_id is not None:
+            whole = cast(DataElement, self.whole)  # a whole id is set, so there is a whole
+            if whole.whole_id is not None:
                 raise ValidationError({"whole": _("Parts have one level: a part has no parts.")})
-            if self.whole.unit != self.unit:
+            if whole.unit != self.unit:
                 raise ValidationError({"whole": _("A part has the unit of its whole.")})
 
 
@@ -259,13 +264,13 @@ class ValidationRule(DepartmentOwned, Versioned):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.right_kind == RuleRight.ELEMENT:
             if self.right_element_id is None:
                 errors["right_element"] = _("Name the element compared with.")
             elif self.right_element_id == self.left_id:
                 errors["right_element"] = _("An element compared with itself is always equal.")
-            elif self.left_id and self.right_element.unit != self.left.unit:
+            elif self.left_id and cast(DataElement, self.right_element).unit != self.left.unit:
                 errors["right_element"] = _("Only elements of the same unit can be compared.")
         elif self.right_element_id is not None:
             errors["right_element"] = _("Only a rule comparing two elements names a second one.")
@@ -315,7 +320,7 @@ class RuleViolation(models.Model):
         return f"{self.rule.code} · {self.org_unit.code} · {self.period}"
 
     @property
-    def difference(self):
+    def difference(self) -> Decimal:
         return self.left_value - self.right_value
 
     def shown(self) -> dict[str, str]:

@@ -5,9 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 
 from kaifaqu.core import access
+from kaifaqu.core.models import User
 from kaifaqu.core.periods import Period
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.orgs.selectors import scoped
@@ -28,7 +30,7 @@ def values_of(element: DataElement) -> QuerySet[DataValue]:
 # --- the data entry page ----------------------------------------------------------------
 
 
-def entry_elements(user) -> QuerySet[DataElement]:
+def entry_elements(user: User | AnonymousUser) -> QuerySet[DataElement]:
     """The elements whose values the user may enter: those of the departments in which the
     user is an editor (every element for a zone administrator)."""
     ids = access.editable_department_ids(user)
@@ -57,8 +59,7 @@ def wholes_then_parts(elements: Iterable[DataElement]) -> list[tuple[DataElement
 
 
 def _window(period: Period) -> tuple[int, int]:
-    (y1, m1), (y2, m2) = period.months_key
-    return y1 * 100 + m1, y2 * 100 + m2
+    return period.key_range
 
 
 def window_values(
@@ -133,8 +134,8 @@ def prior_year_values(
     for element_id in ids:
         found = own(element_id)
         if found is None and parts_of.get(element_id):
-            parts = [own(p) for p in parts_of[element_id]]
-            if all(p is not None for p in parts):
+            parts = [part for p in parts_of[element_id] if (part := own(p)) is not None]
+            if len(parts) == len(parts_of[element_id]):
                 found = PriorValue(sum((p.value for p in parts), Decimal(0)), "parts")
         if found is not None:
             out[element_id] = found
@@ -144,7 +145,7 @@ def prior_year_values(
 # --- validation rules and their violations ------------------------------------------------
 
 
-def rule_list(user) -> QuerySet[ValidationRule]:
+def rule_list(user: User | AnonymousUser) -> QuerySet[ValidationRule]:
     """The rules of the departments the user reads, with their open violations counted."""
     qs = ValidationRule.objects.select_related("left", "right_element", "department").annotate(
         open_violations=Count("violations")
@@ -152,7 +153,9 @@ def rule_list(user) -> QuerySet[ValidationRule]:
     return scoped(user, qs).order_by("department__order", "left__order", "code")
 
 
-def violation_list(user, *, department_id: int | None = None, importance: str = ""):
+def violation_list(
+    user: User | AnonymousUser, *, department_id: int | None = None, importance: str = ""
+) -> QuerySet[RuleViolation]:
     """What the rules find now, in the departments the user reads, errors first."""
     qs = RuleViolation.objects.select_related(
         "rule__left", "rule__right_element", "rule__department", "org_unit"

@@ -27,10 +27,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,8 +39,10 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.periods import last_day_of
 from kaifaqu.orgs.models import Department, OrgUnit, OrgUnitKind
+from kaifaqu.orgs.tree import org_tree
 
 from .models import DataElement, DataValue, Target
 from .services import period_months
@@ -193,10 +196,20 @@ def _post_order(units: list[UnitSpec]) -> list[UnitSpec]:
     return out
 
 
+class _Names(TypedDict):
+    """What an element spec has whatever its kind."""
+
+    index: int
+    code: str
+    kind: str
+    name_zh: str
+    name_en: str
+
+
 def _element_spec(index: int) -> ElementSpec:
     kind = element_kind(index)
     zh, en = KIND_NAMES[kind]
-    common = {
+    common: _Names = {
         "index": index,
         "code": element_code(index),
         "kind": kind,
@@ -350,7 +363,7 @@ def synthetic_rows(*, values: int, seed: int = 2017, orgs: int = 12) -> Iterator
         left -= min(left, len(rows))
 
 
-def checksum(rows) -> str:
+def checksum(rows: Iterable[ValueRow]) -> str:
     """SHA-256 over the rows' text, in stream order: equal checksums, identical values."""
     digest = hashlib.sha256()
     for row in rows:
@@ -363,18 +376,13 @@ def checksum(rows) -> str:
 
 def synthetic_unit_ids() -> list[int]:
     """The synthetic city and everything below it, deepest first (the order to delete in)."""
-    tree = list(OrgUnit.objects.values_list("id", "code", "parent_id"))
-    root = next((pk for pk, code, parent in tree if code == CITY_CODE and parent is None), None)
-    if root is None:
+    tree = org_tree()
+    root = tree.by_code.get(CITY_CODE)
+    if root is None or tree.parent[root] is not None:
         return []
-    children: dict[int, list[int]] = {}
-    for pk, _code, parent in tree:
-        children.setdefault(parent, []).append(pk)
-    levels, level = [], [root]
-    while level:
-        levels.append(level)
-        level = [c for pk in level for c in children.get(pk, [])]
-    return [pk for level in reversed(levels) for pk in level]
+    below = tree.below(root)
+    listed = [(pk, depth) for pk, depth in tree.depth_first() if pk in below]
+    return [pk for pk, _depth in sorted(listed, key=lambda unit: -unit[1])]
 
 
 def synthetic_element_ids() -> list[int]:
@@ -442,9 +450,11 @@ def _delete_synthetic() -> dict[str, int]:
         for pk in unit_ids:  # deepest first: a unit's parent is protected while it has children
             OrgUnit.objects.filter(pk=pk).delete()
     except ProtectedError as error:
+        # str(): a model's verbose name is a lazy string, which join() does not take.
+        users = sorted({str(o._meta.verbose_name) for o in error.protected_objects})
         raise ValidationError(
             _("The synthetic org units are used by other data (%(what)s); nothing was changed.")
-            % {"what": ", ".join(sorted({o._meta.verbose_name for o in error.protected_objects}))}
+            % {"what": ", ".join(users)}
         ) from None
     deleted["units"] = len(unit_ids)
     return deleted
@@ -474,7 +484,9 @@ def _create_units(orgs: int) -> dict[str, OrgUnit]:
     return created
 
 
-def _create_element(spec: ElementSpec, department: Department, wholes: dict[str, DataElement]):
+def _create_element(
+    spec: ElementSpec, department: Department, wholes: dict[str, DataElement]
+) -> DataElement:
     element = DataElement(
         code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en, unit=spec.unit,
         time_aggregation=spec.time_aggregation, unit_aggregation=spec.unit_aggregation,
@@ -493,13 +505,12 @@ _ENTERED_AT: dict[int, datetime] = {}
 def _entered_at(month_to: int) -> datetime:
     """The 10th of the month after the period (when a bureau would have it), fixed."""
     if month_to not in _ENTERED_AT:
-        year, month = divmod(month_to, 100)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        _ENTERED_AT[month_to] = datetime(year, month, 10, 1, 0, tzinfo=UTC)
+        following = last_day_of(month_to) + timedelta(days=1)
+        _ENTERED_AT[month_to] = datetime(following.year, following.month, 10, 1, 0, tzinfo=UTC)
     return _ENTERED_AT[month_to]
 
 
-def _check(actor, values: int, orgs: int) -> None:
+def _check(actor: User | None, values: int, orgs: int) -> None:
     if actor is not None and access.editable_department_ids(actor) is not None:
         raise PermissionDenied(_("Only a zone administrator may generate synthetic data."))
     if not 1 <= values <= MAX_VALUES:
@@ -515,7 +526,7 @@ def _check(actor, values: int, orgs: int) -> None:
 @transaction.atomic
 def synthetic_generate(
     *,
-    actor,
+    actor: User | None,
     values: int,
     seed: int = 2017,
     orgs: int = 12,

@@ -14,11 +14,14 @@ rules, the parts of their elements, the values, and the violations it replaces.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Q
+
+from kaifaqu.core.periods import month_key, year_of
 
 from .models import (
     DataElement,
@@ -81,20 +84,24 @@ class _Values:
                 for row in rows.values():
                     yield org_id, row
 
-    def value(self, element_id: int, org_id: int, month_from: int, month_to: int):
+    def value(self, element_id: int, org_id: int, month_from: int, month_to: int) -> Decimal | None:
         rows = self.cells.get((element_id, org_id), {})
         row = rows.get((month_from, month_to))
         if row is not None:
             return row.value
         element = self.elements[element_id]
         if self.parts.get(element_id):  # a whole with no value of its own: its parts' sum
-            found = [self.value(p, org_id, month_from, month_to) for p in self.parts[element_id]]
-            return None if None in found else sum(found, Decimal(0))
-        if month_from // 100 != month_to // 100:
+            parts = self.parts[element_id]
+            found = [
+                v for p in parts if (v := self.value(p, org_id, month_from, month_to)) is not None
+            ]
+            return sum(found, Decimal(0)) if len(found) == len(parts) else None
+        if year_of(month_from) != year_of(month_to):
             return None
         if element.time_aggregation == TimeAggregation.SUM:
-            months = [rows.get((m, m)) for m in range(month_from, month_to + 1)]
-            if months and all(months):
+            wanted = range(month_from, month_to + 1)
+            months = [hit for m in wanted if (hit := rows.get((m, m))) is not None]
+            if months and len(months) == len(wanted):
                 return sum((m.value for m in months), Decimal(0))
         elif element.time_aggregation == TimeAggregation.LAST:
             last = rows.get((month_to, month_to))
@@ -102,24 +109,28 @@ class _Values:
         return None
 
 
-def _right(rule: ValidationRule, values: _Values, org_id: int, row: DataValue):
+def _right(
+    rule: ValidationRule, values: _Values, org_id: int, row: DataValue
+) -> tuple[Decimal, int] | None:
     """The right side for a left value and how many rounded values the comparison adds up
     (for the default tolerance); None where it cannot be resolved."""
     mf, mt = row.month_from, row.month_to
+    # The casts: a rule's clean() requires the number or the element its right side reads.
     if rule.right_kind == RuleRight.NUMBER:
-        return rule.right_number, 1
+        return cast(Decimal, rule.right_number), 1
     if rule.right_kind == RuleRight.ELEMENT:
-        right = values.value(rule.right_element_id, org_id, mf, mt)
+        right = values.value(cast(int, rule.right_element_id), org_id, mf, mt)
         return None if right is None else (right, 2)
     if rule.right_kind == RuleRight.PARTS:
-        found = [values.value(p, org_id, mf, mt) for p in values.parts.get(rule.left_id, [])]
-        if not found or any(v is None for v in found):
+        parts = values.parts.get(rule.left_id, [])
+        found = [v for p in parts if (v := values.value(p, org_id, mf, mt)) is not None]
+        if not parts or len(found) < len(parts):
             return None
         return sum(found, Decimal(0)), len(found) + 1
     prior = values.value(rule.left_id, org_id, mf - 100, mt - 100)
     if prior is None or prior <= 0:
         return None
-    return prior * rule.right_number, 1
+    return prior * cast(Decimal, rule.right_number), 1
 
 
 def _tolerance(rule: ValidationRule, rounded: int) -> Decimal:
@@ -133,7 +144,9 @@ def _tolerance(rule: ValidationRule, rounded: int) -> Decimal:
     return Decimal(0)
 
 
-def evaluate(rules: list[ValidationRule], values: _Values, scope) -> list[Finding]:
+def evaluate(
+    rules: list[ValidationRule], values: _Values, scope: Callable[[int, int], bool]
+) -> list[Finding]:
     findings = []
     for rule in rules:
         for org_id, row in values.stored(rule.left_id):
@@ -177,7 +190,7 @@ def check(
         violations = violations.filter(org_unit__in=orgs)
     if span is not None:
         violations = violations.filter(
-            month_from__gte=span[0] * 100, month_from__lte=span[-1] * 100 + 12
+            month_from__gte=month_key(span[0], 1), month_from__lte=month_key(span[-1], 12)
         )
     if not rules:
         return []
@@ -188,24 +201,25 @@ def check(
             wanted.add(rule.right_element_id)
     parts: dict[int, list[int]] = defaultdict(list)
     elements = {r.left_id: r.left for r in rules}
-    elements.update({r.right_element_id: r.right_element for r in rules if r.right_element_id})
+    elements.update({r.right_element.pk: r.right_element for r in rules if r.right_element})
     for part in DataElement.objects.filter(whole__in=wanted).order_by("part_order", "code"):
-        parts[part.whole_id].append(part.pk)
+        parts[cast(int, part.whole_id)].append(part.pk)  # filtered on its whole
         elements[part.pk] = part
         wanted.add(part.pk)
     rows = DataValue.objects.filter(element__in=wanted)
     if orgs is not None:
         rows = rows.filter(org_unit__in=orgs)
     if span is not None:  # a year's rules read last year's values too
-        rows = rows.filter(month_from__gte=(span[0] - 1) * 100, month_from__lte=span[-1] * 100 + 12)
-    rows = list(rows)
+        rows = rows.filter(
+            month_from__gte=month_key(span[0] - 1, 1), month_from__lte=month_key(span[-1], 12)
+        )
 
     def in_scope(org_id: int, month_from: int) -> bool:
         return (orgs is None or org_id in orgs) and (
-            span is None or span[0] <= month_from // 100 <= span[-1]
+            span is None or span[0] <= year_of(month_from) <= span[-1]
         )
 
-    findings = evaluate(rules, _Values(rows, elements, parts), in_scope)
+    findings = evaluate(rules, _Values(list(rows), elements, parts), in_scope)
     violations.delete()
     return RuleViolation.objects.bulk_create(
         RuleViolation(

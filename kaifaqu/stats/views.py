@@ -3,13 +3,16 @@ import and downloads."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -17,16 +20,15 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access, numbers
-from kaifaqu.core.forms import put_errors
 from kaifaqu.core.periods import label
-from kaifaqu.core.versioning import ConcurrentEditError
+from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs import selectors as org_selectors
 from kaifaqu.orgs.selectors import home_zone, orgunit_tree
 
 from . import selectors, services
 from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
-from .models import RuleImportance
+from .models import RuleImportance, ValidationRule
 from .workbook import (
     SHEETS,
     import_plan,
@@ -315,44 +317,39 @@ class RuleListView(BusinessReadMixin, TemplateView):
         )
 
 
-class RuleFormView(WorkbookEditorMixin, FormView):
+class RuleFormView(WorkbookEditorMixin, ServiceFormView):
     """Create a rule, or (with ``pk``) change one; the services check the rights and the rule."""
 
     template_name = "stats/rule_form.html"
     form_class = RuleForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.rule = None
-        if "pk" in kwargs:
-            self.rule = get_object_or_404(selectors.rule_list(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def rule(self) -> ValidationRule | None:
+        # Looked up only once the editor check in dispatch has passed: a 404 before it would
+        # tell a reader which rules exist.
+        if "pk" not in self.kwargs:
+            return None
+        rule = get_object_or_404(selectors.rule_list(self.request.user), pk=self.kwargs["pk"])
+        if not access.can_change_department(self.request.user, rule.department_id):
+            raise PermissionDenied
+        return rule
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.rule}
 
-    def form_valid(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "code", "left")}
-        try:
-            if self.rule is None:
-                rule = services.rule_create(
-                    actor=self.request.user, code=form.cleaned_data["code"],
-                    left=form.cleaned_data["left"], **data,
-                )  # fmt: skip
-            else:
-                rule = services.rule_update(
-                    actor=self.request.user, rule=self.rule,
-                    version=form.cleaned_data["version"], **data,
-                )  # fmt: skip
-        except ConcurrentEditError as error:
-            form.add_error(None, error.messages)
-            return self.form_invalid(form)
-        except ValidationError as error:
-            put_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Rule %(name)s saved and checked.") % {"name": rule})
-        return redirect("stats:rules")
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> ValidationRule:
+        if self.rule is None:
+            data.pop("version", None)
+            return services.rule_create(actor=actor, **data)
+        return services.rule_update(actor=actor, rule=self.rule, **data)
 
-    def get_context_data(self, **kwargs):
+    def get_success_message(self) -> str:
+        return _("Rule %(name)s saved and checked.") % {"name": self.result}
+
+    def get_success_url(self) -> str:
+        return reverse("stats:rules")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(rule=self.rule, **kwargs)
 
 

@@ -89,6 +89,23 @@ def test_upload_page_and_public_photo(as_user, client, parcel, blank_zone):
     assert client.get(reverse("portal:carrier_photo", args=[photo.pk])).status_code == 404
 
 
+def test_a_file_that_is_no_image_is_refused_by_the_photo_field_on_the_page(
+    as_user, parcel, blank_zone
+):
+    response = as_user(blank_zone.users["investment"]).post(
+        reverse("carriers:photo_add", args=["land", parcel.pk]),
+        {"image": SimpleUploadedFile("a.png", b"%PDF-1.4 not an image"), "caption": "东侧"},
+    )
+    assert (response.status_code, response.context["parcel"]) == (200, parcel)
+    form = response.context["photo_form"]
+    message = "a.png: only PNG, JPEG and WebP files are accepted."
+    assert form.errors == {"image": [message]}
+    assert form["caption"].value() == "东侧"
+    page = response.content.decode()
+    assert page.index('name="image"') < page.index(f'data-error="image">{message}<')
+    assert not CarrierPhoto.objects.exists()
+
+
 @pytest.mark.parametrize("name", ["economy", "leader"])
 def test_upload_page_refuses_non_editors(as_user, parcel, blank_zone, name):
     client = as_user(blank_zone.users[name])

@@ -202,12 +202,26 @@ def test_editors_change_a_parcel(as_user, zone, urls, username):
     assert (urls["parcel"].price_wan_per_mu, urls["parcel"].version) == (Decimal("19.50"), 2)
 
 
+@pytest.mark.parametrize("username", EDITORS)
+def test_editors_are_shown_every_carrier_form(as_user, zone, urls, username):
+    client = as_user(zone.users[username])
+    for name in (
+        "land_create",
+        "land_edit",
+        "building_create",
+        "building_edit",
+        "unit_create",
+        "unit_edit",
+    ):
+        assert client.get(urls[name]).status_code == 200, name
+
+
 def test_a_stale_form_is_refused_with_a_clear_message(as_user, zone, urls):
     client = as_user(zone.investment)
     stale = _land_form(urls["parcel"], name="改名")
     client.post(urls["land_edit"], _land_form(urls["parcel"], price_wan_per_mu="20"))
     response = client.post(urls["land_edit"], stale)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["form"].non_field_errors() == [
         "Someone else saved this record while you were editing it. Reload it to see their "
         "change, then make yours again."
@@ -223,6 +237,29 @@ def test_bad_input_shows_the_field_s_error_and_saves_nothing(as_user, zone, urls
     assert response.context["form"].errors["area_mu"] == ["Enter a number."]
     urls["parcel"].refresh_from_db()
     assert urls["parcel"].version == 1
+
+
+def test_a_service_s_refusal_is_shown_by_its_field(as_user, zone, urls):
+    building = urls["building_obj"]
+    response = as_user(zone.investment).post(
+        urls["building_edit"],
+        {
+            "name": building.name,
+            "org_unit": building.org_unit_id,
+            "location": building.location,
+            "floors": 1,
+            "note": building.note,
+            "version": building.version,
+        },
+    )
+    assert response.status_code == 200
+    message = "A unit is on floor 4; the building cannot have fewer floors."
+    assert response.context["form"].errors == {"floors": [message]}
+    page = response.content.decode()
+    assert 'role="alert"' not in page
+    assert page.index('name="floors"') < page.index(f'data-error="floors">{message}<')
+    building.refresh_from_db()
+    assert (building.floors, building.version) == (4, 1)
 
 
 def test_an_editor_creates_a_parcel_a_building_and_a_unit(as_user, zone, urls):
@@ -288,12 +325,39 @@ def test_an_editor_moves_a_unit_and_an_impossible_move_is_explained(as_user, zon
     urls["unit"].refresh_from_db()
     assert urls["unit"].status == "reserved"
     response = client.post(urls["land_move"], {"action": "let", "version": 1})
-    assert messages_of(response)[-1] == "Land is sold, not let."
+    # The refusal comes back on the parcel's page, on the form as it was filled in.
+    assert (response.status_code, response.context["parcel"]) == (200, urls["parcel"])
+    assert response.context["move_form"].non_field_errors() == ["Land is sold, not let."]
+    assert 'data-error="__all__">Land is sold, not let.<' in response.content.decode()
+    assert response.context["move_form"]["action"].value() == "let"
     client.post(urls["land_move"], {"action": "sold", "at": "2017-10-02", "version": 1})
     response = client.post(urls["land_move"], {"action": "release", "version": 2})
-    assert messages_of(response)[-1] == "赵虎镇工业地块三号 is sold; it cannot be released."
+    assert response.context["move_form"].non_field_errors() == [
+        "赵虎镇工业地块三号 is sold; it cannot be released."
+    ]
     urls["parcel"].refresh_from_db()
     assert urls["parcel"].status == "sold"
+
+
+def test_a_move_dated_in_the_future_is_refused_by_its_date_on_the_building_page(
+    as_user, zone, urls
+):
+    unit = urls["unit"]
+    prefix = f"u{unit.pk}"
+    response = as_user(zone.investment).post(
+        urls["unit_move"],
+        {"prefix": prefix, f"{prefix}-action": "let", f"{prefix}-at": "2099-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["building"] == urls["building_obj"]
+    forms = {u.pk: u.move_form for u in response.context["units"]}
+    message = "A status change cannot be dated in the future."
+    assert forms[unit.pk].errors == {"at": [message]}
+    assert [pk for pk, form in forms.items() if form.errors] == [unit.pk]
+    page = response.content.decode()
+    assert page.index(f'name="{prefix}-at"') < page.index(f'data-error="at">{message}<')
+    unit.refresh_from_db()
+    assert unit.status == "idle"
 
 
 def test_a_prefixed_move_form_from_the_building_page_is_understood(as_user, zone, urls):

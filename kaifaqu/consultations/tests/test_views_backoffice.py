@@ -384,3 +384,83 @@ def test_an_editor_routes_a_category_to_an_officer(as_user, demo):
         "land_buildings",
         "other",
     ]
+
+
+# --- refusals on the page's forms ---------------------------------------------------------
+
+STALE = (
+    "Someone else saved this record while you were editing it. Reload it to see their change, "
+    "then make yours again."
+)
+
+
+def test_a_reply_s_file_refused_by_the_service_is_shown_by_the_files_field(as_user, asked):
+    response = as_user("investment").post(
+        action("reply", asked),
+        {
+            "body": "See the file.",
+            "version": asked.consultation.version,
+            "files": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00" + b"\x00" * 100),
+        },
+    )
+    assert (response.status_code, response.context["consultation"]) == (200, asked.consultation)
+    form = response.context["reply_form"]
+    assert list(form.errors) == ["files"]
+    (message,) = form.errors["files"]
+    assert form["body"].value() == "See the file."
+    page = response.content.decode()
+    assert page.index('name="files"') < page.index(f'data-error="files">{message}<')
+    assert not Message.objects.filter(consultation=asked.consultation, from_staff=True).exists()
+
+
+def test_a_stale_reply_answers_409_on_the_consultation_s_page(as_user, asked):
+    client = as_user("investment")
+    version = asked.consultation.version
+    first = client.post(action("reply", asked), {"body": "First.", "version": version})
+    assert first.status_code == 302
+    response = client.post(action("reply", asked), {"body": "Second.", "version": version})
+    assert response.status_code == 409
+    assert response.context["reply_form"].non_field_errors() == [STALE]
+    assert f'data-testid="form-errors"><div>{STALE}<' in response.content.decode()
+    bodies = Message.objects.filter(consultation=asked.consultation, from_staff=True)
+    assert list(bodies.values_list("body", flat=True)) == ["First."]
+
+
+def test_a_stale_close_answers_409_and_leaves_the_consultation_open(as_user, asked):
+    client = as_user("investment")
+    version = asked.consultation.version
+    assert (
+        client.post(action("reply", asked), {"body": "A.", "version": version}).status_code == 302
+    )
+    response = client.post(action("close", asked), {"close-version": version})
+    assert response.status_code == 409
+    assert response.context["close_form"].non_field_errors() == [STALE]
+    assert f'data-testid="form-errors"><div>{STALE}<' in response.content.decode()
+    assert Consultation.objects.get(pk=asked.consultation.pk).status == Status.REPLIED
+
+
+@pytest.mark.parametrize(("username", "status"), [(u, 200) for u in EDITORS] + [("leader", 403)])
+def test_the_hotline_form_per_role(as_user, username, status):
+    client = as_user(username)
+    assert client.get(reverse("consultations:hotline")).status_code == status
+
+
+def test_a_hotline_call_dated_in_the_future_is_refused_by_its_time_field(as_user):
+    before = Consultation.objects.count()
+    response = as_user("investment").post(
+        reverse("consultations:hotline"),
+        {
+            "category": "other",
+            "question": "x",
+            "name": "冯三",
+            "phone": "13700000009",
+            "received_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 200
+    message = "The time cannot be in the future."
+    assert response.context["form"].errors == {"received_at": [message]}
+    page = response.content.decode()
+    assert 'data-testid="form-errors"' not in page
+    assert page.index('name="received_at"') < page.index(f'data-error="received_at">{message}<')
+    assert Consultation.objects.count() == before

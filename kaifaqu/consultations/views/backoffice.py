@@ -5,15 +5,21 @@ user is an editor (zone administrators change all). The services check the same 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.enterprises import contacts
 from kaifaqu.enterprises.contacts import can_see_contacts
 from kaifaqu.investment.services import DuplicateProjectError
@@ -101,9 +107,6 @@ def detail_context(request, consultation, **overrides) -> dict:
             may_convert=lead is not None and not lead.project_id,
         )
     context.update(overrides)
-    for key in ("reply_form", "reassign_form", "convert_form"):
-        if key in context:
-            mark_invalid(context[key])
     return context
 
 
@@ -123,9 +126,16 @@ def _to_change(request, pk: int):
     return consultation
 
 
-class DetailView(ConsultationsReadMixin, View):
-    def get(self, request, pk: int):
-        return render_detail(request, selectors.consultation_for_staff(request.user, pk))
+class DetailView(ConsultationsReadMixin, TemplateView):
+    """A consultation's page; its forms post to the views below, whose refusals come back
+    here (``consultation`` given to spare loading it twice)."""
+
+    template_name = "consultations/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        pk, consultation = kwargs.pop("pk"), kwargs.pop("consultation", None)
+        consultation = consultation or selectors.consultation_for_staff(self.request.user, pk)
+        return detail_context(self.request, consultation, **kwargs)
 
 
 class ContactRevealView(ConsultationsReadMixin, View):
@@ -156,69 +166,54 @@ class StaffFileView(ConsultationsReadMixin, View):
         )
 
 
-class ReplyView(ConsultationsReadMixin, View):
-    http_method_names = ["post"]
+class _DetailFormView(ConsultationsReadMixin, PageFormView):
+    """A form of a consultation's page; a success returns to it."""
 
-    def post(self, request, pk: int):
-        consultation = _to_change(request, pk)
-        form = StaffReplyForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.consultation_reply(
-                    actor=request.user,
-                    consultation=consultation,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
-                    version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("Your reply was sent to the visitor."))
-                return redirect("consultations:detail", pk=pk)
-        return render_detail(request, consultation, reply_form=form)
+    #: The name the page gives its empty form, where a refused one goes back.
+    form_name: str
+
+    def post(self, request, *args, **kwargs):
+        # After the reader check in dispatch, before the form is read.
+        self.consultation = _to_change(request, kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def page(self, form):
+        refused = {"consultation": self.consultation, self.form_name: form}
+        return DetailView, {"pk": self.consultation.pk}, refused
+
+    def get_success_url(self) -> str:
+        return reverse("consultations:detail", args=[self.consultation.pk])
 
 
-class CloseView(ConsultationsReadMixin, View):
-    http_method_names = ["post"]
+class ReplyView(_DetailFormView):
+    form_class = StaffReplyForm
+    form_name = "reply_form"
+    success_message = gettext_lazy("Your reply was sent to the visitor.")
 
-    def post(self, request, pk: int):
-        consultation = _to_change(request, pk)
-        form = VersionForm(request.POST, prefix="close")
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.errors["version"])
-            services.consultation_close(
-                actor=request.user, consultation=consultation, version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The consultation was closed."))
-        return redirect("consultations:detail", pk=pk)
+    def call_service(self, *, actor, data):
+        return services.consultation_reply(actor=actor, consultation=self.consultation, **data)
 
 
-class ReassignView(ConsultationsReadMixin, View):
-    http_method_names = ["post"]
+class CloseView(_DetailFormView):
+    form_class = VersionForm
+    form_name = "close_form"
+    prefix = "close"
+    success_message = gettext_lazy("The consultation was closed.")
 
-    def post(self, request, pk: int):
-        consultation = _to_change(request, pk)
-        form = ReassignForm(request.POST, department_id=consultation.department_id)
-        if form.is_valid():
-            try:
-                services.consultation_reassign(
-                    actor=request.user,
-                    consultation=consultation,
-                    officer=form.cleaned_data["officer"],
-                    version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("The consultation was reassigned."))
-                return redirect("consultations:detail", pk=pk)
-        return render_detail(request, consultation, reassign_form=form)
+    def call_service(self, *, actor, data):
+        return services.consultation_close(actor=actor, consultation=self.consultation, **data)
+
+
+class ReassignView(_DetailFormView):
+    form_class = ReassignForm
+    form_name = "reassign_form"
+    success_message = gettext_lazy("The consultation was reassigned.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "department_id": self.consultation.department_id}
+
+    def call_service(self, *, actor, data):
+        return services.consultation_reassign(actor=actor, consultation=self.consultation, **data)
 
 
 class ConvertView(ConsultationsReadMixin, View):
@@ -259,36 +254,25 @@ class ConvertView(ConsultationsReadMixin, View):
             form.fields["confirm_different"].widget = form.fields[
                 "confirm_different"
             ].hidden_widget()
+        mark_invalid(form)
         return render_detail(request, consultation, convert_form=form, matches=matches)
 
 
 # --- the hotline and the routes ---------------------------------------------------------
 
 
-class HotlineView(ConsultationsChangeMixin, View):
+class HotlineView(ConsultationsChangeMixin, ServiceFormView):
     template_name = "consultations/hotline.html"
+    form_class = HotlineForm
 
-    def _render(self, request, form):
-        mark_invalid(form)
-        return render(request, self.template_name, {"form": form})
+    def call_service(self, *, actor, data):
+        return services.hotline_call_log(actor=actor, **data)
 
-    def get(self, request):
-        return self._render(request, HotlineForm())
+    def get_success_message(self) -> str:
+        return _("The call was logged as %(number)s.") % {"number": self.result.number}
 
-    def post(self, request):
-        form = HotlineForm(request.POST)
-        if form.is_valid():
-            try:
-                consultation = services.hotline_call_log(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("The call was logged as %(number)s.") % {"number": consultation.number},
-                )
-                return redirect("consultations:detail", pk=consultation.pk)
-        return self._render(request, form)
+    def get_success_url(self) -> str:
+        return reverse("consultations:detail", args=[self.result.pk])
 
 
 class RoutesView(ConsultationsChangeMixin, View):

@@ -1,29 +1,36 @@
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kaifaqu.core import access
+from kaifaqu.core.models import User
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (failed attempts count to lockout)."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             return super().post(request, *args, **kwargs)
         finally:
             # django-axes flags the request that authenticate() was given, here DRF's wrapper;
             # its middleware reads the Django request beneath, so hand the flags down or a
-            # locked account gets a plain 400 instead of the lockout response.
+            # locked account gets a plain 400 instead of the lockout response. (The stubs do
+            # not know the attributes django-axes adds to a request.)
             if getattr(request, "axes_locked_out", False):
-                request._request.axes_locked_out = True
-                request._request.axes_credentials = getattr(request, "axes_credentials", None)
+                request._request.axes_locked_out = True  # type: ignore[attr-defined]
+                request._request.axes_credentials = getattr(  # type: ignore[attr-defined]
+                    request, "axes_credentials", None
+                )
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[object]):
     username = serializers.CharField()
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
@@ -34,8 +41,8 @@ class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
-    def get(self, request):
-        user = request.user
+    def get(self, request: Request) -> Response:
+        user = cast(User, request.user)  # IsAuthenticated lets only an account through
         return Response(
             {
                 "username": user.username,

@@ -2,6 +2,7 @@
 the zone's reports name them (DESIGN.md "Periods")."""
 
 import dataclasses
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,11 +16,18 @@ from kaifaqu.core.periods import (
     Kind,
     Period,
     PeriodError,
+    first_day_of,
+    keys_between,
     label,
     label_en,
     label_zh,
+    last_day_of,
+    month_key,
+    month_of,
     parse,
     same_months,
+    shift_keys,
+    year_of,
 )
 
 FORMS = "write 2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08."
@@ -191,6 +199,51 @@ def test_months_lists_each_month_covered(text, months):
     assert period.months == months
     assert period.month_count == len(months)
     assert (period.start, period.end) == (months[0], months[-1])
+
+
+@pytest.mark.parametrize(
+    ("text", "keys", "first_day", "last_day"),
+    [
+        ("2017", (201701, 201712), date(2017, 1, 1), date(2017, 12, 31)),
+        ("2017H1", (201701, 201706), date(2017, 1, 1), date(2017, 6, 30)),
+        ("2017Q3", (201707, 201709), date(2017, 7, 1), date(2017, 9, 30)),
+        ("2016-02", (201602, 201602), date(2016, 2, 1), date(2016, 2, 29)),
+        ("2017-02", (201702, 201702), date(2017, 2, 1), date(2017, 2, 28)),
+        ("1900-01/1900-02", (190001, 190002), date(1900, 1, 1), date(1900, 2, 28)),
+        ("2000-01/2000-02", (200001, 200002), date(2000, 1, 1), date(2000, 2, 29)),
+        ("2999-12", (299912, 299912), date(2999, 12, 1), date(2999, 12, 31)),
+    ],
+)
+def test_a_period_gives_its_month_keys_and_first_and_last_day(text, keys, first_day, last_day):
+    period = parse(text)
+    assert period.key_range == (period.first_key, period.last_key) == keys
+    assert period.month_keys == tuple(range(keys[0], keys[1] + 1))
+    assert (period.first_day, period.last_day) == (first_day, last_day)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        (201708, 201708, "2017-08"),
+        (201701, 201708, "2017-01/2017-08"),
+        (201701, 201712, "2017-01/2017-12"),
+    ],
+)
+def test_from_keys_reads_a_stored_window_as_a_month_or_a_window(first, last, text):
+    assert str(Period.from_keys(first, last)) == text
+
+
+@pytest.mark.parametrize(("first", "last"), [(201612, 201701), (201708, 201703), (201700, 201701)])
+def test_from_keys_refuses_what_is_not_a_run_within_a_year(first, last):
+    with pytest.raises(PeriodError):
+        Period.from_keys(first, last)
+
+
+def test_key_arithmetic_reaches_before_the_first_year_a_period_may_have():
+    assert shift_keys((190001, 190012), -2) == (189801, 189812)
+    assert (first_day_of(189802), last_day_of(189802)) == (date(1898, 2, 1), date(1898, 2, 28))
+    assert keys_between(189811, 189812) == (189811, 189812)
+    assert (month_of(189812), year_of(189812)) == ((1898, 12), 1898)
 
 
 @pytest.mark.parametrize(
@@ -419,3 +472,61 @@ def test_order_follows_the_start_month(a, b):
     if a.start < b.start:
         assert a < b
     assert (a < b) + (a == b) + (a > b) == 1
+
+
+months_of_any_year = st.tuples(st.integers(1, 9999), month_numbers)
+
+
+@given(months_of_any_year)
+def test_a_month_key_reads_back_as_its_month(month):
+    key = month_key(*month)
+    assert month_of(key) == month
+    assert year_of(key) == month[0]
+    assert str(key).endswith(f"{month[1]:02d}")
+
+
+@given(months_of_any_year, months_of_any_year)
+def test_month_keys_sort_as_their_months(a, b):
+    assert (month_key(*a) < month_key(*b)) == (a < b)
+
+
+@given(months_of_any_year)
+def test_a_month_runs_from_its_first_day_to_the_day_before_the_next_month(month):
+    key = month_key(*month)
+    first, last = first_day_of(key), last_day_of(key)
+    assert (first.year, first.month, first.day) == (*month, 1)
+    assert (last.year, last.month) == month
+    following = last + timedelta(days=1) if last < date.max else None
+    if following is not None:
+        assert following.day == 1
+        assert following.month == month[1] % 12 + 1
+
+
+@given(periods)
+def test_a_period_s_keys_are_its_months(period):
+    assert period.month_keys == tuple(month_key(*m) for m in period.months)
+    assert period.key_range == (period.month_keys[0], period.month_keys[-1])
+    assert keys_between(*period.key_range) == period.month_keys
+    assert period.key_range == period.canonical().key_range
+
+
+@given(periods)
+def test_a_period_s_days_are_those_of_its_months(period):
+    assert period.first_day == date(period.year, period.first_month, 1)
+    assert period.last_day == last_day_of(period.last_key)
+    days = (period.last_day - period.first_day).days + 1
+    assert days == sum((last_day_of(k) - first_day_of(k)).days + 1 for k in period.month_keys)
+    assert 28 * period.month_count <= days <= 31 * period.month_count
+
+
+@given(periods)
+def test_a_period_reads_back_from_its_keys(period):
+    found = Period.from_keys(*period.key_range)
+    assert found.canonical() == period.canonical()
+    assert found.key_range == period.key_range
+
+
+@given(periods, st.integers(-300, 300))
+def test_shifting_keys_shifts_the_period(period, n):
+    assume(MIN_YEAR <= period.year + n <= MAX_YEAR)
+    assert shift_keys(period.key_range, n) == period.shift_years(n).key_range

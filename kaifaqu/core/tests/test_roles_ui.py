@@ -193,6 +193,19 @@ def test_the_system_administrator_opens_an_account_with_no_role(as_user):
     }
 
 
+def test_a_taken_username_is_refused_by_the_username_field(as_user):
+    response = as_user("sysadmin").post(
+        reverse("core:user_create"),
+        {"username": "economy", "full_name": "重名", "password": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    message = "A user with that username already exists."
+    assert response.context["form"].errors == {"username": [message]}
+    page = response.content.decode()
+    assert page.index('name="username"') < page.index(f'data-error="username">{message}<')
+    assert User.objects.filter(username="economy").count() == 1
+
+
 def test_the_system_administrator_changes_an_account_with_one_audit_row(as_user, demo):
     client = as_user("sysadmin")
     mark = audit_mark()

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -8,7 +10,13 @@ from kaifaqu.core.forms import LoginForm
 LOCKOUT_MINUTES = 30
 
 
-def lockout_response(request, response=None, credentials=None, *args, **kwargs):
+def lockout_response(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+    *args: Any,
+    **kwargs: Any,
+) -> HttpResponse:
     """What a locked-out user sees: a page, or JSON for the API (django-axes callable)."""
     message = _(
         "This account is locked after too many failed logins. Try again in %(minutes)d "

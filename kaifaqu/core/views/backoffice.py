@@ -1,22 +1,28 @@
 import csv
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from kaifaqu.core import audit, selectors, services
 from kaifaqu.core.filters import AuditEntryFilter
-from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm, put_errors
-from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm
+from kaifaqu.core.http import AuthenticatedHttpRequest
+from kaifaqu.core.models import AuditAction, AuditEntry, User
 from kaifaqu.core.roles import Role
 
+from .forms import ServiceFormView
 from .mixins import RoleRequiredMixin
 
 
@@ -24,35 +30,38 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "core/dashboard.html"
 
 
-class UserListView(RoleRequiredMixin, ListView):
+class UserListView(RoleRequiredMixin, ListView[User]):
     roles = (Role.SYSTEM_ADMIN,)
     template_name = "core/user_list.html"
     context_object_name = "users"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[User]:
         return selectors.user_list()
 
 
-class UserCreateView(RoleRequiredMixin, FormView):
+class UserCreateView(RoleRequiredMixin, ServiceFormView):
     roles = (Role.SYSTEM_ADMIN,)
     template_name = "core/user_form.html"
     form_class = UserCreateForm
+    request: AuthenticatedHttpRequest
 
-    def form_valid(self, form):
-        try:
-            user = services.user_create(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Account %(name)s created.") % {"name": user.username})
-        return redirect("core:user_list")
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
+        return services.user_create(actor=actor, **data)
+
+    def get_success_message(self) -> str:
+        return _("Account %(name)s created.") % {"name": self.result.username}
+
+    def get_success_url(self) -> str:
+        return reverse("core:user_list")
 
 
-class UserUpdateView(RoleRequiredMixin, FormView):
+class UserUpdateView(RoleRequiredMixin, ServiceFormView):
     roles = (Role.SYSTEM_ADMIN,)
     template_name = "core/user_form.html"
     form_class = UserUpdateForm
+    success_message = gettext_lazy("Account saved.")
+    request: AuthenticatedHttpRequest
 
     @cached_property
     def account(self) -> User:
@@ -60,7 +69,7 @@ class UserUpdateView(RoleRequiredMixin, FormView):
         # tell anyone, signed in or not, which account ids exist.
         return get_object_or_404(User, pk=self.kwargs["pk"])
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         a = self.account
         return {
             "full_name": a.full_name,
@@ -69,25 +78,22 @@ class UserUpdateView(RoleRequiredMixin, FormView):
             "is_active": a.is_active,
         }
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             account=self.account, password_form=PasswordResetForm(), **kwargs
         )
 
-    def form_valid(self, form):
-        try:
-            services.user_update(actor=self.request.user, user=self.account, **form.cleaned_data)
-        except ValidationError as error:
-            put_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Account saved."))
-        return redirect("core:user_list")
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
+        return services.user_update(actor=actor, user=self.account, **data)
+
+    def get_success_url(self) -> str:
+        return reverse("core:user_list")
 
 
 class UserPasswordView(RoleRequiredMixin, View):
     roles = (Role.SYSTEM_ADMIN,)
 
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         account = get_object_or_404(User, pk=pk)
         form = PasswordResetForm(request.POST)
         if form.is_valid():
@@ -109,7 +115,7 @@ class SecurityView(RoleRequiredMixin, TemplateView):
     roles = (Role.SECURITY_ADMIN,)
     template_name = "core/security.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         cooloff = settings.AXES_COOLOFF_TIME
         return super().get_context_data(
             locked=selectors.locked_accounts(),
@@ -127,7 +133,7 @@ class SecurityView(RoleRequiredMixin, TemplateView):
 class UnlockView(RoleRequiredMixin, View):
     roles = (Role.SECURITY_ADMIN,)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")
         if username:
             services.account_unlock(actor=request.user, username=username)
@@ -135,19 +141,19 @@ class UnlockView(RoleRequiredMixin, View):
         return redirect("core:security")
 
 
-class AuditListView(RoleRequiredMixin, ListView):
+class AuditListView(RoleRequiredMixin, ListView[AuditEntry]):
     roles = (Role.AUDIT_ADMIN,)
     template_name = "core/audit_list.html"
     context_object_name = "entries"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[AuditEntry]:
         self.filterset = AuditEntryFilter(
             self.request.GET or None, queryset=selectors.audit_entries()
         )
         return self.filterset.qs
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(filter=self.filterset, query=query.urlencode(), **kwargs)
@@ -162,7 +168,7 @@ class AuditExportView(RoleRequiredMixin, View):
         "object_type", "object_id", "object_repr", "before", "after", "prev_hash", "hash",
     )  # fmt: skip
 
-    def get(self, request):
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         filterset = AuditEntryFilter(request.GET or None, queryset=selectors.audit_entries())
         entries = filterset.qs.order_by("seq")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -184,7 +190,7 @@ class AuditExportView(RoleRequiredMixin, View):
         return response
 
 
-def _csv_safe(value) -> str:
+def _csv_safe(value: object) -> str:
     """Cells a spreadsheet would run as a formula are written as text."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
 
 from kaifaqu.core import access
 
@@ -9,7 +12,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     roles: tuple[str, ...] = ()
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not access.has_role(request.user, *self.roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -18,7 +21,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
 class BusinessReadMixin(LoginRequiredMixin):
     """Users who read some business data: leaders, zone administrators, department members."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not access.reads_business(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

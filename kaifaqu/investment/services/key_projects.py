@@ -16,11 +16,11 @@ from kaifaqu.core.access import acting_user, require_change
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.periods import PeriodError, parse
 from kaifaqu.core.versioning import CURRENT, Version, check_version, versioned_update
+from kaifaqu.orgs.tree import org_tree
 from kaifaqu.stats import services as stats_services
 from kaifaqu.stats.models import Target
 
 from ..models import KeyLevel, KeyProjectPlan, ProgressIssue, ProgressReport, Project
-from ..scope import load_tree
 from ._common import amount, full_clean, not_future
 
 #: The figure whose target the plans are (see metrics.py).
@@ -47,7 +47,7 @@ def key_project_targets_sync(*, actor, year: int, department_id: int) -> dict[in
     A unit whose plans are all gone gets a target of 0, which the figure engine ignores.
     ``department_id`` is the department keeping the key projects (the metric's owner).
     """
-    tree = load_tree()
+    tree = org_tree()
     sums: dict[int, Decimal] = defaultdict(Decimal)
     plans = KeyProjectPlan.objects.filter(
         year=year, project__key_level=KeyLevel.CITY, project__merged_into__isnull=True

@@ -135,31 +135,6 @@ def _let_go(actor, project: Project, carrier, on: date) -> None:
 # --- the stage machine ------------------------------------------------------------------
 
 
-def _refusal(project: Project, to: str) -> str | None:
-    """Why the project cannot move to ``to`` now, or None."""
-    if to not in Stage.values:
-        return _("Unknown stage.")
-    current, target = Stage(project.stage), Stage(to)
-    if current in stages.FINAL:
-        return _("The project is %(stage)s; it moves no further.") % {
-            "stage": current.label.lower()
-        }
-    if target in stages.allowed_moves(current):
-        return None
-    following = stages.next_stage(current)
-    if stages.PIPELINE.index(target) <= stages.PIPELINE.index(current):
-        return _("A project does not move back: it is %(stage)s already.") % {
-            "stage": current.label.lower()
-        }
-    return _(
-        "A project moves one stage at a time: from %(current)s it goes to %(next)s, not %(target)s."
-    ) % {
-        "current": current.label.lower(),
-        "next": following.label.lower(),
-        "target": target.label.lower(),
-    }
-
-
 def _apply_move(
     actor,
     project: Project,
@@ -172,40 +147,29 @@ def _apply_move(
 ) -> StageMove:
     """Check one move and apply it to ``project`` in memory (carriers are written); the
     caller saves the project and the returned move."""
-    refusal = _refusal(project, to)
+    refusal = stages.move_refusal(project.stage, to)
     if refusal:
         raise ValidationError({"to": refusal}, code="stage")
     not_future(on)
-    if on < project.stage_since:
-        raise ValidationError(
-            {"on": _("The project's last move is dated %(date)s; a move cannot be dated "
-                     "earlier.") % {"date": project.stage_since.isoformat()}}
-        )  # fmt: skip
+    if refusal := stages.date_refusal(on, project.stage_since):
+        raise ValidationError({"on": refusal})
     target = Stage(to)
     evidence_text = (evidence_text or "").strip()
     reason = (reason or "").strip()
     if evidence_file:
         checked_upload(evidence_file, "evidence_file")
-    if target in stages.NEEDS_TEXT_OR_FILE and not (evidence_text or evidence_file):
-        raise ValidationError(
-            {"evidence_text": {
-                Stage.SIGNED: _("Signing needs its evidence: the agreement (its title or "
-                                "number, or the signed file)."),
-                Stage.STARTED: _("Starting needs its evidence: the start confirmation (its "
-                                 "number, or the file)."),
-            }[target]},
-            code="evidence",
-        )  # fmt: skip
-    if target == Stage.DROPPED and not reason:
-        raise ValidationError({"reason": _("Say why the project is dropped.")}, code="evidence")
-    if target == Stage.SIGNED and project.contract_investment is None:
-        raise ValidationError(
-            {"contract_investment": _("Enter the contracted investment before signing.")}
-        )
-    if target == Stage.STARTED and project.total_investment is None:
-        raise ValidationError(
-            {"total_investment": _("Enter the total investment before the start.")}
-        )
+    problems = stages.move_problems(
+        target,
+        evidence=bool(reason if target == Stage.DROPPED else evidence_text or evidence_file),
+        contract_investment=project.contract_investment,
+        total_investment=project.total_investment,
+    )
+    if problems:
+        # Refused for its first problem (the evidence before the amounts), on its field.
+        field = problems[0].field
+        if field == "evidence":
+            field = "reason" if target == Stage.DROPPED else "evidence_text"
+        raise ValidationError({field: problems[0].message}, code="evidence")
     move = StageMove(
         project=project,
         from_stage=project.stage,
@@ -239,14 +203,14 @@ def _clean_amounts(values: dict) -> None:
 
 def _require_stage_fields(project: Project) -> None:
     """What a project must state once it has reached a stage."""
-    if project.signed_on and project.contract_investment is None:
-        raise ValidationError(
-            {"contract_investment": _("A signed project states its contracted investment.")}
-        )
-    if project.started_on and project.total_investment is None:
-        raise ValidationError(
-            {"total_investment": _("A started project states its total investment.")}
-        )
+    problems = stages.stage_field_problems(
+        signed_on=project.signed_on,
+        started_on=project.started_on,
+        contract_investment=project.contract_investment,
+        total_investment=project.total_investment,
+    )
+    if problems:
+        raise ValidationError({problems[0].field: problems[0].message})
 
 
 @transaction.atomic

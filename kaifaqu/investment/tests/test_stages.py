@@ -2,11 +2,12 @@
 held along the way, and who may move a project."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus, LandParcel
 from kaifaqu.core.models import AuditAction, AuditEntry
@@ -28,6 +29,87 @@ def test_the_pipeline_rules():
     assert stages.reached(Stage.STARTED, Stage.SIGNED)
     assert not stages.reached(Stage.SIGNED, Stage.STARTED)
     assert not stages.reached(Stage.DROPPED, Stage.SIGNED)
+
+
+def test_the_move_rules_say_what_is_wrong():
+    assert stages.move_refusal(Stage.LEAD, Stage.NEGOTIATING) is None
+    assert stages.move_refusal(Stage.SIGNED, Stage.DROPPED) is None
+    assert stages.move_refusal(Stage.LEAD, "closed") == "Unknown stage."
+    assert stages.move_refusal(Stage.DROPPED, Stage.LEAD) == (
+        "The project is dropped; it moves no further."
+    )
+    assert stages.move_refusal(Stage.STARTED, Stage.SIGNED) == (
+        "A project does not move back: it is started already."
+    )
+    assert stages.move_refusal(Stage.SIGNED, Stage.SIGNED) == (
+        "A project does not move back: it is signed already."
+    )
+    assert stages.move_refusal(Stage.LEAD, Stage.UNDER_CONSTRUCTION) == (
+        "A project moves one stage at a time: from lead it goes to negotiating, not under "
+        "construction."
+    )
+    assert stages.move_refusal(Stage.LEAD, Stage.UNDER_CONSTRUCTION, several=True) is None
+    assert stages.move_refusal(Stage.OPERATING, Stage.DROPPED, several=True) == (
+        "The project is operating; it moves no further."
+    )
+
+
+def test_the_path_of_several_moves():
+    assert stages.path(Stage.SIGNED, Stage.SIGNED) == []
+    assert stages.path(Stage.LEAD, Stage.STARTED) == [
+        Stage.NEGOTIATING,
+        Stage.SIGNED,
+        Stage.STARTED,
+    ]
+    assert stages.path(Stage.LEAD, Stage.DROPPED) == [Stage.DROPPED]
+    # Dropped after the furthest stage given a date, through every stage before it.
+    assert stages.path(Stage.LEAD, Stage.DROPPED, dated=[Stage.SIGNED, Stage.DROPPED]) == [
+        Stage.NEGOTIATING,
+        Stage.SIGNED,
+        Stage.DROPPED,
+    ]
+    assert stages.path(Stage.STARTED, Stage.DROPPED, dated=[Stage.SIGNED]) == [Stage.DROPPED]
+
+
+def test_the_date_and_evidence_rules():
+    assert stages.date_refusal(D, D) is None
+    assert stages.date_refusal(D - timedelta(days=1), D) == (
+        "The project's last move is dated 2017-03-01; a move cannot be dated earlier."
+    )
+    lacking = stages.move_problems(
+        Stage.SIGNED, evidence=False, contract_investment=None, total_investment=None
+    )
+    assert lacking == [
+        stages.Problem(
+            "evidence",
+            "Signing needs its evidence: the agreement (its title or number, or the signed file).",
+        ),
+        stages.Problem("contract_investment", "Enter the contracted investment before signing."),
+    ]
+    assert stages.move_problems(
+        Stage.STARTED, evidence=True, contract_investment=None, total_investment=None
+    ) == [stages.Problem("total_investment", "Enter the total investment before the start.")]
+    assert stages.move_problems(
+        Stage.DROPPED, evidence=False, contract_investment=None, total_investment=None
+    ) == [stages.Problem("evidence", "Say why the project is dropped.")]
+    assert (
+        stages.move_problems(
+            Stage.OPERATING, evidence=False, contract_investment=None, total_investment=None
+        )
+        == []
+    )
+    assert stages.stage_field_problems(
+        signed_on=D, started_on=D, contract_investment=None, total_investment=Decimal(1)
+    ) == [
+        stages.Problem("contract_investment", "A signed project states its contracted investment.")
+    ]
+
+
+def test_the_rules_speak_the_users_language():
+    with translation.override("zh-hans"):
+        assert (
+            stages.move_refusal(Stage.DROPPED, Stage.LEAD) == "项目已处于“退库”阶段，不能再变更。"
+        )
 
 
 def move(project, to, on=D, actor=None, **kw):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access
+from kaifaqu.core.views.forms import redirect_to
 
 from .. import selectors
 from ..models import Project
@@ -50,13 +50,8 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
-def go(request, url: str):
-    """Send the browser to ``url``: a redirect, or for htmx a full load of that page."""
-    if getattr(request, "htmx", False):
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+#: Send the browser to a page: a redirect, or for htmx a full load of that page.
+go = redirect_to
 
 
 def refused(request, error) -> None:

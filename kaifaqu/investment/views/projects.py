@@ -3,6 +3,8 @@ moving and merging projects. Thin: the selectors read, the services write and re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -164,9 +166,16 @@ def render_project(request, project, *, status: int = 200, **overrides):
     )
 
 
-class ProjectDetailView(BusinessReadMixin, View):
-    def get(self, request, pk: int):
-        return render_project(request, project_to_read(request.user, pk))
+class ProjectDetailView(BusinessReadMixin, TemplateView):
+    """The project page; the forms on it post to the views of ``records``, whose refusals
+    come back here (``project`` given to spare loading it twice)."""
+
+    template_name = "investment/project_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        pk, project = kwargs.pop("pk"), kwargs.pop("project", None)
+        return project_context(user, project or project_to_read(user, pk), **kwargs)
 
 
 class ContactRevealView(BusinessReadMixin, View):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
-from kaifaqu.core.forms import put_errors
 from kaifaqu.core.versioning import CURRENT, Version
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -32,7 +32,7 @@ from ..forms import (
 )
 from ..models import FundTranche, KeyProjectPlan, ProgressIssue, ProgressReport, ProjectFile
 from ._common import changeable, go, project_to_change, readable, refused, safe_next, saved
-from .projects import render_project
+from .projects import ProjectDetailView
 
 
 def _page(project, anchor: str = "") -> str:
@@ -40,32 +40,29 @@ def _page(project, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-class _ProjectAction(BusinessReadMixin, View):
-    """POST a form of the project page; ``act`` calls the service."""
+class _ProjectAction(BusinessReadMixin, PageFormView):
+    """A form of the project page; ``call_service`` makes the change."""
 
-    http_method_names = ["post"]
-    form_class: type
     context_name: str
     anchor = ""
 
     def form_kwargs(self, project) -> dict:
         return {}
 
-    def post(self, request, pk: int):
-        project = project_to_change(request.user, pk)
-        form = self.form = self.form_class(request.POST, request.FILES, **self.form_kwargs(project))
-        if form.is_valid():
-            try:
-                self.act(project, form.cleaned_data)
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                saved(request)
-                return go(request, _page(project, self.anchor))
-        return render_project(request, project, **{self.context_name: form})
+    def post(self, request, *args, **kwargs):
+        # After the reader check in dispatch, before the form is read.
+        self.project = project_to_change(request.user, kwargs["pk"])
+        return super().post(request, *args, **kwargs)
 
-    def act(self, project, data: dict) -> None:
-        raise NotImplementedError
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **self.form_kwargs(self.project)}
+
+    def page(self, form):
+        refused = {"project": self.project, self.context_name: form}
+        return ProjectDetailView, {"pk": self.project.pk}, refused
+
+    def get_success_url(self) -> str:
+        return _page(self.project, self.anchor)
 
 
 class FollowUpAddView(_ProjectAction):
@@ -73,8 +70,8 @@ class FollowUpAddView(_ProjectAction):
     context_name = "followup_form"
     anchor = "follow-ups"
 
-    def act(self, project, data):
-        services.followup_create(actor=self.request.user, project=project, **data)
+    def call_service(self, *, actor, data):
+        return services.followup_create(actor=actor, project=self.project, **data)
 
 
 class FileAddView(_ProjectAction):
@@ -82,8 +79,8 @@ class FileAddView(_ProjectAction):
     context_name = "file_form"
     anchor = "files"
 
-    def act(self, project, data):
-        services.project_file_add(actor=self.request.user, project=project, **data)
+    def call_service(self, *, actor, data):
+        return services.project_file_add(actor=actor, project=self.project, **data)
 
 
 class TrancheAddView(_ProjectAction):
@@ -91,9 +88,9 @@ class TrancheAddView(_ProjectAction):
     context_name = "tranche_form"
     anchor = "funds"
 
-    def act(self, project, data):
+    def call_service(self, *, actor, data):
         data.pop("version", None)
-        services.tranche_create(actor=self.request.user, project=project, **data)
+        return services.tranche_create(actor=actor, project=self.project, **data)
 
 
 def _stated_version(data: dict) -> Version:
@@ -109,10 +106,10 @@ class PlanSaveView(_ProjectAction):
     context_name = "plan_form"
     anchor = "plans"
 
-    def act(self, project, data):
+    def call_service(self, *, actor, data):
         version = _stated_version(data)
-        services.key_project_plan_save(
-            actor=self.request.user, project=project, version=version, **data
+        return services.key_project_plan_save(
+            actor=actor, project=self.project, version=version, **data
         )
 
 
@@ -121,14 +118,18 @@ class ReportSaveView(_ProjectAction):
     context_name = "report_form"
     anchor = "reports"
 
-    def act(self, project, data):
-        services.progress_report_save(
-            actor=self.request.user,
-            project=project,
+    def form_valid(self, form):
+        self.issues = form.issues()
+        return super().form_valid(form)
+
+    def call_service(self, *, actor, data):
+        return services.progress_report_save(
+            actor=actor,
+            project=self.project,
             month=data["month"],
             completed_investment=data["completed_investment"],
             image_progress=data.get("image_progress", ""),
-            issues=self.form.issues(),
+            issues=self.issues,
             version=_stated_version(data),
         )
 
@@ -140,17 +141,19 @@ class IssueAddView(_ProjectAction):
     context_name = "issue_form"
     anchor = "reports"
 
-    def post(self, request, pk: int):
+    def post(self, request, *args, **kwargs):
         self.report = None
         report_id = request.POST.get("report")
         if report_id and report_id.isdigit():
-            self.report = ProgressReport.objects.filter(project_id=pk, pk=report_id).first()
-        return super().post(request, pk)
+            self.report = ProgressReport.objects.filter(
+                project_id=kwargs["pk"], pk=report_id
+            ).first()
+        return super().post(request, *args, **kwargs)
 
-    def act(self, project, data):
+    def call_service(self, *, actor, data):
         if self.report is None:
             raise ValidationError(_("Pick the month's report the problem belongs to."))
-        services.progress_issue_add(actor=self.request.user, report=self.report, **data)
+        return services.progress_issue_add(actor=actor, report=self.report, **data)
 
 
 # --- changes and removals of single records ----------------------------------------------
@@ -239,56 +242,55 @@ class IssueResolveView(_RecordAction):
         return go(request, safe_next(request, back))
 
 
-class TrancheEditView(BusinessReadMixin, View):
+class TrancheEditView(BusinessReadMixin, ServiceFormView):
     """Change a tranche (with the version it was read at) or delete it."""
 
     template_name = "investment/tranche_form.html"
+    form_class = TrancheForm
 
-    def _load(self, request, pk):
-        tranche = get_object_or_404(FundTranche.objects.select_related("project"), pk=pk)
-        readable(request.user, tranche.project.department_id)
-        changeable(request.user, tranche.project.department_id)
-        return tranche
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and access.reads_business(request.user):
+            self.tranche = get_object_or_404(
+                FundTranche.objects.select_related("project"), pk=kwargs["pk"]
+            )
+            readable(request.user, self.tranche.project.department_id)
+            changeable(request.user, self.tranche.project.department_id)
+        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, pk: int):
-        tranche = self._load(request, pk)
-        form = TrancheForm(
-            initial={
-                "on": tranche.on,
-                "amount": tranche.amount,
-                "capital": tranche.capital,
-                "voucher_note": tranche.voucher_note,
-                "version": tranche.version,
-            }
-        )
-        return render(request, self.template_name, {"form": form, "tranche": tranche})
+    def get_initial(self):
+        t = self.tranche
+        return {
+            "on": t.on,
+            "amount": t.amount,
+            "capital": t.capital,
+            "voucher_note": t.voucher_note,
+            "version": t.version,
+        }
 
-    def post(self, request, pk: int):
-        tranche = self._load(request, pk)
-        project = tranche.project
-        if "delete" in request.POST:
-            try:
-                services.tranche_delete(actor=request.user, tranche=tranche)
-            except ValidationError as error:
-                refused(request, error)
-            else:
-                saved(request)
-            return go(request, _page(project, "funds"))
-        form = TrancheForm(request.POST)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tranche=self.tranche, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "delete" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        try:
+            services.tranche_delete(actor=request.user, tranche=self.tranche)
+        except ValidationError as error:
+            refused(request, error)
+        else:
+            saved(request)
+        return go(request, self.get_success_url())
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
         form.fields["version"].required = True  # a change states the version it read
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                services.tranche_update(
-                    actor=request.user, tranche=tranche, version=version, **data
-                )
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                saved(request)
-                return go(request, _page(project, "funds"))
-        return render(request, self.template_name, {"form": form, "tranche": tranche})
+        return form
+
+    def call_service(self, *, actor, data):
+        return services.tranche_update(actor=actor, tranche=self.tranche, **data)
+
+    def get_success_url(self) -> str:
+        return _page(self.tranche.project, "funds")
 
 
 # --- the key projects' overview ---------------------------------------------------------

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
-from kaifaqu.core.forms import put_errors
 from kaifaqu.core.periods import label, parse
 from kaifaqu.core.roles import Role
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -29,7 +27,7 @@ from ..forms import (
     TalentPeriodForm,
 )
 from ..models import TalentAward, TalentProgramme
-from ._common import changeable, go, readable
+from ._common import changeable, readable
 
 
 class TalentView(BusinessReadMixin, TemplateView):
@@ -87,137 +85,119 @@ class AwardListView(BusinessReadMixin, TemplateView):
         )
 
 
-class AwardCreateView(BusinessReadMixin, View):
+class AwardCreateView(BusinessReadMixin, ServiceFormView):
     template_name = "investment/award_form.html"
+    form_class = AwardForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not access.changes_some_business(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
+    def get_initial(self):
         initial = {"year": timezone.localdate().year, "status": "selected"}
-        code = request.GET.get("programme")
+        code = self.request.GET.get("programme")
         if code:
             initial["programme"] = TalentProgramme.objects.filter(code=code).first()
-        form = AwardForm(user=request.user, initial=initial)
-        return render(request, self.template_name, {"form": form})
+        return initial
 
-    def post(self, request):
-        form = AwardForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                award = services.talent_award_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return go(request, reverse("investment:award_detail", args=[award.pk]))
-        return render(request, self.template_name, {"form": form})
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def call_service(self, *, actor, data):
+        return services.talent_award_create(actor=actor, **data)
+
+    def get_success_url(self) -> str:
+        return reverse("investment:award_detail", args=[self.result.pk])
 
 
-class AwardDetailView(BusinessReadMixin, View):
-    """An award: who, which programme and year, the subsidies paid; editors change it and
-    record a subsidy."""
+class _AwardFormView(BusinessReadMixin, ServiceFormView):
+    """A form about one award; a success returns to its page."""
 
-    template_name = "investment/award_detail.html"
-
-    def _load(self, request, pk):
+    @cached_property
+    def award(self) -> TalentAward:
+        # Looked up only once the reader check in dispatch has passed.
         award = get_object_or_404(
             TalentAward.objects.select_related("programme", "enterprise", "org_unit", "department"),
-            pk=pk,
+            pk=self.kwargs["pk"],
         )
-        readable(request.user, award.department_id)
+        readable(self.request.user, award.department_id)
         return award
 
-    def _render(self, request, award, **forms):
-        editable = access.can_change_department(request.user, award.department_id)
+    def post(self, request, *args, **kwargs):
+        changeable(request.user, self.award.department_id)
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("investment:award_detail", args=[self.award.pk])
+
+
+class AwardDetailView(_AwardFormView):
+    """An award: who, which programme and year, the subsidies paid; editors change it (the
+    form of this page) and record a subsidy (``SubsidyAddView``)."""
+
+    template_name = "investment/award_detail.html"
+    form_class = AwardUpdateForm
+
+    def get_initial(self):
+        award = self.award
+        return {
+            "person_name": award.person_name,
+            "announced_on": award.announced_on,
+            "status": award.status,
+            "enterprise": award.enterprise,
+            "org_unit": award.org_unit,
+            "note": award.note,
+            "version": award.version,
+        }
+
+    def get_context_data(self, **kwargs):
+        award = self.award
+        editable = access.can_change_department(self.request.user, award.department_id)
         subsidies = list(selectors.subsidies_of(award))
         context = {
             "award": award,
             "subsidies": subsidies,
             "subsidy_total": sum((s.amount for s in subsidies), Decimal(0)),
             "editable": editable,
+            # Only editors are given the forms; the page's own form is unbound unless it is
+            # the one refused (shown for another form of the page, it must not read its data).
+            "form": AwardUpdateForm(initial=self.get_initial()) if editable else None,
+            "subsidy_form": SubsidyForm(initial={"paid_on": timezone.localdate()})
+            if editable
+            else None,
         }
-        if editable:
-            context["form"] = AwardUpdateForm(
-                initial={
-                    "person_name": award.person_name,
-                    "announced_on": award.announced_on,
-                    "status": award.status,
-                    "enterprise": award.enterprise,
-                    "org_unit": award.org_unit,
-                    "note": award.note,
-                    "version": award.version,
-                }
-            )
-            context["subsidy_form"] = SubsidyForm(initial={"paid_on": timezone.localdate()})
-        context.update(forms)
-        return render(request, self.template_name, context)
+        # A form of this page refused by its service comes back as it was filled in.
+        return super().get_context_data(**{**context, **kwargs})
 
-    def get(self, request, pk: int):
-        return self._render(request, self._load(request, pk))
-
-    def post(self, request, pk: int):
-        award = self._load(request, pk)
-        changeable(request.user, award.department_id)
-        form = AwardUpdateForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                services.talent_award_update(
-                    actor=request.user, award=award, version=version, **data
-                )
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return go(request, reverse("investment:award_detail", args=[pk]))
-        return self._render(request, award, form=form)
+    def call_service(self, *, actor, data):
+        return services.talent_award_update(actor=actor, award=self.award, **data)
 
 
-class SubsidyAddView(AwardDetailView):
-    http_method_names = ["post"]
+class SubsidyAddView(_AwardFormView, PageFormView):
+    form_class = SubsidyForm
 
-    def post(self, request, pk: int):
-        award = self._load(request, pk)
-        changeable(request.user, award.department_id)
-        form = SubsidyForm(request.POST)
-        if form.is_valid():
-            try:
-                services.talent_subsidy_create(actor=request.user, award=award, **form.cleaned_data)
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return go(request, reverse("investment:award_detail", args=[pk]))
-        return self._render(request, award, subsidy_form=form)
+    def call_service(self, *, actor, data):
+        return services.talent_subsidy_create(actor=actor, award=self.award, **data)
+
+    def page(self, form):
+        return AwardDetailView, {"pk": self.award.pk}, {"subsidy_form": form}
 
 
-class ProgrammeCreateView(BusinessReadMixin, View):
+class ProgrammeCreateView(BusinessReadMixin, ServiceFormView):
     """A programme added to the catalogue (zone administrators)."""
 
     template_name = "investment/programme_form.html"
+    form_class = ProgrammeForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not access.has_role(request.user, Role.ZONE_ADMIN):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": ProgrammeForm()})
+    def call_service(self, *, actor, data):
+        data["order"] = data.get("order") or 0
+        return services.talent_programme_create(actor=actor, **data)
 
-    def post(self, request):
-        form = ProgrammeForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["order"] = data.get("order") or 0
-            try:
-                services.talent_programme_create(actor=request.user, **data)
-            except ValidationError as error:
-                put_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return go(request, reverse("investment:talent"))
-        return render(request, self.template_name, {"form": form})
+    def get_success_url(self) -> str:
+        return reverse("investment:talent")

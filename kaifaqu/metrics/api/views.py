@@ -1,6 +1,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,7 +34,7 @@ class FiguresView(APIView):
         ],
         responses=OpenApiTypes.OBJECT,
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = {k: request.query_params.get(k, "").strip() for k in ("org", "period", "metrics")}
         missing = [k for k, v in params.items() if not v]
         if missing:

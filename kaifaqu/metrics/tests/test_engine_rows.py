@@ -1,5 +1,5 @@
 """The engine converts the value rows it reads itself, and only those it reads
-(`engine._unconverted`): what it computes from must be exactly what the ORM reads."""
+(`rows.unconverted`): what it computes from must be exactly what the ORM reads."""
 
 from decimal import Decimal
 

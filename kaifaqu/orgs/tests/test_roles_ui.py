@@ -229,7 +229,7 @@ def test_the_form_shows_a_concurrent_edit_and_keeps_the_other_change(as_user, de
     services.profile_fact_update(actor=demo.admin, fact=area, version=1, value=Decimal("321"))
     mark = audit_mark()
     response = client.post(fact_edit_url(area), fact_form(area, "325.00", version=1))
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["form"].non_field_errors() == [
         "Someone else saved this record while you were editing it. Reload it to see their "
         "change, then make yours again."

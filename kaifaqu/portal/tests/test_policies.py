@@ -239,3 +239,117 @@ def test_back_office_list_queries_do_not_grow(login, demo, django_assert_max_num
         _draft(demo, title=f"政策{i}")
     with django_assert_max_num_queries(20):
         client.get(reverse("portal:policy_admin"))
+
+
+def _revision(policy, **changes) -> dict:
+    data = {
+        "title": policy.title,
+        "issuer": policy.issuer,
+        "issued_on": policy.issued_on.isoformat(),
+        "valid_from": policy.valid_from.isoformat(),
+        "body": policy.body,
+        "changes": "修订",
+        "version": policy.version,
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def published(draft):
+    return services.policy_publish(actor=None, policy=draft, version=draft.version)
+
+
+@pytest.mark.parametrize("name", EDITORS)
+def test_editors_are_shown_the_policy_forms(login, draft, name):
+    client = login(name)
+    assert client.get(reverse("portal:policy_admin_create")).status_code == 200
+    assert client.get(reverse("portal:policy_admin_edit", args=[draft.pk])).status_code == 200
+    services.policy_publish(actor=None, policy=draft, version=draft.version)
+    assert client.get(reverse("portal:policy_admin_revise", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", READ_ONLY + OTHER_DEPARTMENTS + SEPARATED)
+def test_others_are_refused_the_policy_forms(login, draft, name):
+    client = login(name)
+    edit = reverse("portal:policy_admin_edit", args=[draft.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"title": "改", "version": draft.version}).status_code == 403
+    services.policy_publish(actor=None, policy=draft, version=draft.version)
+    revise = reverse("portal:policy_admin_revise", args=[draft.pk])
+    assert client.get(revise).status_code == 403
+    assert client.post(revise, _revision(draft, body="新正文")).status_code == 403
+    draft.refresh_from_db()
+    assert (draft.title, draft.revisions.count()) == ("测试扶持办法", 1)
+
+
+def test_a_revision_that_changes_nothing_is_refused_by_the_body_field(login, english, published):
+    response = login("investment").post(
+        reverse("portal:policy_admin_revise", args=[published.pk]), _revision(published)
+    )
+    assert response.status_code == 200
+    message = "The revision changes nothing."
+    assert response.context["form"].errors == {"body": [message]}
+    page = response.content.decode()
+    assert 'role="alert"' not in page
+    assert page.index('name="body"') < page.index(f'data-error="body">{message}<')
+    assert published.revisions.count() == 1
+
+
+def test_a_stale_revision_answers_409_and_keeps_the_first(login, english, published):
+    client = login("investment")
+    url = reverse("portal:policy_admin_revise", args=[published.pk])
+    stale = _revision(published, body="第二个修订")
+    assert client.post(url, _revision(published, body="第一个修订")).status_code == 302
+    response = client.post(url, stale)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "Someone else saved this record while you were editing it. Reload it to see their "
+        "change, then make yours again."
+    ]
+    published.refresh_from_db()
+    assert (published.body, published.revisions.count()) == ("第一个修订", 2)
+
+
+def test_a_file_that_is_not_what_it_says_is_refused_by_the_file_field(login, english, draft):
+    response = login("investment").post(
+        reverse("portal:policy_admin_attach", args=[draft.pk]),
+        {"file": SimpleUploadedFile("细则.pdf", b"MZ\x90\x00" + b"\x00" * 100)},
+    )
+    assert (response.status_code, response.context["policy"]) == (200, draft)
+    form = response.context["attachment_form"]
+    assert list(form.errors) == ["file"]
+    (message,) = form.errors["file"]
+    page = response.content.decode()
+    assert page.index('name="file"') < page.index(f'data-error="file">{message}<')
+    assert draft.attachments.count() == 0
+
+
+def test_a_stale_publish_answers_409_on_the_policy_s_page(login, english, draft):
+    client = login("investment")
+    services.policy_update(actor=None, policy=draft, version=1, title="已改")
+    response = client.post(
+        reverse("portal:policy_admin_publish", args=[draft.pk]), {"version": "1"}
+    )
+    assert response.status_code == 409
+    message = (
+        "Someone else saved this record while you were editing it. Reload it to see their "
+        "change, then make yours again."
+    )
+    assert response.context["publish_form"].non_field_errors() == [message]
+    assert f'data-testid="form-errors"><div>{message}<' in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.status, draft.title) == (PolicyStatus.DRAFT, "已改")
+
+
+def test_a_withdrawal_without_a_reason_is_refused_by_the_reason_field(login, english, published):
+    response = login("investment").post(
+        reverse("portal:policy_admin_withdraw", args=[published.pk]),
+        {"reason": "  ", "version": published.version},
+    )
+    assert response.status_code == 200
+    with translation.override("en"):  # the form's own message is translated when read
+        assert response.context["withdraw_form"].errors == {"reason": ["This field is required."]}
+    assert 'data-error="reason">This field is required.<' in response.content.decode()
+    published.refresh_from_db()
+    assert published.status == PolicyStatus.PUBLISHED

@@ -6,22 +6,23 @@ policy's department (and zone administrators) change them."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
-from kaifaqu.core.versioning import ConcurrentEditError
+from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
 from ..categories import Category
-from ..forms import AttachmentForm, PolicyForm, PolicyReviseForm, WithdrawForm
+from ..forms import AttachmentForm, PolicyForm, PolicyReviseForm, PublishForm, WithdrawForm
 from ..models import Policy, PolicyAttachment, PolicyStatus
 
 
@@ -74,20 +75,22 @@ class PolicyAdminDetailView(BusinessReadMixin, TemplateView):
         user = self.request.user
         policy = _policy_for(user, kwargs["pk"])
         editable = access.can_change_department(user, policy.department_id)
-        return super().get_context_data(
-            policy=policy,
-            revisions=policy.revisions.select_related("published_by"),
-            attachments=policy.attachments.all(),
-            editable=editable,
-            attachment_form=AttachmentForm() if editable else None,
-            withdraw_form=WithdrawForm(initial={"version": policy.version})
+        context = {
+            "policy": policy,
+            "revisions": policy.revisions.select_related("published_by"),
+            "attachments": policy.attachments.all(),
+            "editable": editable,
+            "publish_form": PublishForm(initial={"version": policy.version}) if editable else None,
+            "attachment_form": AttachmentForm() if editable else None,
+            "withdraw_form": WithdrawForm(initial={"version": policy.version})
             if editable and policy.is_published
             else None,
-            **kwargs,
-        )
+        }
+        # A form of this page refused by its service comes back as it was filled in.
+        return super().get_context_data(**{**context, **kwargs})
 
 
-class _PolicyFormView(BusinessReadMixin, FormView):
+class _PolicyFormView(BusinessReadMixin, ServiceFormView):
     template_name = "portal/admin/policy_form.html"
     policy: Policy | None = None
 
@@ -104,18 +107,8 @@ class _PolicyFormView(BusinessReadMixin, FormView):
         back = _admin_url(self.policy) if self.policy else reverse("portal:policy_admin")
         return super().get_context_data(title=self.title(), back=back, **kwargs)
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            saved = self.save(data)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.done_message())
-        return redirect(_admin_url(saved))
-
-    def done_message(self) -> str:
-        return _("Saved.")
+    def get_success_url(self) -> str:
+        return _admin_url(self.result)
 
 
 class PolicyCreateView(_PolicyFormView):
@@ -127,8 +120,8 @@ class PolicyCreateView(_PolicyFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "creating": True}
 
-    def save(self, data):
-        return services.policy_create(actor=self.request.user, **data)
+    def call_service(self, *, actor, data):
+        return services.policy_create(actor=actor, **data)
 
 
 class PolicyUpdateView(_PolicyFormView):
@@ -150,11 +143,8 @@ class PolicyUpdateView(_PolicyFormView):
             "initial": {"version": self.policy.version},
         }
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.policy_update(
-            actor=self.request.user, policy=self.policy, version=version, **data
-        )
+    def call_service(self, *, actor, data):
+        return services.policy_update(actor=actor, policy=self.policy, **data)
 
 
 class PolicyReviseView(_PolicyFormView):
@@ -175,71 +165,55 @@ class PolicyReviseView(_PolicyFormView):
             "initial": {"version": self.policy.version},
         }
 
-    def save(self, data):
-        version = data.pop("version")
-        return services.policy_revise(
-            actor=self.request.user,
-            policy=self.policy,
-            version=version,
-            body=data.pop("body"),
-            changes=data.pop("changes"),
-            **data,
-        )
+    success_message = gettext_lazy("The revision is published; the previous text is kept.")
 
-    def done_message(self) -> str:
-        return _("The revision is published; the previous text is kept.")
+    def call_service(self, *, actor, data):
+        return services.policy_revise(actor=actor, policy=self.policy, **data)
 
 
-class _PolicyActionView(BusinessReadMixin, View):
-    """A POST that changes a policy's status; errors come back as messages."""
+class _PolicyPageFormView(BusinessReadMixin, PageFormView):
+    """A form of a policy's back-office page; a success returns to it."""
 
-    def post(self, request, pk: int):
-        policy = _policy_for(request.user, pk, change=True)
-        try:
-            self.act(request, policy)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect(_admin_url(policy))
+    #: The name the page gives its empty form, where a refused one goes back.
+    form_name: str
 
+    def post(self, request, *args, **kwargs):
+        # After the reader check in dispatch, before the form is read.
+        self.policy = _policy_for(request.user, kwargs["pk"], change=True)
+        return super().post(request, *args, **kwargs)
 
-def _version(request) -> int:
-    """The version the page showed; a POST without one is refused as stale (reload)."""
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise ConcurrentEditError from None
+    def page(self, form):
+        return PolicyAdminDetailView, {"pk": self.policy.pk}, {self.form_name: form}
+
+    def get_success_url(self) -> str:
+        return _admin_url(self.policy)
 
 
-class PolicyPublishView(_PolicyActionView):
-    def act(self, request, policy):
-        services.policy_publish(actor=request.user, policy=policy, version=_version(request))
-        messages.success(request, _("The policy is published."))
+class PolicyPublishView(_PolicyPageFormView):
+    form_class = PublishForm
+    form_name = "publish_form"
+    success_message = gettext_lazy("The policy is published.")
+
+    def call_service(self, *, actor, data):
+        return services.policy_publish(actor=actor, policy=self.policy, **data)
 
 
-class PolicyWithdrawView(_PolicyActionView):
-    def act(self, request, policy):
-        form = WithdrawForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Give the reason for the withdrawal."))
-        services.policy_withdraw(
-            actor=request.user,
-            policy=policy,
-            reason=form.cleaned_data["reason"],
-            version=form.cleaned_data["version"],
-        )
-        messages.success(request, _("The policy is withdrawn from the public pages."))
+class PolicyWithdrawView(_PolicyPageFormView):
+    form_class = WithdrawForm
+    form_name = "withdraw_form"
+    success_message = gettext_lazy("The policy is withdrawn from the public pages.")
+
+    def call_service(self, *, actor, data):
+        return services.policy_withdraw(actor=actor, policy=self.policy, **data)
 
 
-class PolicyAttachmentAddView(_PolicyActionView):
-    def act(self, request, policy):
-        form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
-        services.policy_attachment_add(
-            actor=request.user, policy=policy, file=form.cleaned_data["file"]
-        )
-        messages.success(request, _("The file is attached."))
+class PolicyAttachmentAddView(_PolicyPageFormView):
+    form_class = AttachmentForm
+    form_name = "attachment_form"
+    success_message = gettext_lazy("The file is attached.")
+
+    def call_service(self, *, actor, data):
+        return services.policy_attachment_add(actor=actor, policy=self.policy, **data)
 
 
 class PolicyAttachmentRemoveView(BusinessReadMixin, View):

@@ -183,7 +183,7 @@ def _on_offer(params) -> tuple[list[OnOffer], dict]:
     use = params.get("use", "")
     town = None
     town_code = params.get("town", "")
-    zone_units = {u.code: u for u in carriers.zone_units()}
+    zone_units = {u.code: u for u in orgs.zone_units()}
     if town_code in zone_units:
         town = zone_units[town_code]
     low, high = _decimal(params.get("min_area", "")), _decimal(params.get("max_area", ""))

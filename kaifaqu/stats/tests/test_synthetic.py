@@ -14,6 +14,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import ProtectedError, QuerySet
+from django.utils import translation
 
 from kaifaqu.core.models import AuditAction, AuditEntry
 from kaifaqu.metrics.engine import compute
@@ -128,6 +130,28 @@ def test_replace_deletes_the_synthetic_data_first():
     assert result.deleted == {"values": 7524, "targets": 66, "elements": 10, "units": 22}
     assert DataValue.objects.count() == 2000
     assert DataElement.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_replace_names_the_data_that_holds_a_synthetic_unit_and_changes_nothing(monkeypatch):
+    _generate()
+    before = _snapshot()
+    holders = {*DataElement.objects.all()[:2], Department.objects.get()}
+    delete = QuerySet.delete
+
+    def protected(self):
+        if self.model is OrgUnit:  # as a ledger's record on a synthetic unit would
+            raise ProtectedError("protected", holders)
+        return delete(self)
+
+    monkeypatch.setattr(QuerySet, "delete", protected)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        _generate(5000, replace=True)
+    assert refused.value.messages == [
+        "The synthetic org units are used by other data (data element, department); nothing was "
+        "changed."
+    ]
+    assert _snapshot() == before
 
 
 @pytest.mark.django_db

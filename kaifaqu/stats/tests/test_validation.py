@@ -451,6 +451,54 @@ def test_a_rule_form_with_a_bad_rule_shows_why_and_saves_nothing(login, demo):
     assert not ValidationRule.objects.filter(code="bad").exists()
 
 
+def test_a_rule_s_refusal_is_shown_by_its_field_not_above_the_form(login, demo):
+    response = login("economy").post(
+        reverse("stats:rule_create"),
+        {
+            "code": "bad",
+            "left": element("exports").pk,
+            "operator": "le",
+            "right_kind": "number",
+            "importance": "error",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200
+    message = "此右侧需要填写数值。"
+    assert response.context["form"].errors == {"right_number": [message]}
+    page = response.content.decode()
+    assert 'role="alert"' not in page
+    assert page.index('name="right_number"') < page.index(f'data-error="right_number">{message}<')
+    assert not ValidationRule.objects.filter(code="bad").exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("economy", 200), ("admin", 200), ("finance", 403), ("leader", 403), ("investment", 404)],
+)
+def test_the_rule_form_per_role(login, demo, username, status):
+    rule = ValidationRule.objects.get(code="trade_jump")
+    client = login(username)
+    url = reverse("stats:rule_update", args=[rule.pk])
+    assert client.get(url).status_code == status
+    if status != 200:
+        response = client.post(
+            url,
+            {
+                "operator": "le",
+                "right_kind": "prior_multiple",
+                "right_number": "9",
+                "importance": "warning",
+                "version": "1",
+            },
+        )
+        assert response.status_code == status
+        rule.refresh_from_db()
+        assert (rule.right_number, rule.version) == (Decimal("1.5"), 1)
+    creating = 200 if username in ("economy", "admin", "investment") else 403
+    assert client.get(reverse("stats:rule_create")).status_code == creating
+
+
 def test_an_editor_cannot_pick_another_department_s_element(login, demo):
     response = login("economy").post(
         reverse("stats:rule_create"),
@@ -469,8 +517,10 @@ def test_a_stale_rule_form_is_refused(login, demo):
         {"name": rule.name, "operator": "le", "right_kind": "prior_multiple",
          "right_number": "3", "importance": "warning", "active": "on", "version": "1"},
     )  # fmt: skip
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "您编辑期间，他人已保存了这条记录。请重新加载查看其修改后，再进行您的修改。"
+    ]
     rule.refresh_from_db()
     assert rule.right_number == Decimal(2)
 

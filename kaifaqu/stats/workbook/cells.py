@@ -128,8 +128,7 @@ def _period(value: Any) -> tuple[str, int, int] | None:
         period = parse(as_text(value)).canonical()
     except PeriodError as error:
         raise CellError(str(error)) from None
-    (y1, m1), (y2, m2) = period.months_key
-    return str(period), y1 * 100 + m1, y2 * 100 + m2
+    return str(period), period.first_key, period.last_key
 
 
 def check_code(text: str) -> str:

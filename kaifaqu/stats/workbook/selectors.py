@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from kaifaqu.orgs import selectors as orgs_selectors
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.selectors import orgunit_list, scoped
+from kaifaqu.orgs.selectors import scoped
 
 from ..models import DataElement, DataValue, Target
 
@@ -40,31 +41,10 @@ def targets_for_export(
     return qs if orgs is None else qs.filter(org_unit__in=list(orgs))
 
 
-def orgunits_below(units: Iterable[OrgUnit]) -> list[OrgUnit]:
-    """The units given and every unit under them."""
-    children: dict[int | None, list[OrgUnit]] = {}
-    for unit in orgunit_list():
-        children.setdefault(unit.parent_id, []).append(unit)
-    out: dict[int, OrgUnit] = {}
-    stack = list(units)
-    while stack:
-        unit = stack.pop()
-        if unit.pk not in out:
-            out[unit.pk] = unit
-            stack.extend(children.get(unit.pk, []))
-    return list(out.values())
-
-
-def with_ancestors(units: Iterable[OrgUnit]) -> list[OrgUnit]:
-    """The units given and every unit above them, so that a tree can be rebuilt from them."""
-    by_id = {u.pk: u for u in orgunit_list()}
-    out: dict[int, OrgUnit] = {}
-    for unit in units:
-        current: OrgUnit | None = by_id.get(unit.pk, unit)
-        while current is not None and current.pk not in out:
-            out[current.pk] = current
-            current = by_id.get(current.parent_id) if current.parent_id else None
-    return list(out.values())
+#: The units of an export and their ancestors: the org tree's selectors, under the names the
+#: workbook writer reads them by.
+orgunits_below = orgs_selectors.orgunits_below
+with_ancestors = orgs_selectors.orgunits_with_ancestors
 
 
 def orgunits_by_code(codes: Iterable[str]) -> dict[str, OrgUnit]:

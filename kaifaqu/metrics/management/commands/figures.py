@@ -1,6 +1,7 @@
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaifaqu.metrics.selectors import figures
 
@@ -8,13 +9,13 @@ from kaifaqu.metrics.selectors import figures
 class Command(BaseCommand):
     help = "Compute figures for an org unit and a period (JSON: the schema of /api/v1/figures/)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="org unit code, e.g. 371471")
         parser.add_argument("--period", required=True, help="e.g. 2017-01/2017-09, 2017Q3")
         parser.add_argument("--metrics", required=True, help="comma-separated metric codes")
         parser.add_argument("--format", choices=["json", "table"], default="table")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         codes = [c.strip() for c in options["metrics"].split(",") if c.strip()]
         if not codes:
             raise CommandError("--metrics names no metric")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.context import acting
@@ -9,10 +11,10 @@ from kaifaqu.stats import services
 class Command(BaseCommand):
     help = "Check the validation rules over every stored value and list what they find."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--department", metavar="CODE", help="only this department's rules")
 
-    def handle(self, *args, department, **options):
+    def handle(self, *args: Any, department: str | None, **options: Any) -> None:
         dept = None
         if department:
             dept = Department.objects.filter(code=department).first()

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.context import acting
@@ -13,7 +15,7 @@ class Command(BaseCommand):
         "that import_workbook reads back."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
         parser.add_argument(
             "--org",
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="export what this user may read (default: everything)")
 
-    def handle(self, *args, output, org, user, **options):
+    def handle(
+        self, *args: Any, output: str, org: list[str], user: str | None, **options: Any
+    ) -> None:
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()

@@ -1,7 +1,8 @@
 import time
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.context import acting
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "elements syn_…) for benchmarks. Deterministic: the same N and seed give the same values."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--values", type=int, required=True, help="how many values to write")
         parser.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
         parser.add_argument(
@@ -24,7 +25,9 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="delete the synthetic data there is first"
         )
 
-    def handle(self, *args, values, seed, orgs, replace, **options):
+    def handle(
+        self, *args: Any, values: int, seed: int, orgs: int, replace: bool, **options: Any
+    ) -> None:
         self.stdout.write(
             _("Generating %(values)s synthetic values (seed %(seed)s, %(orgs)s districts)…")
             % {"values": f"{values:,}", "seed": seed, "orgs": orgs}

@@ -1,4 +1,6 @@
-from kaifaqu.stats.workbook import import_plan, read_workbook
+from typing import Any
+
+from kaifaqu.stats.workbook import ImportResult, Plan, import_plan, read_workbook
 from kaifaqu.stats.workbook.command import WorkbookImportCommand
 
 
@@ -9,8 +11,8 @@ class Command(WorkbookImportCommand):
     )
     name = "import_workbook"
 
-    def read(self, file):
+    def read(self, file: str) -> Plan:
         return read_workbook(file)
 
-    def import_plan(self, plan, **kwargs):
+    def import_plan(self, plan: Plan, **kwargs: Any) -> ImportResult:
         return import_plan(plan, **kwargs)
