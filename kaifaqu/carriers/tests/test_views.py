@@ -346,7 +346,12 @@ def test_a_move_dated_in_the_future_is_refused_by_its_date_on_the_building_page(
     prefix = f"u{unit.pk}"
     response = as_user(zone.investment).post(
         urls["unit_move"],
-        {"prefix": prefix, f"{prefix}-action": "let", f"{prefix}-at": "2099-01-01"},
+        {
+            "prefix": prefix,
+            f"{prefix}-action": "let",
+            f"{prefix}-at": "2099-01-01",
+            f"{prefix}-version": unit.version,
+        },
     )
     assert response.status_code == 200
     assert response.context["building"] == urls["building_obj"]
