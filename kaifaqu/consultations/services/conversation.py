@@ -93,6 +93,11 @@ def consultation_reply(
     )
 
 
+def _save_and_notify(consultation: Consultation) -> None:
+    consultation.save()
+    notify_reply(consultation)
+
+
 @transaction.atomic
 def _reply(actor, consultation, body, files, version, stored) -> Message:
     written: list[Message] = []
@@ -117,7 +122,7 @@ def _reply(actor, consultation, body, files, version, stored) -> Message:
         version,
         require=require,
         apply=reply,
-        save=lambda row: (row.save(), notify_reply(row)),
+        save=_save_and_notify,
         note=lambda row: {"message": written[0].pk},
     )
     return written[0]

@@ -4,6 +4,7 @@ profile fact of the demo zone."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -31,7 +32,9 @@ def english():
 
 @pytest.fixture
 def fact(demo) -> ProfileFact:
-    return ProfileFact.objects.order_by("pk").first()
+    row = ProfileFact.objects.order_by("pk").first()
+    assert row is not None
+    return row
 
 
 def _update(fact: ProfileFact, version, **options) -> ProfileFact:
@@ -39,7 +42,8 @@ def _update(fact: ProfileFact, version, **options) -> ProfileFact:
     return versioned_update(fact, actor=None, version=version, **options)
 
 
-def _last_audit() -> AuditEntry:
+def _last_audit() -> Any:
+    """The last audit row; its before and after are JSON."""
     return AuditEntry.objects.order_by("-seq").first()
 
 
