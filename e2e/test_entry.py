@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from kaifaqu.core import numbers
 from kaifaqu.core.periods import parse
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement, DataValue
 
@@ -54,6 +55,7 @@ def value_box(page, code: str):
 def exports_2016(e2e_demo):
     """Exports for 2016 前三季度 (not in the demo, which has 1—8月): a base for the growth."""
     services.value_save(
+        version=CURRENT,
         actor=None,
         element=DataElement.objects.get(code="exports"),
         org_unit=e2e_demo.zone,

@@ -5,14 +5,16 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kaifaqu.core.versioning import ConcurrentEditError
+
 
 def exception_handler(exc, context):
+    if isinstance(exc, ConcurrentEditError):
+        return Response(
+            {"detail": exc.messages[0], "code": "concurrent_edit"},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
-        if getattr(exc, "code", None) == "concurrent_edit":
-            return Response(
-                {"detail": exc.messages[0], "code": "concurrent_edit"},
-                status=status.HTTP_409_CONFLICT,
-            )
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

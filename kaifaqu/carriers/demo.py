@@ -18,6 +18,7 @@ from typing import TextIO
 
 from django.db import transaction
 
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from . import services
@@ -101,13 +102,15 @@ NOTE = {
 
 def _apply(carrier, moves) -> None:
     for what, at in moves:
-        note = NOTE[what]
+        # The demo loader writes its own history: no one read a version of these carriers.
+        common = {"actor": None, "carrier": carrier, "note": NOTE[what], "at": at}
+        common["version"] = CURRENT
         if what == RESERVE:
-            services.carrier_reserve(actor=None, carrier=carrier, note=note, at=at)
+            services.carrier_reserve(**common)
         elif what == RELEASE:
-            services.carrier_release(actor=None, carrier=carrier, note=note, at=at)
+            services.carrier_release(**common)
         else:
-            services.carrier_take(actor=None, carrier=carrier, how=what, note=note, at=at)
+            services.carrier_take(how=what, **common)
 
 
 def _buildings(department: Department, units: dict[str, OrgUnit]) -> dict[str, Building]:

@@ -13,7 +13,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class _CarrierForm(BootstrapMixin, forms.ModelForm):
     """A carrier's fields; on creation also the department, among those the user edits."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     #: Whether a new carrier of this kind is given a department (a unit has its building's).
     owned = True
@@ -72,6 +72,8 @@ class StatusMoveForm(BootstrapForm):
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     at = forms.DateField(label=_("Date"), widget=_DATE, required=False)
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    #: The carrier's version the page showed: a move made by someone else since is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, land: bool = False, status: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,6 +88,8 @@ class StatusMoveForm(BootstrapForm):
             choices = [c for c in choices if c[0] in allowed]
         self.fields["action"].choices = choices
         for name, field in self.fields.items():
+            if name == "version":
+                continue
             small = "form-select-sm" if name == "action" else "form-control-sm"
             field.widget.attrs["class"] += f" {small}"
             field.widget.attrs["aria-label"] = str(field.label)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned, OrgUnit
 
 
@@ -49,7 +50,7 @@ class CarrierKind(models.TextChoices):
 _NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
-class LandParcel(DepartmentOwned):
+class LandParcel(DepartmentOwned, Versioned):
     """A parcel of land the zone offers to investors (亩, land use, status, price)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -77,7 +78,6 @@ class LandParcel(DepartmentOwned):
         validators=_NON_NEGATIVE,
     )
     note = models.TextField(_("note"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("land parcel")
@@ -105,7 +105,7 @@ class LandParcel(DepartmentOwned):
             raise ValidationError({"status": _("Land is idle, reserved or sold; it is not let.")})
 
 
-class Building(DepartmentOwned):
+class Building(DepartmentOwned, Versioned):
     """A building (厂房, 楼宇) whose units are offered to investors."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -116,7 +116,6 @@ class Building(DepartmentOwned):
     location = models.CharField(_("location"), max_length=255, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), validators=[MinValueValidator(1)])
     note = models.TextField(_("note"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("building")
@@ -130,7 +129,7 @@ class Building(DepartmentOwned):
         return reverse("carriers:building", args=[self.pk])
 
 
-class BuildingUnit(models.Model):
+class BuildingUnit(Versioned):
     """A unit of a building (a floor, a workshop, a suite); its department is the building's."""
 
     building = models.ForeignKey(
@@ -165,7 +164,6 @@ class BuildingUnit(models.Model):
         validators=_NON_NEGATIVE,
     )
     note = models.TextField(_("note"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("building unit")

@@ -5,19 +5,21 @@ audited. Status moves go only through ``carrier_reserve``, ``carrier_take`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core import audit
+from kaifaqu.core.access import acting_user, require_change
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.uploads import IMAGES, CheckedUpload, checked_upload
+from kaifaqu.core.versioning import Version, versioned_update
 from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.orgs.selectors import zone_unit_ids
-from kaifaqu.orgs.services import ConcurrentEditError
 
 from .models import (
     LAND_STATUSES,
@@ -42,21 +44,12 @@ BUILDING_UNIT_EDITABLE = (
 )  # fmt: skip
 
 
-def _require_change(actor, department_id: int | None) -> None:
-    if actor is not None and not access.can_change_department(actor, department_id):
-        raise PermissionDenied(_("Only editors of the owning department may change this."))
-
-
 def _require_in_zone(org_unit: OrgUnit | None) -> None:
     """Carriers lie in the zone: its own unit or one below it."""
     if org_unit is not None and org_unit.pk not in zone_unit_ids():
         raise ValidationError(
             {"org_unit": _("%(unit)s is not in the zone.") % {"unit": org_unit.name}}
         )
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _history(actor, carrier: Carrier, from_status: str, to_status: str, at: date, note: str):
@@ -67,19 +60,11 @@ def _history(actor, carrier: Carrier, from_status: str, to_status: str, at: date
         to_status=to_status,
         at=at,
         note=note,
-        recorded_by=_user(actor),
+        recorded_by=acting_user(actor),
     )
     change.full_clean()
     change.save()
     return change
-
-
-def _unchanged(before: dict, after: dict, fields) -> bool:
-    return all(before.get(f) == after.get(f) for f in fields)
-
-
-def _attnames(model, fields) -> list[str]:
-    return [model._meta.get_field(f).attname for f in fields]
 
 
 # -- land parcels ----------------------------------------------------------------------------
@@ -102,7 +87,7 @@ def land_parcel_create(
     since: date | None = None,
 ) -> LandParcel:
     """Enter a parcel; ``since`` dates its entry in the status history (default: today)."""
-    _require_change(actor, department.pk)
+    require_change(actor, department.pk)
     parcel = LandParcel(
         code=code, name=name, org_unit=org_unit, area_mu=area_mu, land_use=land_use,
         department=department, location=location, status=status,
@@ -117,29 +102,19 @@ def land_parcel_create(
 
 
 @transaction.atomic
-def land_parcel_update(*, actor, parcel: LandParcel, version: int, **changes) -> LandParcel:
+def land_parcel_update(
+    *, actor: User | None, parcel: LandParcel, version: Version, **changes
+) -> LandParcel:
     """Change a parcel; ``version`` is the one the editor started from (optimistic locking)."""
-    unknown = set(changes) - set(LAND_PARCEL_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    parcel = LandParcel.objects.select_for_update().get(pk=parcel.pk)
-    _require_change(actor, parcel.department_id)
-    if parcel.version != version:
-        raise ConcurrentEditError
-    before = audit.snapshot(parcel)
-    for name, value in changes.items():
-        setattr(parcel, name, value)
-    parcel.full_clean()
-    if _unchanged(before, audit.snapshot(parcel), _attnames(LandParcel, LAND_PARCEL_EDITABLE)):
-        return parcel
-    if "org_unit" in changes:
-        _require_in_zone(parcel.org_unit)
-    parcel.version += 1
-    parcel.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=parcel, before=before, after=audit.snapshot(parcel)
+    return versioned_update(
+        parcel,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=LAND_PARCEL_EDITABLE,
+        require=lambda row: require_change(actor, row.department_id),
+        before_save=lambda row: _require_in_zone(row.org_unit) if "org_unit" in changes else None,
     )
-    return parcel
 
 
 # -- buildings and their units ---------------------------------------------------------------
@@ -157,7 +132,7 @@ def building_create(
     location: str = "",
     note: str = "",
 ) -> Building:
-    _require_change(actor, department.pk)
+    require_change(actor, department.pk)
     building = Building(
         code=code, name=name, org_unit=org_unit, floors=floors, department=department,
         location=location, note=note,
@@ -169,21 +144,7 @@ def building_create(
     return building
 
 
-@transaction.atomic
-def building_update(*, actor, building: Building, version: int, **changes) -> Building:
-    unknown = set(changes) - set(BUILDING_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    building = Building.objects.select_for_update().get(pk=building.pk)
-    _require_change(actor, building.department_id)
-    if building.version != version:
-        raise ConcurrentEditError
-    before = audit.snapshot(building)
-    for name, value in changes.items():
-        setattr(building, name, value)
-    building.full_clean()
-    if _unchanged(before, audit.snapshot(building), _attnames(Building, BUILDING_EDITABLE)):
-        return building
+def _check_building(building: Building, changes: dict) -> None:
     if "org_unit" in changes:
         _require_in_zone(building.org_unit)
     if "floors" in changes:
@@ -193,12 +154,21 @@ def building_update(*, actor, building: Building, version: int, **changes) -> Bu
                 {"floors": _("A unit is on floor %(floor)s; the building cannot have fewer floors.")
                  % {"floor": highest}}
             )  # fmt: skip
-    building.version += 1
-    building.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=building, before=before, after=audit.snapshot(building)
+
+
+@transaction.atomic
+def building_update(
+    *, actor: User | None, building: Building, version: Version, **changes
+) -> Building:
+    return versioned_update(
+        building,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=BUILDING_EDITABLE,
+        require=lambda row: require_change(actor, row.department_id),
+        before_save=lambda row: _check_building(row, changes),
     )
-    return building
 
 
 @transaction.atomic
@@ -217,7 +187,7 @@ def building_unit_create(
     since: date | None = None,
 ) -> BuildingUnit:
     """Enter a unit of a building; ``since`` dates its entry in the status history."""
-    _require_change(actor, building.department_id)
+    require_change(actor, building.department_id)
     unit = BuildingUnit(
         building=building, code=code, floor=floor, floor_area_m2=floor_area_m2, use=use,
         status=status, rent_yuan_per_m2_month=rent_yuan_per_m2_month,
@@ -231,38 +201,29 @@ def building_unit_create(
 
 
 @transaction.atomic
-def building_unit_update(*, actor, unit: BuildingUnit, version: int, **changes) -> BuildingUnit:
-    unknown = set(changes) - set(BUILDING_UNIT_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    unit = BuildingUnit.objects.select_for_update().select_related("building").get(pk=unit.pk)
-    _require_change(actor, unit.building.department_id)
-    if unit.version != version:
-        raise ConcurrentEditError
-    before = audit.snapshot(unit)
-    for name, value in changes.items():
-        setattr(unit, name, value)
-    unit.full_clean()
-    if _unchanged(before, audit.snapshot(unit), _attnames(BuildingUnit, BUILDING_UNIT_EDITABLE)):
-        return unit
-    unit.version += 1
-    unit.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=unit, before=before, after=audit.snapshot(unit)
+def building_unit_update(
+    *, actor: User | None, unit: BuildingUnit, version: Version, **changes
+) -> BuildingUnit:
+    return versioned_update(
+        unit,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=BUILDING_UNIT_EDITABLE,
+        queryset=BuildingUnit.objects.select_related("building"),
+        require=lambda row: require_change(actor, row.building.department_id),
     )
-    return unit
 
 
 # -- status moves ----------------------------------------------------------------------------
 
 
-def _locked(carrier: Carrier) -> Carrier:
+def _rows(carrier: Carrier):
+    """Where a carrier is locked from (a unit's rights are its building's)."""
     if isinstance(carrier, LandParcel):
-        return LandParcel.objects.select_for_update().get(pk=carrier.pk)
+        return LandParcel.objects.all()
     if isinstance(carrier, BuildingUnit):
-        return (
-            BuildingUnit.objects.select_for_update().select_related("building").get(pk=carrier.pk)
-        )
+        return BuildingUnit.objects.select_related("building")
     raise TypeError(f"not a carrier: {type(carrier).__name__}")
 
 
@@ -277,9 +238,7 @@ def _refuse(carrier: Carrier, message: str) -> ValidationError:
     )
 
 
-def _move(actor, carrier: Carrier, to_status: str, note: str, at: date | None) -> Carrier:
-    """Write the move, its history row and its audit row; ``carrier`` is locked."""
-    at = at or timezone.localdate()
+def _check_date(carrier: Carrier, at: date) -> None:
     if at > timezone.localdate():
         raise ValidationError({"at": _("A status change cannot be dated in the future.")})
     last = (
@@ -293,71 +252,121 @@ def _move(actor, carrier: Carrier, to_status: str, note: str, at: date | None) -
             {"at": _("The carrier's last status change is dated %(date)s; a new one cannot be "
                      "dated earlier.") % {"date": last.isoformat()}}
         )  # fmt: skip
-    before = audit.snapshot(carrier)
-    from_status = carrier.status
-    carrier.status = to_status
-    carrier.version += 1
-    carrier.full_clean()
-    carrier.save(update_fields=["status", "version"])
-    _history(actor, carrier, from_status, to_status, at, note)
-    after = audit.snapshot(carrier)
-    after["status_change"] = {"from": from_status, "to": to_status, "at": at.isoformat(),
-                              "note": note}  # fmt: skip
-    audit.record(AuditAction.UPDATE, actor=actor, obj=carrier, before=before, after=after)
-    return carrier
+
+
+def _move(
+    actor: User | None,
+    carrier: Carrier,
+    version: Version,
+    to_status: Callable[[Carrier], str | None],
+    note: str,
+    at: date | None,
+) -> Carrier:
+    """Move the carrier to ``to_status(carrier as stored)`` (None: it is there already, and
+    nothing is written), with a row of its status history and the move in the audit row."""
+    when = at or timezone.localdate()
+    move: dict[str, str] = {}
+
+    def apply(row: Carrier) -> None:
+        target = to_status(row)
+        if target is None:
+            return
+        _check_date(row, when)
+        move.update({"from": row.status, "to": target, "at": when.isoformat(), "note": note})
+        row.status = target
+
+    return versioned_update(
+        carrier,
+        actor=actor,
+        version=version,
+        queryset=_rows(carrier),
+        require=lambda row: require_change(actor, row.department_id),
+        apply=apply,
+        update_fields=["status"],
+        before_save=lambda row: _history(actor, row, move["from"], move["to"], when, note),
+        note=lambda row: {"status_change": move},
+    )
 
 
 @transaction.atomic
-def carrier_reserve(*, actor, carrier: Carrier, note: str = "", at: date | None = None) -> Carrier:
+def carrier_reserve(
+    *,
+    actor: User | None,
+    carrier: Carrier,
+    version: Version,
+    note: str = "",
+    at: date | None = None,
+) -> Carrier:
     """Reserve an idle carrier for a project (洽谈); reserving a reserved one changes nothing."""
-    carrier = _locked(carrier)
-    _require_change(actor, carrier.department_id)
-    if carrier.status == CarrierStatus.RESERVED:
-        return carrier
-    if carrier.status != CarrierStatus.IDLE:
-        raise _refuse(
-            carrier, _("%(carrier)s is %(status)s; only an idle carrier can be reserved.")
-        )
-    return _move(actor, carrier, CarrierStatus.RESERVED, note, at)
+
+    def to_status(row: Carrier) -> str | None:
+        if row.status == CarrierStatus.RESERVED:
+            return None
+        if row.status != CarrierStatus.IDLE:
+            raise _refuse(
+                row, _("%(carrier)s is %(status)s; only an idle carrier can be reserved.")
+            )
+        return CarrierStatus.RESERVED
+
+    return _move(actor, carrier, version, to_status, note, at)
 
 
 @transaction.atomic
 def carrier_take(
-    *, actor, carrier: Carrier, how: str | None = None, note: str = "", at: date | None = None
+    *,
+    actor: User | None,
+    carrier: Carrier,
+    version: Version,
+    how: str | None = None,
+    note: str = "",
+    at: date | None = None,
 ) -> Carrier:
     """A project takes an idle or reserved carrier (签约): a unit is let or sold, land is sold.
 
     ``how`` is "let" or "sold"; left out, a unit is let and land is sold.
     """
-    carrier = _locked(carrier)
-    _require_change(actor, carrier.department_id)
-    is_land = isinstance(carrier, LandParcel)
-    how = how or (CarrierStatus.SOLD if is_land else CarrierStatus.LET)
-    if how not in (CarrierStatus.LET, CarrierStatus.SOLD):
-        raise ValidationError(_("A carrier is taken either let or sold."), code="carrier_status")
-    if is_land and how not in LAND_STATUSES:
-        raise ValidationError(_("Land is sold, not let."), code="carrier_status")
-    if carrier.status not in (CarrierStatus.IDLE, CarrierStatus.RESERVED):
-        raise _refuse(
-            carrier, _("%(carrier)s is %(status)s already; only an idle or reserved carrier "
+
+    def to_status(row: Carrier) -> str:
+        is_land = isinstance(row, LandParcel)
+        taken = how or (CarrierStatus.SOLD if is_land else CarrierStatus.LET)
+        if taken not in (CarrierStatus.LET, CarrierStatus.SOLD):
+            raise ValidationError(
+                _("A carrier is taken either let or sold."), code="carrier_status"
+            )
+        if is_land and taken not in LAND_STATUSES:
+            raise ValidationError(_("Land is sold, not let."), code="carrier_status")
+        if row.status not in (CarrierStatus.IDLE, CarrierStatus.RESERVED):
+            raise _refuse(
+                row, _("%(carrier)s is %(status)s already; only an idle or reserved carrier "
                        "can be taken.")
-        )  # fmt: skip
-    return _move(actor, carrier, how, note, at)
+            )  # fmt: skip
+        return taken
+
+    return _move(actor, carrier, version, to_status, note, at)
 
 
 @transaction.atomic
-def carrier_release(*, actor, carrier: Carrier, note: str = "", at: date | None = None) -> Carrier:
+def carrier_release(
+    *,
+    actor: User | None,
+    carrier: Carrier,
+    version: Version,
+    note: str = "",
+    at: date | None = None,
+) -> Carrier:
     """A reservation lapses or a lease ends: the carrier is idle again.
 
     Releasing an idle carrier changes nothing; a sold one is no longer the zone's to offer.
     """
-    carrier = _locked(carrier)
-    _require_change(actor, carrier.department_id)
-    if carrier.status == CarrierStatus.IDLE:
-        return carrier
-    if carrier.status == CarrierStatus.SOLD:
-        raise _refuse(carrier, _("%(carrier)s is sold; it cannot be released."))
-    return _move(actor, carrier, CarrierStatus.IDLE, note, at)
+
+    def to_status(row: Carrier) -> str | None:
+        if row.status == CarrierStatus.IDLE:
+            return None
+        if row.status == CarrierStatus.SOLD:
+            raise _refuse(row, _("%(carrier)s is sold; it cannot be released."))
+        return CarrierStatus.IDLE
+
+    return _move(actor, carrier, version, to_status, note, at)
 
 
 # -- photos ----------------------------------------------------------------------------------
@@ -380,13 +389,13 @@ def carrier_photo_add(
         carrier = carrier.building
     if not isinstance(carrier, LandParcel | Building):
         raise TypeError(f"not a parcel or building: {type(carrier).__name__}")
-    _require_change(actor, carrier.department_id)
+    require_change(actor, carrier.department_id)
     name, content_type, size = _checked_photo(image)
     photo = CarrierPhoto(
         land_parcel=carrier if isinstance(carrier, LandParcel) else None,
         building=carrier if isinstance(carrier, Building) else None,
         caption=(caption or "").strip(), content_type=content_type, size=size,
-        uploaded_by=_user(actor),
+        uploaded_by=acting_user(actor),
     )  # fmt: skip
     photo.image.save(name, image, save=False)
     photo.full_clean()
@@ -402,7 +411,7 @@ def carrier_photo_add(
 
 @transaction.atomic
 def carrier_photo_remove(*, actor, photo: CarrierPhoto) -> None:
-    _require_change(actor, photo.department_id)
+    require_change(actor, photo.department_id)
     before = audit.snapshot(photo, ["land_parcel", "building", "caption", "content_type", "size"])
     audit.record(AuditAction.DELETE, actor=actor, obj=photo, before=before)
     stored, storage = photo.image.name, photo.image.storage

@@ -87,7 +87,11 @@ class LandParcelDetailView(BusinessReadMixin, TemplateView):
             "photo_owner": parcel,
             "history": selectors.status_history(parcel),
             "editable": editable,
-            "move_form": StatusMoveForm(land=True, status=parcel.status) if editable else None,
+            "move_form": StatusMoveForm(
+                land=True, status=parcel.status, initial={"version": parcel.version}
+            )
+            if editable
+            else None,
         }
         # A form of this page refused by its service comes back as it was filled in.
         return super().get_context_data(**{**context, **kwargs})
@@ -107,7 +111,7 @@ class BuildingDetailView(BusinessReadMixin, TemplateView):
         if editable:
             for unit in units:
                 unit.move_form = move_forms.get(unit.pk) or StatusMoveForm(
-                    status=unit.status, prefix=f"u{unit.pk}"
+                    status=unit.status, prefix=f"u{unit.pk}", initial={"version": unit.version}
                 )
         history = list(selectors.building_history(building))
         codes = {u.pk: u.code for u in units}

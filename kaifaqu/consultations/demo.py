@@ -67,6 +67,7 @@ def load(stdout: TextIO) -> None:
     services.consultation_reply(
         actor=officer,
         consultation=replied,
+        version=replied.version,  # just submitted above
         body=f"您好，设立研发中心需办理企业登记、商务备案等手续，招商局可全程代办，"
         f"请致电投资咨询热线预约面谈。{MARK}",
     )

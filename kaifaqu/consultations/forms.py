@@ -110,12 +110,18 @@ class MessageForm(BootstrapForm):
         self.fields["files"].help_text = _files_help()
 
 
+def _version() -> forms.IntegerField:
+    """The consultation's version the page showed: a change made by someone else since is
+    refused."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 class StaffReplyForm(MessageForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version()
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = _version()
 
 
 class ContactDetailsForm(BootstrapForm):
@@ -151,6 +157,8 @@ def _officers(department_ids) -> forms.ModelChoiceField:
 
 
 class ReassignForm(BootstrapForm):
+    version = _version()
+
     def __init__(self, *args, department_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"] = _officers([department_id])
@@ -178,6 +186,7 @@ class ConvertForm(BootstrapForm):
     confirm_different = forms.BooleanField(
         label=_("I have checked the matches: this is a different project."), required=False
     )
+    version = _version()
 
     def __init__(self, *args, show_confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

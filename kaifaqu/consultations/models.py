@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned
 from kaifaqu.portal.categories import Category
 
@@ -88,7 +89,7 @@ class Route(models.Model):
         return self.get_category_display()
 
 
-class Consultation(DepartmentOwned):
+class Consultation(DepartmentOwned, Versioned):
     """One question, with the contact details as given when it was asked."""
 
     # The audit log is append-only and cannot be anonymised later: it keeps no personal data.
@@ -151,7 +152,6 @@ class Consultation(DepartmentOwned):
     illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("consultation")

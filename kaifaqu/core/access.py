@@ -8,8 +8,15 @@ their metrics, so nothing here imports upward.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .roles import READ_ALL_ROLES, DepartmentRole, Role
+
+if TYPE_CHECKING:
+    from .models import User
 
 DepartmentRoles = Mapping[int, frozenset[str]]
 _department_roles_provider: Callable[[object], DepartmentRoles] | None = None
@@ -89,3 +96,16 @@ def can_change_department(user, department_id: int | None) -> bool:
 def changes_some_business(user) -> bool:
     ids = editable_department_ids(user)
     return ids is None or bool(ids)
+
+
+def require_change(actor: User | None, department_id: int | None) -> None:
+    """Refuse unless ``actor`` may change the data of the department; ``actor=None`` is the
+    system (the demo loader, a command), which may."""
+    if actor is not None and not can_change_department(actor, department_id):
+        raise PermissionDenied(_("Only editors of the owning department may change this."))
+
+
+def acting_user(actor: Any) -> User | None:
+    """The user to record as having done a write (``recorded_by``, ``entered_by``…): None for
+    the system and for an anonymous visitor."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None

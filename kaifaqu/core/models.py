@@ -175,3 +175,13 @@ class AuditChainLock(models.Model):
 
     def __str__(self) -> str:
         return "audit chain lock"
+
+
+class Versioned(models.Model):
+    """A record changed only as "this, if it is still the version I read" (optimistic
+    locking): ``core.versioning.versioned_update`` checks and bumps the version."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import OrgUnit
 
 from .validators import industry_parent_code, validate_credit_code, validate_industry_code
@@ -53,7 +54,7 @@ class Industry(models.Model):
             )  # fmt: skip
 
 
-class Enterprise(models.Model):
+class Enterprise(Versioned):
     """An enterprise the zone deals with: an investor, a taxpayer, an employer of talent."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -82,7 +83,6 @@ class Enterprise(models.Model):
     illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     #: Kept out of the audit log's snapshots: the log is read by auditors, who do not hold
     #: the permission to see contact details.

@@ -10,7 +10,7 @@ from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.roles import Role
 from kaifaqu.core.services import check_separation
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import Version, versioned_update
 
 from .contacts import CONTACT_FIELDS, CONTACT_PERMISSION, can_see_contacts
 from .models import Enterprise, Industry
@@ -89,34 +89,34 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, actor, enterprise: Enterprise, version: int | None = None, **changes
+    *, actor: User | None, enterprise: Enterprise, version: Version, **changes
 ) -> Enterprise:
-    """Change an enterprise; ``version`` is the one the editor started from (None: imports)."""
+    """Change an enterprise; ``version`` is the one the editor started from."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     _require_business_editor(actor)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if version is not None and enterprise.version != version:
-        raise ConcurrentEditError
-    contacts_before = {f: getattr(enterprise, f) for f in CONTACT_FIELDS}
-    if any(changes[f] != contacts_before[f] for f in CONTACT_FIELDS if f in changes):
-        _require_contacts(actor, {f: True for f in CONTACT_FIELDS if f in changes})
     if "credit_code" in changes:
         changes["credit_code"] = _clean_code(changes["credit_code"])
-    before = audit.snapshot(enterprise)
-    for field, value in changes.items():
-        setattr(enterprise, field, value)
-    contacts_after = {f: getattr(enterprise, f) for f in CONTACT_FIELDS}
-    after = audit.snapshot(enterprise)
-    if after == before and contacts_after == contacts_before:
-        return enterprise
-    enterprise.version += 1
-    _save_checked(enterprise)
-    after = audit.snapshot(enterprise)
-    after.update(_contact_note(contacts_before, contacts_after))
-    audit.record(AuditAction.UPDATE, actor=actor, obj=enterprise, before=before, after=after)
-    return enterprise
+    contacts_before: dict = {}
+
+    def require(row: Enterprise) -> None:
+        contacts_before.update({f: getattr(row, f) for f in CONTACT_FIELDS})
+        if any(changes[f] != contacts_before[f] for f in CONTACT_FIELDS if f in changes):
+            _require_contacts(actor, {f: True for f in CONTACT_FIELDS if f in changes})
+
+    return versioned_update(
+        enterprise,
+        actor=actor,
+        version=version,
+        changes=changes,
+        require=require,
+        clean=None,  # _save_checked validates, and turns a race on the credit code into a refusal
+        save=_save_checked,
+        note=lambda row: _contact_note(
+            contacts_before, {f: getattr(row, f) for f in CONTACT_FIELDS}
+        ),
+    )
 
 
 @transaction.atomic

@@ -474,8 +474,10 @@ def _key_records(loader: _Loader, city: list[tuple[P, tuple[int, int]]]) -> None
         project = loader.created.get(p.name)
         if project is None:
             continue
-        services.key_project_plan_save(actor=None, project=project, year=2017, annual_plan=plan,
-                                       sync=False)  # fmt: skip
+        # The demo enters each project's plan and reports once, as they come (0: none yet).
+        services.key_project_plan_save(
+            actor=None, project=project, year=2017, annual_plan=plan, sync=False, version=0
+        )
         for month, value in enumerate(_monthly(completed), start=1):
             issues = []
             if month == 6 and project.pk % 3 == 0:
@@ -484,7 +486,7 @@ def _key_records(loader: _Loader, city: list[tuple[P, tuple[int, int]]]) -> None
                            "due_on": d("2017-10-31")}]  # fmt: skip
             services.progress_report_save(
                 actor=None, project=project, month=f"2017-{month:02d}", completed_investment=value,
-                image_progress="主体施工（illustrative）", issues=issues,
+                image_progress="主体施工（illustrative）", issues=issues, version=0,
             )  # fmt: skip
     services.key_project_targets_sync(actor=None, year=2017, department_id=loader.department.pk)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.core.roles import DepartmentRole
 
 
@@ -34,7 +35,7 @@ ALLOWED_CHILDREN = {
 }
 
 
-class OrgUnit(models.Model):
+class OrgUnit(Versioned):
     """A unit of the one tree: the city, its districts and zones, towns, communities, grids."""
 
     code = models.CharField(
@@ -175,7 +176,7 @@ PROFILE_FACT_UNITS = {
 }
 
 
-class ProfileFact(DepartmentOwned):
+class ProfileFact(DepartmentOwned, Versioned):
     """A dated fact of a unit's profile, with where it comes from."""
 
     org_unit = models.ForeignKey(
@@ -188,7 +189,6 @@ class ProfileFact(DepartmentOwned):
     )
     as_of = models.DateField(_("as of"))
     source = models.CharField(_("source"), max_length=255)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("profile fact")

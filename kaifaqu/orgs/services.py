@@ -10,33 +10,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
+from kaifaqu.core.access import require_change
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.roles import DepartmentRole, Role
 from kaifaqu.core.services import check_separation
+from kaifaqu.core.versioning import Version, versioned_update
 
 from .models import Department, Honour, Membership, OrgUnit, ProfileFact
 
 ACTOR_SYSTEM = None  # commands that run as the system (the demo loader) pass actor=None
-
-
-class ConcurrentEditError(ValidationError):
-    """Someone saved the record after this edit began; the edit is refused, not merged."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else saved this record while you were editing it. Reload it to see "
-                "their change, then make yours again."
-            ),
-            code="concurrent_edit",
-        )
-
-
-def _require_change(actor, department_id: int | None) -> None:
-    if actor is ACTOR_SYSTEM:
-        return
-    if not access.can_change_department(actor, department_id):
-        raise PermissionDenied(_("Only editors of the owning department may change this."))
 
 
 def _require_zone_admin(actor) -> None:
@@ -59,18 +41,14 @@ def orgunit_create(*, actor, code: str, name: str, kind: str, parent: OrgUnit | 
 
 
 @transaction.atomic
-def orgunit_update(*, actor, unit: OrgUnit, **changes) -> OrgUnit:
-    _require_zone_admin(actor)
-    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    before = audit.snapshot(unit)
-    for name, value in changes.items():
-        setattr(unit, name, value)
-    unit.full_clean()
-    unit.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=unit, before=before, after=audit.snapshot(unit)
+def orgunit_update(*, actor: User | None, unit: OrgUnit, version: Version, **changes) -> OrgUnit:
+    return versioned_update(
+        unit,
+        actor=actor,
+        version=version,
+        changes=changes,
+        require=lambda row: _require_zone_admin(actor),
     )
-    return unit
 
 
 @transaction.atomic
@@ -137,7 +115,7 @@ def profile_fact_create(
     department: Department,
     approximate: bool = False,
 ) -> ProfileFact:
-    _require_change(actor, department.pk)
+    require_change(actor, department.pk)
     fact = ProfileFact(
         org_unit=org_unit,
         key=key,
@@ -157,25 +135,18 @@ PROFILE_FACT_EDITABLE = ("value", "approximate", "as_of", "source")
 
 
 @transaction.atomic
-def profile_fact_update(*, actor, fact: ProfileFact, version: int, **changes) -> ProfileFact:
+def profile_fact_update(
+    *, actor: User | None, fact: ProfileFact, version: Version, **changes
+) -> ProfileFact:
     """Change a fact; ``version`` is the one the editor started from (optimistic locking)."""
-    unknown = set(changes) - set(PROFILE_FACT_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    fact = ProfileFact.objects.select_for_update().get(pk=fact.pk)
-    _require_change(actor, fact.department_id)
-    if fact.version != version:
-        raise ConcurrentEditError
-    before = audit.snapshot(fact)
-    for name, value in changes.items():
-        setattr(fact, name, value)
-    fact.version += 1
-    fact.full_clean()
-    fact.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=fact, before=before, after=audit.snapshot(fact)
+    return versioned_update(
+        fact,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=PROFILE_FACT_EDITABLE,
+        require=lambda row: require_change(actor, row.department_id),
     )
-    return fact
 
 
 @transaction.atomic
@@ -189,7 +160,7 @@ def honour_create(
     department: Department,
     order: int = 0,
 ) -> Honour:
-    _require_change(actor, department.pk)
+    require_change(actor, department.pk)
     honour = Honour(
         org_unit=org_unit, name=name, level=level, source=source, department=department, order=order
     )
@@ -201,7 +172,7 @@ def honour_create(
 
 @transaction.atomic
 def honour_delete(*, actor, honour: Honour) -> None:
-    _require_change(actor, honour.department_id)
+    require_change(actor, honour.department_id)
     before = audit.snapshot(honour)
     audit.record(AuditAction.DELETE, actor=actor, obj=honour, before=before)
     honour.delete()

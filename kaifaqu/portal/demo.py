@@ -99,6 +99,6 @@ def load(out: TextIO) -> None:
             document_number=number, issued_on=issued, valid_from=start, valid_until=until,
             body=body, illustrative=True,
         )  # fmt: skip
-        services.policy_publish(actor=None, policy=policy)
+        services.policy_publish(actor=None, policy=policy, version=policy.version)
         made += 1
     out.write(f"portal: {len(INDUSTRIES)} leading industries, {made} policies (illustrative)\n")

@@ -12,7 +12,7 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PolicyForm(BootstrapMixin, forms.ModelForm):
     """A draft's fields; on creation also the department, among those the user edits."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = Policy
@@ -39,7 +39,7 @@ class PolicyForm(BootstrapMixin, forms.ModelForm):
 class PolicyReviseForm(BootstrapMixin, forms.ModelForm):
     """A published policy's new text and details, and what the revision changes."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     changes = forms.CharField(label=_("What changed"), max_length=500)
 
     class Meta:
@@ -57,11 +57,11 @@ class PolicyReviseForm(BootstrapMixin, forms.ModelForm):
 
 
 class PublishForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class WithdrawForm(BootstrapForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(label=_("Reason for withdrawal"), max_length=500)
 
 

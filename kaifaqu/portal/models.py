@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.carriers.models import BuildingUnit, LandParcel
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned
 
 from .categories import Category
@@ -25,7 +26,7 @@ class PolicyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Policy(DepartmentOwned):
+class Policy(DepartmentOwned, Versioned):
     """A policy document the zone publishes for investors (产业扶持政策 and the others)."""
 
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
@@ -50,7 +51,6 @@ class Policy(DepartmentOwned):
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("policy")

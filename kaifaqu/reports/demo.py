@@ -38,6 +38,14 @@ def run(out: TextIO) -> None:
     )
     for key, text in demo_template.SEED_BLOCKS.items():
         if key not in have:
-            block_save(actor=None, report_type=report_type, org_unit=zone, period=PERIOD,
-                       key=key, text=text)  # fmt: skip
+            # Only the blocks the zone has none of: the first version of each.
+            block_save(
+                actor=None,
+                report_type=report_type,
+                org_unit=zone,
+                period=PERIOD,
+                key=key,
+                text=text,
+                version=0,
+            )
     out.write(f"reports: type {TYPE_CODE}, template and {len(demo_template.SEED_BLOCKS)} blocks\n")

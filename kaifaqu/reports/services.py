@@ -14,10 +14,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import acting_user
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.periods import Period, PeriodError, parse
 from kaifaqu.core.roles import Role
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import Version, check_version
 
 from .checker import check_docx
 from .drafting import compute_values
@@ -38,10 +39,6 @@ def _require_write(actor, report_type: ReportType) -> None:
             _("Only editors of %(department)s and zone administrators may do this.")
             % {"department": report_type.department.name}
         )
-
-
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def period_of(report_type: ReportType, text: str) -> Period:
@@ -109,7 +106,7 @@ def template_upload(
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         note=note,
-        uploaded_by=_user(actor),
+        uploaded_by=acting_user(actor),
     )
     template.full_clean()
     template.save()
@@ -120,11 +117,15 @@ def template_upload(
 
 @transaction.atomic
 def block_save(
-    *, actor, report_type: ReportType, org_unit, period: str, key: str, text: str,
-    version: int | None = None,
+    *, actor: User | None, report_type: ReportType, org_unit, period: str, key: str, text: str,
+    version: Version,
 ) -> NarrativeBlock:  # fmt: skip
     """A new version of a block; ``version`` is the one the editor started from (0: none),
-    and a save over someone else's newer version is refused."""
+    and a save over someone else's newer version is refused.
+
+    A block is not changed in place but kept as one row per version (a draft shows the text
+    it was made from), so this checks the version as ``versioned_update`` does and adds a
+    row rather than updating one."""
     _require_write(actor, report_type)
     period = str(period_of(report_type, period))
     text = (text or "").replace("\r\n", "\n").strip()
@@ -139,13 +140,12 @@ def block_save(
         .first()
     )
     current_version = current.version if current else 0
-    if version is not None and version != current_version:
-        raise ConcurrentEditError
+    check_version(current_version, version)
     if current is not None and current.text == text:
         return current
     block = NarrativeBlock(
         report_type=report_type, org_unit=org_unit, period=period, key=key,
-        version=current_version + 1, text=text, saved_by=_user(actor),
+        version=current_version + 1, text=text, saved_by=acting_user(actor),
     )  # fmt: skip
     block.full_clean()
     block.save()
@@ -205,7 +205,7 @@ def draft_create(*, actor, report_type: ReportType, org_unit, period: str) -> Dr
     draft = Draft(
         report_type=report_type, template=template, org_unit=org_unit, period=str(parsed),
         number=(previous.number + 1) if previous else 1, values=values, missing=missing,
-        blocks=blocks, changed=changed, created_by=_user(actor),
+        blocks=blocks, changed=changed, created_by=acting_user(actor),
     )  # fmt: skip
     draft.full_clean()
     draft.save()

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import render, vocabulary
 from .checker import TemplateRefused

@@ -186,6 +186,7 @@ def load(stdout: TextIO) -> None:
         services.value_save(
             actor=None, element=elements[element], org_unit=orgs[org], period=period,
             value=Decimal(value), status=status, reported_growth_pct=growth, source=source,
+            version=0,  # only the values not there yet
         )  # fmt: skip
         added += 1
     for metric, org, year, value, source in TARGETS:
@@ -193,6 +194,7 @@ def load(stdout: TextIO) -> None:
             services.target_save(
                 actor=None, metric_code=metric, org_unit=orgs[org], year=year, value=value,
                 department_id=elements[metric].department_id, source=source,
+                version=0,  # only the targets not there yet
             )  # fmt: skip
     rules = set(ValidationRule.objects.values_list("code", flat=True))
     for code, name, left, operator, kind, right, number, importance in RULES:

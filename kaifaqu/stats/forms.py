@@ -437,6 +437,8 @@ class RuleForm(forms.ModelForm[ValidationRule]):
             del self.fields["code"]
             del self.fields["left"]
             self.fields["version"].initial = self.instance.version
+            # A change states the version it read (a stale one is refused).
+            self.fields["version"].required = True
         for form_field in self.fields.values():
             widget = form_field.widget
             if isinstance(widget, forms.CheckboxInput):

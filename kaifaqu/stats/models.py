@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned, OrgUnit
 
 
@@ -45,7 +46,7 @@ UNITS = [
 ]  # fmt: skip
 
 
-class DataElement(DepartmentOwned):
+class DataElement(DepartmentOwned, Versioned):
     """A statistic the zone keeps: GDP, exports, new indirect financing, …"""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
@@ -103,7 +104,7 @@ class DataElement(DepartmentOwned):
                 raise ValidationError({"whole": _("A part has the unit of its whole.")})
 
 
-class DataValue(models.Model):
+class DataValue(Versioned):
     """One value of an element for an org unit and a period (month, quarter, window, year)."""
 
     element = models.ForeignKey(
@@ -136,7 +137,6 @@ class DataValue(models.Model):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("data value")
@@ -158,7 +158,7 @@ class DataValue(models.Model):
         return f"{self.element.code} · {self.org_unit.code} · {self.period}"
 
 
-class Target(models.Model):
+class Target(Versioned):
     """An annual plan or task (年度计划/任务) for a metric, an org unit and a year."""
 
     metric_code = models.SlugField(_("metric"), max_length=60)
@@ -176,7 +176,6 @@ class Target(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("target")
@@ -212,7 +211,7 @@ class RuleImportance(models.TextChoices):
     WARNING = "warning", _("Warning: to be checked")
 
 
-class ValidationRule(DepartmentOwned):
+class ValidationRule(DepartmentOwned, Versioned):
     """A check on stored values: ``left operator right``, e.g. exports + imports = trade,
     a share ≤ 100, this year's value ≤ 3 × last year's. Its department is its left element's,
     whose editors keep the rule and see its violations."""
@@ -255,7 +254,6 @@ class ValidationRule(DepartmentOwned):
         _("importance"), max_length=10, choices=RuleImportance.choices, default=RuleImportance.ERROR
     )
     active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("validation rule")

@@ -7,20 +7,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import acting_user, require_change
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.periods import PeriodError, parse
+from kaifaqu.core.versioning import Version, check_version, versioned_update
 from kaifaqu.orgs.models import Department, OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 
 from . import validation
 from .models import DataElement, DataValue, RuleRight, RuleViolation, Target, ValidationRule
-from .value_rules import VALUE_FIELDS, value_fields
 from .value_rules import to_decimal as _decimal
-
-
-def _require_change(actor, department_id: int | None) -> None:
-    if actor is not None and not access.can_change_department(actor, department_id):
-        raise PermissionDenied(_("Only editors of the owning department may change this."))
+from .value_rules import value_fields
 
 
 def period_months(text: str) -> tuple[str, int, int]:
@@ -36,7 +32,7 @@ def period_months(text: str) -> tuple[str, int, int]:
 @transaction.atomic
 def element_create(*, actor, code: str, name_zh: str, name_en: str, unit: str,
                    department: Department, **options) -> DataElement:  # fmt: skip
-    _require_change(actor, department.pk)
+    require_change(actor, department.pk)
     element = DataElement(
         code=code, name_zh=name_zh, name_en=name_en, unit=unit, department=department, **options
     )
@@ -58,19 +54,20 @@ def value_save(
     reported_growth_pct=None,
     comparable_prior=None,
     source: str = "",
-    version: int | None = None,
+    version: Version,
     check_rules: bool = True,
 ) -> DataValue:
     """Enter or change the value of an element for a unit and period.
 
-    ``version`` is the version the editor started from: a value saved by someone else in
-    between is refused (optimistic locking). Imports pass None and overwrite.
+    ``version`` is the version the editor started from (0: there was no value): a value
+    saved by someone else in between is refused (optimistic locking). Imports pass CURRENT
+    and overwrite.
 
     The validation rules reading the element are checked for the unit, this year and next
     (whose "more than N times last year's" rules read this value); an import passes
     ``check_rules=False`` and checks once at its end.
     """
-    _require_change(actor, element.department_id)
+    require_change(actor, element.department_id)
     written, month_from, month_to = period_months(period)
     fields = value_fields(
         value=value,
@@ -84,8 +81,9 @@ def value_save(
         .filter(element=element, org_unit=org_unit, month_from=month_from, month_to=month_to)
         .first()
     )
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     if existing is None:
+        check_version(0, version)
         row = DataValue(element=element, org_unit=org_unit, period=written, month_from=month_from,
                         month_to=month_to, entered_by=user, **fields)  # fmt: skip
         row.full_clean()
@@ -94,22 +92,21 @@ def value_save(
         if check_rules:
             _check_after_save(row)
         return row
-    if version is not None and existing.version != version:
-        raise ConcurrentEditError
-    before = audit.snapshot(existing)
-    for name, new in fields.items():
-        setattr(existing, name, new)
-    after_fields = audit.snapshot(existing)
-    if {k: before[k] for k in VALUE_FIELDS} == {k: after_fields[k] for k in VALUE_FIELDS}:
-        return existing  # re-entering the same figure changes nothing
-    existing.entered_by = user
-    existing.version += 1
-    existing.full_clean()
-    existing.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=existing, before=before, after=audit.snapshot(existing)
+    stored = existing.version
+
+    def entered_by(row: DataValue) -> None:
+        row.entered_by = user
+
+    existing = versioned_update(
+        existing,
+        actor=actor,
+        version=version,
+        locked=True,
+        changes=fields,
+        require=lambda row: None,  # the element's department, checked above
+        before_save=entered_by,
     )
-    if check_rules:
+    if check_rules and existing.version != stored:
         _check_after_save(existing)
     return existing
 
@@ -122,35 +119,45 @@ def _check_after_save(row: DataValue) -> None:
 
 
 @transaction.atomic
-def target_save(*, actor, metric_code: str, org_unit: OrgUnit, year: int, value,
-                department_id: int | None, source: str = "") -> Target:  # fmt: skip
-    """Set an annual target; ``department_id`` is the owner of the metric it is for."""
-    _require_change(actor, department_id)
+def target_save(
+    *,
+    actor: User | None,
+    metric_code: str,
+    org_unit: OrgUnit,
+    year: int,
+    value,
+    department_id: int | None,
+    version: Version,
+    source: str = "",
+) -> Target:
+    """Set an annual target; ``department_id`` is the owner of the metric it is for,
+    ``version`` that of the target the editor read (0: there was none)."""
+    require_change(actor, department_id)
     number = _decimal(value, "value")
     if number is None:
         raise ValidationError({"value": _("A value is required.")})
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = acting_user(actor)
     target = (
         Target.objects.select_for_update()
         .filter(metric_code=metric_code, org_unit=org_unit, year=year)
         .first()
     )
     if target is None:
+        check_version(0, version)
         target = Target(metric_code=metric_code, org_unit=org_unit, year=year, value=number,
                         source=source, entered_by=user)  # fmt: skip
         target.full_clean()
         target.save()
         audit.record(AuditAction.CREATE, actor=actor, obj=target, after=audit.snapshot(target))
         return target
-    before = audit.snapshot(target)
-    target.value, target.source, target.entered_by = number, source, user
-    target.version += 1
-    target.full_clean()
-    target.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=target, before=before, after=audit.snapshot(target)
+    return versioned_update(
+        target,
+        actor=actor,
+        version=version,
+        locked=True,
+        changes={"value": number, "source": source, "entered_by": user},
+        require=lambda row: None,  # the metric's department, checked above
     )
-    return target
 
 
 #: What ``element_update`` may change; the code is the element's identity and stays.
@@ -161,29 +168,27 @@ ELEMENT_EDITABLE = (
 
 
 @transaction.atomic
-def element_update(*, actor, element: DataElement, **changes) -> DataElement:
+def element_update(
+    *, actor: User | None, element: DataElement, version: Version, **changes
+) -> DataElement:
     """Change an element of the catalogue; changing nothing writes nothing.
 
     Moving an element to another department needs the right to change both departments.
     """
-    unknown = set(changes) - set(ELEMENT_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    element = DataElement.objects.select_for_update().get(pk=element.pk)
-    _require_change(actor, element.department_id)
-    if "department" in changes:
-        _require_change(actor, changes["department"].pk)
-    before = audit.snapshot(element)
-    for name, new in changes.items():
-        setattr(element, name, new)
-    if audit.snapshot(element) == before:
-        return element
-    element.full_clean()
-    element.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=element, before=before, after=audit.snapshot(element)
+
+    def require(row: DataElement) -> None:
+        require_change(actor, row.department_id)
+        if "department" in changes:
+            require_change(actor, changes["department"].pk)
+
+    return versioned_update(
+        element,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=ELEMENT_EDITABLE,
+        require=require,
     )
-    return element
 
 
 # -- validation rules ------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def _default_rule_name(rule: ValidationRule) -> str:
 def rule_create(*, actor, code: str, left: DataElement, operator: str, right_kind: str,
                 name: str = "", **options) -> ValidationRule:  # fmt: skip
     """A rule on ``left``'s values, kept by ``left``'s department; checked at once."""
-    _require_change(actor, left.department_id)
+    require_change(actor, left.department_id)
     rule = ValidationRule(code=code, left=left, operator=operator, right_kind=right_kind,
                           department_id=left.department_id, name=name, **options)  # fmt: skip
     if not rule.name:
@@ -222,35 +227,34 @@ def rule_create(*, actor, code: str, left: DataElement, operator: str, right_kin
 
 
 @transaction.atomic
-def rule_update(*, actor, rule: ValidationRule, version: int | None = None,
-                **changes) -> ValidationRule:  # fmt: skip
+def rule_update(
+    *, actor: User | None, rule: ValidationRule, version: Version, **changes
+) -> ValidationRule:
     """Change a rule (its left element stays: that is what it is about); rechecks it."""
-    unknown = set(changes) - set(RULE_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    rule = ValidationRule.objects.select_for_update().get(pk=rule.pk)
-    _require_change(actor, rule.department_id)
-    if version is not None and rule.version != version:
-        raise ConcurrentEditError
-    before = audit.snapshot(rule)
-    for name, new in changes.items():
-        setattr(rule, name, new)
-    if audit.snapshot(rule) == before:
-        return rule
-    rule.version += 1
-    rule.full_clean()
-    rule.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=rule, before=before,
-                 after=audit.snapshot(rule))  # fmt: skip
-    RuleViolation.objects.filter(rule=rule).delete()
-    if rule.active:
-        validation.check(element_ids=[rule.left_id])
+    stored: list[int] = []
+
+    def require(row: ValidationRule) -> None:
+        require_change(actor, row.department_id)
+        stored.append(row.version)
+
+    rule = versioned_update(
+        rule,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=RULE_EDITABLE,
+        require=require,
+    )
+    if rule.version != stored[0]:
+        RuleViolation.objects.filter(rule=rule).delete()
+        if rule.active:
+            validation.check(element_ids=[rule.left_id])
     return rule
 
 
 @transaction.atomic
 def rule_delete(*, actor, rule: ValidationRule) -> None:
-    _require_change(actor, rule.department_id)
+    require_change(actor, rule.department_id)
     before = audit.snapshot(rule)
     audit.record(AuditAction.DELETE, actor=actor, obj=rule, before=before)
     rule.delete()

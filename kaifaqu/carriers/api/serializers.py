@@ -70,6 +70,9 @@ class StatusMoveSerializer(serializers.Serializer):
     )
     at = serializers.DateField(required=False, help_text="The date of the move (default: today).")
     note = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+    version = serializers.IntegerField(
+        min_value=0, help_text="The carrier's version the client read; a stale one is 409."
+    )
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

@@ -54,7 +54,7 @@ class _CarrierViewSet(
         carrier = self.get_object()
         data = StatusMoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        args = {k: v for k, v in data.validated_data.items() if k in ("at", "note")}
+        args = {k: v for k, v in data.validated_data.items() if k in ("at", "note", "version")}
         if service is services.carrier_take and "how" in data.validated_data:
             args["how"] = data.validated_data["how"]
         carrier = service(actor=request.user, carrier=carrier, **args)

@@ -19,6 +19,7 @@ from django.utils import translation
 from kaifaqu.carriers import demo as carriers_demo
 from kaifaqu.carriers import services
 from kaifaqu.core.models import User
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs import demo as orgs_demo
 from kaifaqu.orgs.models import Department, OrgUnit
 
@@ -96,7 +97,9 @@ def building(blank_zone):
             use=use,
             since=start,
         )
-    services.carrier_take(actor=None, carrier=b.units.get(code="u2"), at=date(2016, 3, 1))
+    services.carrier_take(
+        version=CURRENT, actor=None, carrier=b.units.get(code="u2"), at=date(2016, 3, 1)
+    )
     return b
 
 

@@ -173,11 +173,13 @@ def test_an_editor_moves_a_unit_through_its_statuses(as_api):
     client = as_api("investment")
     unit = unit_of("zhongyuan-park", "w102")
     url = f"/api/v1/building-units/{unit.pk}/"
-    response = client.post(url + "reserve/", {"at": "2017-10-01", "note": "洽谈"}, format="json")
+    move = {"at": "2017-10-01", "note": "洽谈", "version": unit.version}
+    response = client.post(url + "reserve/", move, format="json")
     assert (response.status_code, response.json()["status"]) == (200, "reserved")
-    response = client.post(url + "take/", {"how": "let", "at": "2017-10-20"}, format="json")
+    move = {"how": "let", "at": "2017-10-20", "version": unit.version + 1}
+    response = client.post(url + "take/", move, format="json")
     assert response.json()["status"] == "let"
-    response = client.post(url + "reserve/", {}, format="json")
+    response = client.post(url + "reserve/", {"version": unit.version + 2}, format="json")
     assert response.status_code == 400
     assert response.json() == {
         "detail": ["中元科技创新创业园 w102 is let; only an idle carrier can be reserved."]

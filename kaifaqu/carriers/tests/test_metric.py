@@ -14,6 +14,7 @@ from kaifaqu.carriers import services
 from kaifaqu.carriers.demo import load as load_carriers
 from kaifaqu.carriers.ledger import CODE, idle_area
 from kaifaqu.carriers.models import BuildingUnit
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.metrics.registry import ledger_metrics
@@ -107,7 +108,7 @@ def test_a_move_after_the_window_does_not_change_it_and_a_new_unit_counts_from_i
     zone,
 ):
     w102 = BuildingUnit.objects.get(building__code="zhongyuan-park", code="w102")
-    services.carrier_take(actor=None, carrier=w102, at=date(2017, 10, 8))
+    services.carrier_take(version=CURRENT, actor=None, carrier=w102, at=date(2017, 10, 8))
     assert figure(ZONE, Q3).value == Decimal("1.98")
     assert figure(ZONE, "2017-01/2017-10").value == Decimal("1.74")
     services.building_unit_create(

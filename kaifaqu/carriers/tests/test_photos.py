@@ -13,6 +13,7 @@ from PIL import Image
 
 from kaifaqu.carriers import selectors, services
 from kaifaqu.carriers.models import CarrierPhoto
+from kaifaqu.core.versioning import CURRENT
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_upload_page_and_public_photo(as_user, client, parcel, blank_zone):
     public = client.get(reverse("portal:carrier_photo", args=[photo.pk]))
     assert public.status_code == 200
     assert public["Content-Type"] == "image/png"
-    services.carrier_take(actor=None, carrier=parcel)
+    services.carrier_take(version=CURRENT, actor=None, carrier=parcel)
     assert client.get(reverse("portal:carrier_photo", args=[photo.pk])).status_code == 404
 
 

@@ -18,7 +18,7 @@ from kaifaqu.carriers.models import (
     LandParcel,
 )
 from kaifaqu.core.models import AuditEntry
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 
 from .conftest import CHANGHE, DECHENG, ZHAOHU
 
@@ -53,8 +53,12 @@ def _in(carrier, status: str):
     if status == "idle":
         return carrier
     if status == "reserved":
-        return services.carrier_reserve(actor=None, carrier=carrier, at=date(2017, 1, 10))
-    return services.carrier_take(actor=None, carrier=carrier, how=status, at=date(2017, 1, 10))
+        return services.carrier_reserve(
+            version=CURRENT, actor=None, carrier=carrier, at=date(2017, 1, 10)
+        )
+    return services.carrier_take(
+        version=CURRENT, actor=None, carrier=carrier, how=status, at=date(2017, 1, 10)
+    )
 
 
 # --- the moves ------------------------------------------------------------------------------
@@ -63,7 +67,7 @@ def _in(carrier, status: str):
 def test_reserving_an_idle_unit_records_the_move_and_audits_it(blank_zone, unit):
     mark = audit_mark()
     result = services.carrier_reserve(
-        actor=blank_zone.investment, carrier=unit, note="奥冠电池洽谈", at=D
+        version=CURRENT, actor=blank_zone.investment, carrier=unit, note="奥冠电池洽谈", at=D
     )
     assert result.status == CarrierStatus.RESERVED
     unit.refresh_from_db()
@@ -93,7 +97,7 @@ def test_reserving_an_idle_unit_records_the_move_and_audits_it(blank_zone, unit)
 def test_reserving_a_reserved_carrier_changes_nothing(blank_zone, unit):
     _in(unit, "reserved")
     mark = audit_mark()
-    services.carrier_reserve(actor=blank_zone.investment, carrier=unit, at=D)
+    services.carrier_reserve(version=CURRENT, actor=blank_zone.investment, carrier=unit, at=D)
     assert audit_since(mark) == []
     assert len(moves(unit)) == 2
 
@@ -103,7 +107,7 @@ def test_a_taken_unit_cannot_be_reserved(blank_zone, unit, status):
     _in(unit, status)
     mark = audit_mark()
     with pytest.raises(ValidationError) as caught:
-        services.carrier_reserve(actor=blank_zone.investment, carrier=unit, at=D)
+        services.carrier_reserve(version=CURRENT, actor=blank_zone.investment, carrier=unit, at=D)
     assert caught.value.messages == [
         f"测试楼 u1 is {status}; only an idle carrier can be reserved."
     ]
@@ -117,14 +121,14 @@ def test_a_taken_unit_cannot_be_reserved(blank_zone, unit, status):
 )
 def test_an_idle_or_reserved_unit_is_taken(blank_zone, unit, start, how):
     _in(unit, start)
-    services.carrier_take(actor=blank_zone.investment, carrier=unit, how=how, at=D)
+    services.carrier_take(version=CURRENT, actor=blank_zone.investment, carrier=unit, how=how, at=D)
     unit.refresh_from_db()
     assert unit.status == how
     assert moves(unit)[-1] == (start, how, D, "")
 
 
 def test_a_unit_taken_without_saying_how_is_let(blank_zone, unit):
-    services.carrier_take(actor=blank_zone.investment, carrier=unit, at=D)
+    services.carrier_take(version=CURRENT, actor=blank_zone.investment, carrier=unit, at=D)
     unit.refresh_from_db()
     assert unit.status == "let"
 
@@ -133,7 +137,9 @@ def test_a_unit_taken_without_saying_how_is_let(blank_zone, unit):
 def test_a_taken_unit_cannot_be_taken_again(blank_zone, unit, status):
     _in(unit, status)
     with pytest.raises(ValidationError) as caught:
-        services.carrier_take(actor=blank_zone.investment, carrier=unit, how="let", at=D)
+        services.carrier_take(
+            version=CURRENT, actor=blank_zone.investment, carrier=unit, how="let", at=D
+        )
     assert caught.value.messages == [
         f"测试楼 u1 is {status} already; only an idle or reserved carrier can be taken."
     ]
@@ -141,16 +147,22 @@ def test_a_taken_unit_cannot_be_taken_again(blank_zone, unit, status):
 
 def test_a_carrier_is_taken_only_let_or_sold(blank_zone, unit):
     with pytest.raises(ValidationError) as caught:
-        services.carrier_take(actor=blank_zone.investment, carrier=unit, how="idle", at=D)
+        services.carrier_take(
+            version=CURRENT, actor=blank_zone.investment, carrier=unit, how="idle", at=D
+        )
     assert caught.value.messages == ["A carrier is taken either let or sold."]
 
 
 def test_land_is_sold_not_let(blank_zone, parcel):
     with pytest.raises(ValidationError) as caught:
-        services.carrier_take(actor=blank_zone.investment, carrier=parcel, how="let", at=D)
+        services.carrier_take(
+            version=CURRENT, actor=blank_zone.investment, carrier=parcel, how="let", at=D
+        )
     assert caught.value.messages == ["Land is sold, not let."]
-    services.carrier_reserve(actor=blank_zone.investment, carrier=parcel, at=D)
-    services.carrier_take(actor=blank_zone.investment, carrier=parcel, at=D)  # sold by default
+    services.carrier_reserve(version=CURRENT, actor=blank_zone.investment, carrier=parcel, at=D)
+    services.carrier_take(
+        version=CURRENT, actor=blank_zone.investment, carrier=parcel, at=D
+    )  # sold by default
     parcel.refresh_from_db()
     assert (parcel.status, parcel.version) == ("sold", 3)
     assert [m[:2] for m in moves(parcel)] == [
@@ -164,7 +176,9 @@ def test_land_is_sold_not_let(blank_zone, parcel):
 def test_a_reserved_or_let_unit_is_released(blank_zone, unit, start):
     _in(unit, start)
     mark = audit_mark()
-    services.carrier_release(actor=blank_zone.investment, carrier=unit, note="项目退库", at=D)
+    services.carrier_release(
+        version=CURRENT, actor=blank_zone.investment, carrier=unit, note="项目退库", at=D
+    )
     unit.refresh_from_db()
     assert unit.status == "idle"
     assert moves(unit)[-1] == (start, "idle", D, "项目退库")
@@ -173,22 +187,22 @@ def test_a_reserved_or_let_unit_is_released(blank_zone, unit, start):
 
 def test_releasing_an_idle_unit_changes_nothing(blank_zone, unit):
     mark = audit_mark()
-    services.carrier_release(actor=blank_zone.investment, carrier=unit, at=D)
+    services.carrier_release(version=CURRENT, actor=blank_zone.investment, carrier=unit, at=D)
     assert audit_since(mark) == []
     assert len(moves(unit)) == 1
 
 
 def test_a_sold_carrier_cannot_be_released(blank_zone, parcel):
-    services.carrier_take(actor=None, carrier=parcel, at=date(2017, 1, 10))
+    services.carrier_take(version=CURRENT, actor=None, carrier=parcel, at=date(2017, 1, 10))
     with pytest.raises(ValidationError) as caught:
-        services.carrier_release(actor=blank_zone.investment, carrier=parcel, at=D)
+        services.carrier_release(version=CURRENT, actor=blank_zone.investment, carrier=parcel, at=D)
     assert caught.value.messages == ["测试地块 is sold; it cannot be released."]
 
 
 def test_a_move_cannot_be_dated_before_the_last_one_or_in_the_future(blank_zone, unit):
-    services.carrier_reserve(actor=None, carrier=unit, at=D)
+    services.carrier_reserve(version=CURRENT, actor=None, carrier=unit, at=D)
     with pytest.raises(ValidationError) as caught:
-        services.carrier_take(actor=None, carrier=unit, at=date(2017, 4, 30))
+        services.carrier_take(version=CURRENT, actor=None, carrier=unit, at=date(2017, 4, 30))
     assert caught.value.message_dict == {
         "at": [
             "The carrier's last status change is dated 2017-05-01; a new one cannot be dated "
@@ -197,14 +211,14 @@ def test_a_move_cannot_be_dated_before_the_last_one_or_in_the_future(blank_zone,
     }
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
-        services.carrier_take(actor=None, carrier=unit, at=tomorrow)
+        services.carrier_take(version=CURRENT, actor=None, carrier=unit, at=tomorrow)
     assert caught.value.message_dict == {"at": ["A status change cannot be dated in the future."]}
     unit.refresh_from_db()
     assert unit.status == "reserved"
 
 
 def test_a_move_without_a_date_is_dated_today(blank_zone, unit):
-    services.carrier_reserve(actor=blank_zone.investment, carrier=unit)
+    services.carrier_reserve(version=CURRENT, actor=blank_zone.investment, carrier=unit)
     assert moves(unit)[-1][2] == timezone.localdate()
 
 
@@ -215,7 +229,7 @@ def test_a_move_without_a_date_is_dated_today(blank_zone, unit):
 def test_editors_of_the_keeping_department_and_zone_admins_move_carriers(
     blank_zone, unit, username
 ):
-    services.carrier_reserve(actor=blank_zone.users[username], carrier=unit, at=D)
+    services.carrier_reserve(version=CURRENT, actor=blank_zone.users[username], carrier=unit, at=D)
     unit.refresh_from_db()
     assert unit.status == "reserved"
 
@@ -226,7 +240,9 @@ def test_others_cannot_move_carriers(blank_zone, unit, parcel, username, service
     mark = audit_mark()
     for carrier in (unit, parcel):
         with pytest.raises(PermissionDenied) as caught:
-            getattr(services, service)(actor=blank_zone.users[username], carrier=carrier, at=D)
+            getattr(services, service)(
+                version=CURRENT, actor=blank_zone.users[username], carrier=carrier, at=D
+            )
         assert str(caught.value) == "Only editors of the owning department may change this."
     assert audit_since(mark) == []
     assert {
@@ -410,7 +426,7 @@ def test_a_concurrent_edit_is_refused_not_merged(blank_zone, parcel):
 
 
 def test_a_status_move_makes_an_open_edit_stale(blank_zone, unit):
-    services.carrier_reserve(actor=blank_zone.investment, carrier=unit, at=D)
+    services.carrier_reserve(version=CURRENT, actor=blank_zone.investment, carrier=unit, at=D)
     with pytest.raises(ConcurrentEditError):
         services.building_unit_update(
             actor=blank_zone.investment, unit=unit, version=1, note="opened before the move"

@@ -318,20 +318,20 @@ def test_the_department_offered_is_one_the_editor_keeps(as_user, zone, urls):
 def test_an_editor_moves_a_unit_and_an_impossible_move_is_explained(as_user, zone, urls):
     client = as_user(zone.investment)
     response = client.post(
-        urls["unit_move"], {"action": "reserve", "at": "2017-10-01", "note": "洽谈"}
+        urls["unit_move"], {"action": "reserve", "at": "2017-10-01", "note": "洽谈", "version": 1}
     )
     assert response["Location"] == urls["unit"].get_absolute_url()
     assert messages_of(response) == ["Status changed."]
     urls["unit"].refresh_from_db()
     assert urls["unit"].status == "reserved"
-    response = client.post(urls["land_move"], {"action": "let"})
+    response = client.post(urls["land_move"], {"action": "let", "version": 1})
     # The refusal comes back on the parcel's page, on the form as it was filled in.
     assert (response.status_code, response.context["parcel"]) == (200, urls["parcel"])
     assert response.context["move_form"].non_field_errors() == ["Land is sold, not let."]
     assert 'data-error="__all__">Land is sold, not let.<' in response.content.decode()
     assert response.context["move_form"]["action"].value() == "let"
-    client.post(urls["land_move"], {"action": "sold", "at": "2017-10-02"})
-    response = client.post(urls["land_move"], {"action": "release"})
+    client.post(urls["land_move"], {"action": "sold", "at": "2017-10-02", "version": 1})
+    response = client.post(urls["land_move"], {"action": "release", "version": 2})
     assert response.context["move_form"].non_field_errors() == [
         "赵虎镇工业地块三号 is sold; it cannot be released."
     ]
@@ -346,7 +346,12 @@ def test_a_move_dated_in_the_future_is_refused_by_its_date_on_the_building_page(
     prefix = f"u{unit.pk}"
     response = as_user(zone.investment).post(
         urls["unit_move"],
-        {"prefix": prefix, f"{prefix}-action": "let", f"{prefix}-at": "2099-01-01"},
+        {
+            "prefix": prefix,
+            f"{prefix}-action": "let",
+            f"{prefix}-at": "2099-01-01",
+            f"{prefix}-version": unit.version,
+        },
     )
     assert response.status_code == 200
     assert response.context["building"] == urls["building_obj"]
@@ -363,7 +368,8 @@ def test_a_move_dated_in_the_future_is_refused_by_its_date_on_the_building_page(
 def test_a_prefixed_move_form_from_the_building_page_is_understood(as_user, zone, urls):
     unit = urls["unit"]
     response = as_user(zone.investment).post(
-        urls["unit_move"], {"prefix": f"u{unit.pk}", f"u{unit.pk}-action": "let"}
+        urls["unit_move"],
+        {"prefix": f"u{unit.pk}", f"u{unit.pk}-action": "let", f"u{unit.pk}-version": 1},
     )
     assert messages_of(response) == ["Status changed."]
     unit.refresh_from_db()

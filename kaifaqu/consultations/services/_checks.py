@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from kaifaqu.core import access
 from kaifaqu.core.uploads import DOCUMENTS, checked_upload
 
 from ..limits import normalise_email, normalise_phone
@@ -99,9 +98,3 @@ def checked_files(files: Sequence, field: str = "files") -> list[CheckedFile]:
         CheckedFile(upload, *checked_upload(upload, kinds=DOCUMENTS, max_bytes=limit, field=field))
         for upload in files
     ]
-
-
-def require_change(actor, department_id: int | None) -> None:
-    """``actor=None`` is the system (the demo loader, a command)."""
-    if actor is not None and not access.can_change_department(actor, department_id):
-        raise PermissionDenied(_("Only editors of the owning department may change this."))

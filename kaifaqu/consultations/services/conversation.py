@@ -3,6 +3,8 @@ consultation into a project, and who answers which category (routes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import require_change
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.roles import Role
+from kaifaqu.core.versioning import CURRENT, Version, versioned_update
 from kaifaqu.investment.models import Project
 from kaifaqu.investment.services import lead_convert
 from kaifaqu.portal.categories import Category
@@ -26,15 +30,34 @@ REPLY_MAX_CHARS = 10000
 _NON_BUSINESS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
-def _check_version(consultation: Consultation, version: int | None) -> None:
-    from kaifaqu.orgs.services import ConcurrentEditError
+def _change(
+    actor: User | None,
+    consultation: Consultation,
+    version: Version,
+    *,
+    require: Callable[[Consultation], None],
+    apply: Callable[[Consultation], None],
+    **options,
+) -> Consultation:
+    """A change of a stored consultation; its fields are set by the service, not typed, so
+    they are not validated again."""
+    return versioned_update(
+        consultation,
+        actor=actor,
+        version=version,
+        require=require,
+        apply=apply,
+        clean=None,
+        **options,
+    )
 
-    if version is not None and consultation.version != version:
-        raise ConcurrentEditError
 
+def _not_closed(message: str) -> Callable[[Consultation], None]:
+    def check(row: Consultation) -> None:
+        if row.status == Status.CLOSED:
+            raise ValidationError(message)
 
-def _locked(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+    return check
 
 
 def _message(consultation, *, actor, body: str, files, from_staff: bool,
@@ -61,7 +84,7 @@ def _removing_files_on_failure(write):
 
 
 def consultation_reply(
-    *, actor, consultation: Consultation, body: str, files=(), version: int | None = None
+    *, actor: User | None, consultation: Consultation, body: str, version: Version, files=()
 ) -> Message:
     """A reply from the bureau: shown in the visitor's personal space and announced to them
     through the outbox; the first one meets the deadline."""
@@ -70,31 +93,43 @@ def consultation_reply(
     )
 
 
-@transaction.atomic
-def _reply(actor, consultation, body, files, version, stored) -> Message:
-    consultation = _locked(consultation)
-    _checks.require_change(actor, consultation.department_id)
-    _check_version(consultation, version)
-    if consultation.status == Status.CLOSED:
-        raise ValidationError(_("This consultation is closed; it takes no more replies."))
-    before = audit.snapshot(consultation)
-    message = _message(consultation, actor=actor, body=body, files=files, from_staff=True,
-                       stored=stored)  # fmt: skip
-    now = message.created_at
-    if consultation.first_replied_at is None:
-        consultation.first_replied_at = now
-    consultation.status = Status.REPLIED
-    consultation.last_activity_at = now
-    consultation.version += 1
+def _save_and_notify(consultation: Consultation) -> None:
     consultation.save()
     notify_reply(consultation)
-    audit.record(AuditAction.UPDATE, actor=actor, obj=consultation, before=before,
-                 after={**audit.snapshot(consultation), "message": message.pk})  # fmt: skip
-    return message
+
+
+@transaction.atomic
+def _reply(actor, consultation, body, files, version, stored) -> Message:
+    written: list[Message] = []
+    open_ = _not_closed(_("This consultation is closed; it takes no more replies."))
+
+    def require(row: Consultation) -> None:
+        require_change(actor, row.department_id)
+        open_(row)
+
+    def reply(row: Consultation) -> None:
+        message = _message(row, actor=actor, body=body, files=files, from_staff=True,
+                           stored=stored)  # fmt: skip
+        written.append(message)
+        if row.first_replied_at is None:
+            row.first_replied_at = message.created_at
+        row.status = Status.REPLIED
+        row.last_activity_at = message.created_at
+
+    consultation = _change(
+        actor,
+        consultation,
+        version,
+        require=require,
+        apply=reply,
+        save=_save_and_notify,
+        note=lambda row: {"message": written[0].pk},
+    )
+    return written[0]
 
 
 def consultation_visitor_reply(
-    *, actor, consultation: Consultation, body: str, files=()
+    *, actor: User | None, consultation: Consultation, body: str, files=()
 ) -> Message:
     """The visitor writes again from their personal space."""
     return _removing_files_on_failure(
@@ -104,41 +139,47 @@ def consultation_visitor_reply(
 
 @transaction.atomic
 def _visitor_reply(actor, consultation, body, files, stored) -> Message:
-    consultation = _locked(consultation)
-    visitor = consultation.visitor
-    if visitor is None or actor is None or visitor.user_id != actor.pk:
-        raise PermissionDenied(_("This is not your consultation."))
-    if consultation.status == Status.CLOSED:
-        raise ValidationError(
-            _("This consultation is closed; please send a new consultation instead.")
-        )
-    before = audit.snapshot(consultation)
-    message = _message(consultation, actor=actor, body=body, files=files, from_staff=False,
-                       stored=stored)  # fmt: skip
-    consultation.status = Status.VISITOR_REPLIED
-    consultation.last_activity_at = message.created_at
-    consultation.version += 1
-    consultation.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=consultation, before=before,
-                 after={**audit.snapshot(consultation), "message": message.pk})  # fmt: skip
-    return message
+    written: list[Message] = []
+
+    def require(row: Consultation) -> None:
+        visitor = row.visitor
+        if visitor is None or actor is None or visitor.user_id != actor.pk:
+            raise PermissionDenied(_("This is not your consultation."))
+        _not_closed(_("This consultation is closed; please send a new consultation instead."))(row)
+
+    def reply(row: Consultation) -> None:
+        message = _message(row, actor=actor, body=body, files=files, from_staff=False,
+                           stored=stored)  # fmt: skip
+        written.append(message)
+        row.status = Status.VISITOR_REPLIED
+        row.last_activity_at = message.created_at
+
+    # The visitor's space shows no version: a reply adds to the conversation as stored (and
+    # makes a stale staff edit of it refused).
+    _change(
+        actor,
+        consultation,
+        CURRENT,
+        require=require,
+        apply=reply,
+        note=lambda row: {"message": written[0].pk},
+    )
+    return written[0]
 
 
 @transaction.atomic
-def consultation_close(*, actor, consultation: Consultation, version: int | None = None):
-    consultation = _locked(consultation)
-    _checks.require_change(actor, consultation.department_id)
-    _check_version(consultation, version)
-    if consultation.status == Status.CLOSED:
-        raise ValidationError(_("This consultation is closed already."))
-    before = audit.snapshot(consultation)
-    consultation.status = Status.CLOSED
-    consultation.last_activity_at = timezone.now()
-    consultation.version += 1
-    consultation.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=consultation, before=before,
-                 after=audit.snapshot(consultation))  # fmt: skip
-    return consultation
+def consultation_close(
+    *, actor: User | None, consultation: Consultation, version: Version
+) -> Consultation:
+    def require(row: Consultation) -> None:
+        require_change(actor, row.department_id)
+        _not_closed(_("This consultation is closed already."))(row)
+
+    def close(row: Consultation) -> None:
+        row.status = Status.CLOSED
+        row.last_activity_at = timezone.now()
+
+    return _change(actor, consultation, version, require=require, apply=close)
 
 
 def _require_officer(officer, department_id: int) -> None:
@@ -154,26 +195,25 @@ def _require_officer(officer, department_id: int) -> None:
 
 
 @transaction.atomic
-def consultation_reassign(*, actor, consultation: Consultation, officer) -> Consultation:
-    consultation = _locked(consultation)
-    _checks.require_change(actor, consultation.department_id)
-    _require_officer(officer, consultation.department_id)
-    if consultation.officer_id == officer.pk:
-        return consultation
-    before = audit.snapshot(consultation)
-    consultation.officer = officer
-    consultation.version += 1
-    consultation.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=consultation, before=before,
-                 after=audit.snapshot(consultation))  # fmt: skip
-    return consultation
+def consultation_reassign(
+    *, actor: User | None, consultation: Consultation, officer, version: Version
+) -> Consultation:
+    def require(row: Consultation) -> None:
+        require_change(actor, row.department_id)
+        _require_officer(officer, row.department_id)
+
+    def reassign(row: Consultation) -> None:
+        row.officer = officer
+
+    return _change(actor, consultation, version, require=require, apply=reassign)
 
 
 @transaction.atomic
 def consultation_convert(
     *,
-    actor,
+    actor: User | None,
     consultation: Consultation,
+    version: Version,
     project_name: str,
     org_unit,
     industry=None,
@@ -181,22 +221,37 @@ def consultation_convert(
 ) -> Project:
     """Turn the consultation's lead into a project on the kanban (stage lead).
     DuplicateProjectError (with ``.matches``) when it looks like a project in the ledger."""
-    consultation = _locked(consultation)
-    _checks.require_change(actor, consultation.department_id)
-    if consultation.lead_id is None:
-        raise ValidationError(_("This consultation has no lead to turn into a project."))
-    project = lead_convert(
-        actor=actor,
-        lead=consultation.lead,
-        project_name=project_name,
-        org_unit=org_unit,
-        industry=industry,
-        allow_duplicate=allow_duplicate,
+    made: list[Project] = []
+
+    def require(row: Consultation) -> None:
+        require_change(actor, row.department_id)
+        if row.lead_id is None:
+            raise ValidationError(_("This consultation has no lead to turn into a project."))
+
+    def convert(row: Consultation) -> None:
+        made.append(
+            lead_convert(
+                actor=actor,
+                lead=row.lead,
+                # The user read the consultation, whose version is checked; its lead follows.
+                version=CURRENT,
+                project_name=project_name,
+                org_unit=org_unit,
+                industry=industry,
+                allow_duplicate=allow_duplicate,
+            )
+        )
+        row.last_activity_at = timezone.now()
+
+    _change(
+        actor,
+        consultation,
+        version,
+        require=require,
+        apply=convert,
+        update_fields=["last_activity_at"],
     )
-    consultation.last_activity_at = timezone.now()
-    consultation.version += 1
-    consultation.save(update_fields=["last_activity_at", "version"])
-    return project
+    return made[0]
 
 
 @transaction.atomic
@@ -206,7 +261,7 @@ def route_set(*, actor, category: str, officer) -> Route:
     department = keeping_department()
     if department is None:
         raise ValidationError(_("The investment promotion bureau is not set up."))
-    _checks.require_change(actor, department.pk)
+    require_change(actor, department.pk)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose one of the four kinds of consultation.")})
     _require_officer(officer, department.pk)

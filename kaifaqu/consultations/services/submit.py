@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import audit
+from kaifaqu.core.access import acting_user, require_change
 from kaifaqu.core.models import AuditAction
 from kaifaqu.investment.models import Source
 from kaifaqu.investment.services import lead_record
@@ -274,11 +275,11 @@ def hotline_call_log(
     received_at = received_at or timezone.now()
     not_future(received_at, "received_at")
     department, _officer = _route(fields.category)
-    _checks.require_change(actor, department.pk)
+    require_change(actor, department.pk)
     serialise_writers()
     consultation = _new_consultation(
         fields, channel=Channel.HOTLINE, received_at=received_at,
-        logged_by=actor if getattr(actor, "is_authenticated", False) else None,
+        logged_by=acting_user(actor),
         illustrative=illustrative,
     )  # fmt: skip
     save_numbered(consultation)

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from kaifaqu.consultations import services
 from kaifaqu.consultations.models import Channel, Consultation, Visitor
+from kaifaqu.core.versioning import CURRENT
 
 URL = "/api/v1/consultations/"
 FORM = {
@@ -104,7 +105,9 @@ def test_a_sign_in_token_becomes_an_api_token_once(demo):
 
 def test_a_visitor_lists_reads_and_replies_to_their_own(demo):
     api, c = _signed_in(demo)
-    services.consultation_reply(actor=demo.investment, consultation=c, body="您好，有的。")
+    services.consultation_reply(
+        version=CURRENT, actor=demo.investment, consultation=c, body="您好，有的。"
+    )
     listed = api.get(f"{URL}mine/").json()
     assert [row["number"] for row in listed["results"]] == [c.number]
     detail = api.get(f"{URL}mine/{c.pk}/").json()

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from kaifaqu.consultations import services
 from kaifaqu.consultations.models import Consultation, OutboxMessage, Visitor
 from kaifaqu.core.models import AuditEntry, User
+from kaifaqu.core.versioning import CURRENT
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +73,9 @@ def test_anonymise_blanks_old_consultations_once_and_deletes_idle_visitors(
 ):
     png = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
     old = submit(email="old@example.com", files=[png])
-    services.consultation_reply(actor=demo.investment, consultation=old.consultation, body="答复")
+    services.consultation_reply(
+        version=CURRENT, actor=demo.investment, consultation=old.consultation, body="答复"
+    )
     recent = submit(phone="13812345678")
     long_ago = timezone.now() - timedelta(days=800)
     Consultation.objects.filter(pk=old.consultation.pk).update(last_activity_at=long_ago)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kaifaqu.consultations import selectors, services
 from kaifaqu.consultations.models import Consultation
 from kaifaqu.core.models import AuditEntry
+from kaifaqu.core.versioning import CURRENT
 
 
 @pytest.fixture(autouse=True)
@@ -33,9 +34,11 @@ def test_the_inbox_puts_overdue_first_then_waiting_by_deadline_then_the_rest(dem
     overdue_new = call("13800000002", 24 * 10).consultation
     waiting = call("13800000003", 0.1).consultation
     replied = call("13800000004", 24 * 30).consultation
-    services.consultation_reply(actor=demo.investment, consultation=replied, body="好")
+    services.consultation_reply(
+        version=CURRENT, actor=demo.investment, consultation=replied, body="好"
+    )
     closed = call("13800000005", 24 * 40).consultation
-    services.consultation_close(actor=demo.investment, consultation=closed)
+    services.consultation_close(version=CURRENT, actor=demo.investment, consultation=closed)
     numbers = list(selectors.inbox(demo.investment).values_list("number", flat=True))
     assert numbers == [overdue_old.number, overdue_new.number, waiting.number,
                        replied.number, closed.number]  # fmt: skip

@@ -28,6 +28,7 @@ from kaifaqu.consultations.models import (
 )
 from kaifaqu.consultations.workdays import add_working_days
 from kaifaqu.core.models import AuditEntry, User
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.investment.models import Lead, LeadStatus, Project
 from kaifaqu.investment.selectors import kanban_columns, project_list
 from kaifaqu.investment.services import DuplicateProjectError
@@ -381,12 +382,12 @@ def test_replies_are_refused_to_those_outside_the_department(demo):
     c = submit().consultation
     for user in (demo.finance, demo.economy, demo.auditadmin):
         with pytest.raises(PermissionDenied):
-            services.consultation_reply(actor=user, consultation=c, body="x")
+            services.consultation_reply(version=CURRENT, actor=user, consultation=c, body="x")
     assert Message.objects.filter(consultation=c).count() == 0
 
 
 def test_a_stale_version_is_refused(demo):
-    from kaifaqu.orgs.services import ConcurrentEditError
+    from kaifaqu.core.versioning import ConcurrentEditError
 
     c = submit().consultation
     with pytest.raises(ConcurrentEditError):
@@ -405,7 +406,7 @@ def test_the_visitor_replies_to_their_own_until_it_is_closed(demo):
     c = Consultation.objects.get(pk=mine.consultation.pk)
     assert (m.from_staff, c.status) == (False, Status.VISITOR_REPLIED)
     assert c.first_replied_at is None
-    services.consultation_close(actor=demo.investment, consultation=c)
+    services.consultation_close(version=CURRENT, actor=demo.investment, consultation=c)
     with pytest.raises(ValidationError) as error:
         services.consultation_visitor_reply(actor=mine.visitor.user, consultation=c, body="再问")
     assert error.value.messages == [
@@ -416,8 +417,12 @@ def test_the_visitor_replies_to_their_own_until_it_is_closed(demo):
 def test_reassigning_needs_an_editor_of_the_department(demo):
     c = submit().consultation
     with pytest.raises(ValidationError):
-        services.consultation_reassign(actor=demo.investment, consultation=c, officer=demo.finance)
-    c = services.consultation_reassign(actor=demo.investment, consultation=c, officer=demo.twodept)
+        services.consultation_reassign(
+            version=CURRENT, actor=demo.investment, consultation=c, officer=demo.finance
+        )
+    c = services.consultation_reassign(
+        version=CURRENT, actor=demo.investment, consultation=c, officer=demo.twodept
+    )
     assert c.officer == demo.twodept
 
 
@@ -459,7 +464,7 @@ def test_routes_are_set_by_investment_editors_to_investment_editors(demo):
 def test_a_consultation_becomes_a_project_on_the_kanban(demo):
     c = submit(organisation="咨询转化测试有限公司").consultation
     lead_column = {col.stage: col.count for col in kanban_columns(project_list(demo.investment))}
-    project = services.consultation_convert(
+    project = services.consultation_convert(version=CURRENT,
         actor=demo.investment, consultation=c, project_name="咨询转化测试光伏项目",
         org_unit=demo.units["371471101"],
     )  # fmt: skip
@@ -477,18 +482,26 @@ def test_a_likely_duplicate_project_is_refused_until_confirmed(demo):
     c = submit(organisation="重复测试有限公司").consultation
     town = demo.units["371471101"]
     services.consultation_convert(
-        actor=demo.investment, consultation=c, project_name="重复测试项目", org_unit=town
+        version=CURRENT,
+        actor=demo.investment,
+        consultation=c,
+        project_name="重复测试项目",
+        org_unit=town,
     )
     again = submit(organisation="重复测试有限公司", phone="13900000000").consultation
     assert again.lead_id != c.lead_id  # the converted lead is history: a new one opens
     projects = Project.objects.count()
     with pytest.raises(DuplicateProjectError) as error:
         services.consultation_convert(
-            actor=demo.investment, consultation=again, project_name="重复测试项目", org_unit=town
+            version=CURRENT,
+            actor=demo.investment,
+            consultation=again,
+            project_name="重复测试项目",
+            org_unit=town,
         )
     assert error.value.matches
     assert Project.objects.count() == projects
-    project = services.consultation_convert(
+    project = services.consultation_convert(version=CURRENT,
         actor=demo.investment, consultation=again, project_name="重复测试项目",
         org_unit=demo.units["371471101"], allow_duplicate=True,
     )  # fmt: skip
@@ -499,7 +512,8 @@ def test_converting_is_refused_outside_the_department(demo):
     c = submit().consultation
     with pytest.raises(PermissionDenied):
         services.consultation_convert(actor=demo.finance, consultation=c, project_name="x",
-                                      org_unit=demo.units["371471101"])  # fmt: skip
+                                      org_unit=demo.units["371471101"],
+                                      version=CURRENT)  # fmt: skip
 
 
 # --- the visitor's own data -------------------------------------------------------------
@@ -533,7 +547,7 @@ def test_erasing_keeps_the_consultations_anonymised_and_deletes_the_account(
 ):
     result = submit(email="li@example.com", files=[SimpleUploadedFile("a.png", PNG)])
     services.consultation_reply(
-        actor=demo.investment, consultation=result.consultation, body="答复"
+        version=CURRENT, actor=demo.investment, consultation=result.consultation, body="答复"
     )
     user_pk = result.visitor.user.pk
     assert len(files_on_disk(settings)) == 1

@@ -49,6 +49,11 @@ def detail(submission) -> str:
     return reverse("consultations:detail", args=[submission.consultation.pk])
 
 
+def version_of(submission) -> int:
+    """The consultation's version as stored, which its page shows."""
+    return Consultation.objects.get(pk=submission.consultation.pk).version
+
+
 def action(name: str, submission) -> str:
     return reverse(f"consultations:{name}", args=[submission.consultation.pk])
 
@@ -193,7 +198,7 @@ def test_the_inbox_takes_the_same_queries_for_one_row_and_for_thirty(
 def test_text_is_escaped_in_the_inbox_and_the_page(as_user, demo):
     tricky = submit(question=f"Question {TRICKY}", organisation=f"Org {TRICKY}")
     client = as_user("investment")
-    client.post(action("reply", tricky), {"body": f"Reply {TRICKY}"})
+    client.post(action("reply", tricky), {"body": f"Reply {TRICKY}", "version": version_of(tricky)})
     inbox = client.get(INBOX, {"q": tricky.consultation.number}).content.decode()
     page = client.get(detail(tricky)).content.decode()
     assert f"Org {TRICKY_ESCAPED}" in inbox
@@ -272,10 +277,15 @@ def test_files_are_served_to_readers_only(as_user, demo, username, status):
 def test_an_editor_closes_and_reassigns(as_user, demo, asked):
     client = as_user("investment")
     officer = demo.users["twodept"]
-    response = client.post(action("reassign", asked), {"officer": officer.pk})
+    response = client.post(
+        action("reassign", asked), {"officer": officer.pk, "version": version_of(asked)}
+    )
     assert response.status_code == 302
     assert Consultation.objects.get(pk=asked.consultation.pk).officer == officer
-    refused = client.post(action("reassign", asked), {"officer": demo.users["finance"].pk})
+    refused = client.post(
+        action("reassign", asked),
+        {"officer": demo.users["finance"].pk, "version": version_of(asked)},
+    )
     assert refused.status_code == 200  # not an editor of the 招商局: not offered
     assert Consultation.objects.get(pk=asked.consultation.pk).officer == officer
     client.post(
@@ -291,7 +301,11 @@ def test_a_consultation_becomes_a_project_on_the_kanban(as_user, demo, asked):
     assert page.context["convert_form"].initial["project_name"] == "星河新能源有限公司"
     response = client.post(
         action("convert", asked),
-        {"project_name": "星河新能源储能项目", "org_unit": demo.zone.pk},
+        {
+            "project_name": "星河新能源储能项目",
+            "org_unit": demo.zone.pk,
+            "version": version_of(asked),
+        },
     )
     project = Project.objects.get(name="星河新能源储能项目")
     assert (response.status_code, response["Location"]) == (
@@ -306,18 +320,17 @@ def test_a_consultation_becomes_a_project_on_the_kanban(as_user, demo, asked):
 def test_a_likely_duplicate_shows_the_matches_until_confirmed(as_user, demo, asked):
     client = as_user("investment")
     first = submit(phone="13700000005", name="吴十", organisation="同名公司")
-    client.post(action("convert", first), {"project_name": "同名项目", "org_unit": demo.zone.pk})
+    same = {"project_name": "同名项目", "org_unit": demo.zone.pk}
+    client.post(action("convert", first), {**same, "version": version_of(first)})
     second = submit(phone="13700000006", name="郑一", organisation="同名公司")
-    stopped = client.post(
-        action("convert", second), {"project_name": "同名项目", "org_unit": demo.zone.pk}
-    )
+    stopped = client.post(action("convert", second), {**same, "version": version_of(second)})
     assert stopped.status_code == 200
     assert stopped.context["matches"]
     assert 'data-testid="duplicates"' in stopped.content.decode()
     assert Project.objects.filter(name="同名项目").count() == 1
     confirmed = client.post(
         action("convert", second),
-        {"project_name": "同名项目", "org_unit": demo.zone.pk, "confirm_different": "on"},
+        {**same, "confirm_different": "on", "version": version_of(second)},
     )
     assert confirmed.status_code == 302
     assert Project.objects.filter(name="同名项目").count() == 2

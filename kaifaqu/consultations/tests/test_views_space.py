@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from kaifaqu.consultations import services
 from kaifaqu.consultations.models import Consultation, Message, Status, Visitor
+from kaifaqu.core.versioning import CURRENT
 
 from . import test_views_support as support
 from .test_views_support import (
@@ -65,7 +66,10 @@ def test_the_visitor_opens_each_page_of_their_space(visitor_client, asked, name,
 
 def test_the_space_lists_the_visitors_consultations_and_the_last_reply(visitor_client, asked, demo):
     services.consultation_reply(
-        actor=demo.users["investment"], consultation=asked.consultation, body="Yes, plot A-12."
+        version=CURRENT,
+        actor=demo.users["investment"],
+        consultation=asked.consultation,
+        body="Yes, plot A-12.",
     )
     second = submit(question="And the rent of a workshop?")
     response = visitor_client.get("/space/")
@@ -89,7 +93,10 @@ def test_the_thread_shows_the_bureaus_reply_and_the_visitor_replies_with_a_file(
     visitor_client, asked, demo
 ):
     services.consultation_reply(
-        actor=demo.users["investment"], consultation=asked.consultation, body="Plot A-12 fits."
+        version=CURRENT,
+        actor=demo.users["investment"],
+        consultation=asked.consultation,
+        body="Plot A-12 fits.",
     )
     page = visitor_client.get(url("space_consultation", asked))
     assert "Plot A-12 fits." in page.content.decode()
@@ -120,6 +127,7 @@ def test_a_refused_reply_changes_nothing(visitor_client, asked):
 
 def test_files_are_served_only_to_their_visitor(visitor_client, asked, demo, media):
     reply = services.consultation_reply(
+        version=CURRENT,
         actor=demo.users["investment"],
         consultation=asked.consultation,
         body="The plan is attached.",
@@ -140,7 +148,10 @@ def test_files_are_served_only_to_their_visitor(visitor_client, asked, demo, med
 def test_text_is_escaped_in_the_space(visitor_client, demo):
     tricky = submit(question=f"Question {TRICKY}")
     services.consultation_reply(
-        actor=demo.users["investment"], consultation=tricky.consultation, body=f"Reply {TRICKY}"
+        version=CURRENT,
+        actor=demo.users["investment"],
+        consultation=tricky.consultation,
+        body=f"Reply {TRICKY}",
     )
     html = visitor_client.get(url("space_consultation", tricky)).content.decode()
     assert f"Question {TRICKY_ESCAPED}" in html

@@ -96,10 +96,13 @@ def detail_context(request, consultation, **overrides) -> dict:
             close_form=VersionForm(prefix="close", initial={"version": consultation.version}),
             reassign_form=ReassignForm(
                 department_id=consultation.department_id,
-                initial={"officer": consultation.officer_id},
+                initial={"officer": consultation.officer_id, "version": consultation.version},
             ),
             convert_form=ConvertForm(
-                initial={"project_name": consultation.organisation or consultation.name}
+                initial={
+                    "project_name": consultation.organisation or consultation.name,
+                    "version": consultation.version,
+                }
             ),
             may_convert=lead is not None and not lead.project_id,
         )
@@ -229,6 +232,7 @@ class ConvertView(ConsultationsReadMixin, View):
                 project = services.consultation_convert(
                     actor=request.user,
                     consultation=consultation,
+                    version=data["version"],
                     project_name=data["project_name"],
                     org_unit=data["org_unit"],
                     industry=data["industry"],

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.enterprises import selectors, services
 from kaifaqu.enterprises.contacts import can_see_contacts
 from kaifaqu.enterprises.models import Enterprise, Industry
-from kaifaqu.orgs.services import ConcurrentEditError
 
 CODE = "91350100M000100Y43"
 
@@ -60,8 +60,12 @@ def test_contact_details_need_the_permission_to_see_them(seeded):
         services.enterprise_create(actor=seeded.economy, name="甲", phone="13800000000")
     made = services.enterprise_create(actor=seeded.economy, name="甲", address="长河街道")
     with pytest.raises(PermissionDenied):
-        services.enterprise_update(actor=seeded.economy, enterprise=made, email="a@example.com")
-    services.enterprise_update(actor=seeded.investment, enterprise=made, email="a@example.com")
+        services.enterprise_update(
+            version=CURRENT, actor=seeded.economy, enterprise=made, email="a@example.com"
+        )
+    services.enterprise_update(
+        version=CURRENT, actor=seeded.investment, enterprise=made, email="a@example.com"
+    )
     assert Enterprise.objects.get(pk=made.pk).email == "a@example.com"
 
 
@@ -71,7 +75,9 @@ def test_an_edit_from_a_stale_version_is_refused(seeded):
     with pytest.raises(ConcurrentEditError):
         services.enterprise_update(actor=seeded.investment, enterprise=made, name="丙", version=1)
     assert Enterprise.objects.get(pk=made.pk).name == "乙"
-    again = services.enterprise_update(actor=seeded.investment, enterprise=made, name="乙")
+    again = services.enterprise_update(
+        version=CURRENT, actor=seeded.investment, enterprise=made, name="乙"
+    )
     assert again.version == 2  # nothing changed, nothing written
 
 

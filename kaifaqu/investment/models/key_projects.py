@@ -9,13 +9,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import Department
 
 from .fields import POSITIVE
 from .projects import Project
 
 
-class KeyProjectPlan(models.Model):
+class KeyProjectPlan(Versioned):
     """A key project's annual investment plan (年度投资计划) for one year."""
 
     project = models.ForeignKey(
@@ -28,7 +29,6 @@ class KeyProjectPlan(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0.01)],
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("annual investment plan")
@@ -45,7 +45,7 @@ class KeyProjectPlan(models.Model):
 _MONTH = RegexValidator(r"^[0-9]{4}-(0[1-9]|1[0-2])$", _("Write the month as 2017-08."))
 
 
-class ProgressReport(models.Model):
+class ProgressReport(Versioned):
     """A key project's monthly progress report (调度)."""
 
     project = models.ForeignKey(
@@ -70,7 +70,6 @@ class ProgressReport(models.Model):
         verbose_name=_("reported by"),
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("progress report")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned
 
 from .projects import Project, Source
@@ -18,7 +19,7 @@ class LeadStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Lead(DepartmentOwned):
+class Lead(DepartmentOwned, Versioned):
     """An enquiry that may become a project: someone asked (through the portal, the
     mini-program or the hotline) and the bureau has not yet judged it a project. Further
     questions from the same contact or organisation update the open lead rather than start
@@ -64,7 +65,6 @@ class Lead(DepartmentOwned):
     first_contact_at = models.DateTimeField(_("first contact"), default=timezone.now)
     last_contact_at = models.DateTimeField(_("last contact"), default=timezone.now)
     close_reason = models.TextField(_("why it was closed"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("lead")

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned, OrgUnit
 
 from ..stages import EvidenceKind, Stage
@@ -33,7 +34,7 @@ class KeyLevel(models.TextChoices):
     PROVINCE = "province", _("Province-level key project")
 
 
-class Project(DepartmentOwned):
+class Project(DepartmentOwned, Versioned):
     """One investment project, from the first contact to operation (or dropped)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -123,7 +124,6 @@ class Project(DepartmentOwned):
         _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("investment project")

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
+
 from .projects import Capital, Project
 
 
@@ -19,7 +21,7 @@ class FollowUpKind(models.TextChoices):
     SITE_VISIT = "site_visit", _("Site visit")
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned):
     """A contact with the investor and what is to be done next."""
 
     project = models.ForeignKey(
@@ -46,7 +48,6 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("merged from"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("follow-up")
@@ -103,7 +104,7 @@ class ProjectFile(models.Model):
         return self.name
 
 
-class FundTranche(models.Model):
+class FundTranche(Versioned):
     """Funds in place (到位资金): one amount received by a project on a date."""
 
     project = models.ForeignKey(
@@ -136,7 +137,6 @@ class FundTranche(models.Model):
         related_name="+",
         verbose_name=_("merged from"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("funds tranche")

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned, OrgUnit
 
 
@@ -41,7 +42,7 @@ class AwardStatus(models.TextChoices):
     SHORTLISTED = "shortlisted", _("Shortlisted")
 
 
-class TalentAward(DepartmentOwned):
+class TalentAward(DepartmentOwned, Versioned):
     """A person selected for, or shortlisted by, a talent programme in a year."""
 
     person_name = models.CharField(_("person"), max_length=50)
@@ -67,7 +68,6 @@ class TalentAward(DepartmentOwned):
     )
     note = models.TextField(_("note"), blank=True)
     illustrative = models.BooleanField(_("illustrative"), default=False)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("talent award")

@@ -1,25 +1,13 @@
-"""What the investment services share: rights, numbers, dates, the acting user."""
+"""What the investment services share: numbers, dates, validation without re-reads."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from kaifaqu.core import access
-
-
-def require_change(actor, department_id: int | None) -> None:
-    """``actor=None`` is the system (the demo loader, a command)."""
-    if actor is not None and not access.can_change_department(actor, department_id):
-        raise PermissionDenied(_("Only editors of the owning department may change this."))
-
-
-def user_or_none(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def amount(value, field: str, *, required: bool = False) -> Decimal | None:
@@ -50,13 +38,6 @@ def not_future(on: date, field: str = "on") -> None:
         raise ValidationError({field: _("A date is required.")})
     if on > today():
         raise ValidationError({field: _("The date cannot be in the future.")})
-
-
-def check_version(obj, version: int | None) -> None:
-    from kaifaqu.orgs.services import ConcurrentEditError
-
-    if version is not None and obj.version != version:
-        raise ConcurrentEditError
 
 
 def full_clean(obj, exclude: tuple[str, ...] = ()) -> None:

@@ -12,14 +12,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import acting_user, require_change
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.periods import PeriodError, parse
+from kaifaqu.core.versioning import CURRENT, Version, check_version, versioned_update
 from kaifaqu.orgs.tree import org_tree
 from kaifaqu.stats import services as stats_services
 from kaifaqu.stats.models import Target
 
 from ..models import KeyLevel, KeyProjectPlan, ProgressIssue, ProgressReport, Project
-from ._common import amount, check_version, full_clean, not_future, require_change, user_or_none
+from ._common import amount, full_clean, not_future
 
 #: The figure whose target the plans are (see metrics.py).
 COMPLETED_METRIC = "key_projects_completed_investment"
@@ -63,9 +65,10 @@ def key_project_targets_sync(*, actor, year: int, department_id: int) -> dict[in
         current = existing.get(unit)
         if current is not None and current.value == value:
             continue
+        # Derived from the plans, not typed: the sum overwrites whatever target is stored.
         stats_services.target_save(
             actor=actor, metric_code=COMPLETED_METRIC, org_unit=_unit(unit), year=year,
-            value=value, department_id=department_id, source=TARGET_SOURCE,
+            value=value, department_id=department_id, source=TARGET_SOURCE, version=CURRENT,
         )  # fmt: skip
     return wanted
 
@@ -89,33 +92,37 @@ def sync_targets_for(actor, project: Project) -> None:
 @transaction.atomic
 def key_project_plan_save(
     *,
-    actor,
+    actor: User | None,
     project: Project,
     year: int,
     annual_plan,
-    version: int | None = None,
+    version: Version,
     sync: bool = True,
 ) -> KeyProjectPlan:
-    """Set a key project's annual investment plan for a year (10,000 yuan)."""
+    """Set a key project's annual investment plan for a year (10,000 yuan); ``version`` is
+    that of the plan the editor read (0: there was none)."""
     _require(actor, project)
     value = amount(annual_plan, "annual_plan", required=True)
     plan = KeyProjectPlan.objects.select_for_update().filter(project=project, year=year).first()
     if plan is None:
+        check_version(0, version)
         plan = KeyProjectPlan(project=project, year=year, annual_plan=value)
         full_clean(plan)
         plan.save()
         audit.record(AuditAction.CREATE, actor=actor, obj=plan, after=audit.snapshot(plan))
     else:
-        check_version(plan, version)
-        if plan.annual_plan == value:
+        stored = plan.version
+        plan = versioned_update(
+            plan,
+            actor=actor,
+            version=version,
+            locked=True,
+            changes={"annual_plan": value},
+            require=lambda row: None,  # the project's rights, checked above
+            clean=full_clean,
+        )
+        if plan.version == stored:
             return plan
-        before = audit.snapshot(plan)
-        plan.annual_plan = value
-        plan.version += 1
-        full_clean(plan)
-        plan.save()
-        audit.record(AuditAction.UPDATE, actor=actor, obj=plan, before=before,
-                     after=audit.snapshot(plan))  # fmt: skip
     if sync:
         key_project_targets_sync(actor=actor, year=year, department_id=project.department_id)
     return plan
@@ -160,45 +167,59 @@ def _issue(report: ProgressReport, data: dict) -> ProgressIssue:
 @transaction.atomic
 def progress_report_save(
     *,
-    actor,
+    actor: User | None,
     project: Project,
     month: str,
     completed_investment,
+    version: Version,
     image_progress: str = "",
     issues: list[dict] | None = None,
-    version: int | None = None,
 ) -> ProgressReport:
     """Enter or correct a key project's report for a month: the investment completed in the
     month (10,000 yuan), the image progress, and new problems needing help (each a dict of
-    kind, description, responsible_department, due_on)."""
+    kind, description, responsible_department, due_on). ``version`` is that of the report
+    the editor read (0: there was none)."""
     _require(actor, project)
     written, key = _month(month)
     value = amount(completed_investment, "completed_investment", required=True)
     report = (
         ProgressReport.objects.select_for_update().filter(project=project, month_key=key).first()
     )
-    if report is None:
-        report = ProgressReport(project=project, month=written, month_key=key,
-                                completed_investment=value, image_progress=image_progress,
-                                reported_by=user_or_none(actor))  # fmt: skip
-        full_clean(report)
-        report.save()
-        action, before = AuditAction.CREATE, None
-    else:
-        check_version(report, version)
-        before = audit.snapshot(report)
-        report.completed_investment, report.image_progress = value, image_progress
-        report.reported_by = user_or_none(actor)
-        report.version += 1
-        full_clean(report)
-        report.save()
-        action = AuditAction.UPDATE
-    new_issues = [_issue(report, data) for data in issues or []]
-    ProgressIssue.objects.bulk_create(new_issues)
-    after = audit.snapshot(report)
-    if new_issues:
-        after["issues"] = [audit.snapshot(i) for i in new_issues]
-    audit.record(action, actor=actor, obj=report, before=before, after=after)
+    new_issues: list[ProgressIssue] = []
+
+    def add_issues(row: ProgressReport) -> None:
+        new_issues.extend(_issue(row, data) for data in issues or [])
+        ProgressIssue.objects.bulk_create(new_issues)
+
+    def issues_note(row: ProgressReport) -> dict:
+        return {"issues": [audit.snapshot(i) for i in new_issues]} if new_issues else {}
+
+    if report is not None:
+        return versioned_update(
+            report,
+            actor=actor,
+            version=version,
+            locked=True,
+            changes={
+                "completed_investment": value,
+                "image_progress": image_progress,
+                "reported_by": acting_user(actor),
+            },
+            require=lambda row: None,  # the project's rights, checked above
+            clean=full_clean,
+            before_save=add_issues,
+            note=issues_note,
+            always=bool(issues),
+        )
+    check_version(0, version)
+    report = ProgressReport(project=project, month=written, month_key=key,
+                            completed_investment=value, image_progress=image_progress,
+                            reported_by=acting_user(actor))  # fmt: skip
+    full_clean(report)
+    report.save()
+    add_issues(report)
+    after = {**audit.snapshot(report), **issues_note(report)}
+    audit.record(AuditAction.CREATE, actor=actor, obj=report, after=after)
     return report
 
 

@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import require_change
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.versioning import CURRENT, Version, versioned_update
 from kaifaqu.enterprises import services as enterprise_services
 from kaifaqu.enterprises.contacts import can_see_contacts
 
 from ..models import Lead, LeadStatus, Project
 from ..selectors import investor_named, lead_investor_match, open_lead_match
-from ._common import full_clean, require_change
+from ._common import full_clean
 from .projects import project_create
 
 
@@ -52,30 +54,34 @@ def lead_record(
     summary = (summary or "").strip()
     lead = open_lead_match(phone=phone, email=email, organisation=organisation)
     if lead is not None:
-        lead = Lead.objects.select_for_update().get(pk=lead.pk)
-        before = audit.snapshot(lead)
-        # What the lead lacks is filled in; what it states already is kept (the first
-        # contact's details stay the lead's), and the question is added to the summary.
-        for field, value in (("organisation", organisation), ("contact_name", contact_name),
-                             ("phone", phone), ("email", email)):  # fmt: skip
-            if value and not getattr(lead, field):
-                setattr(lead, field, value)
-        if lead.investor_id is None:
-            lead.investor = lead_investor_match(
-                organisation=lead.organisation, phone=lead.phone, email=lead.email
-            )
-        stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
-        lead.summary = "\n\n".join(filter(None, [lead.summary, f"[{stamp}] {summary}"]))
-        lead.last_contact_at = max(lead.last_contact_at, at)
-        if lead.officer_id is None and officer is not None:
-            lead.officer = officer
-        lead.version += 1
-        full_clean(lead)
-        lead.save()
-        audit.record(
-            AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
+
+        def add_question(row: Lead) -> None:
+            # What the lead lacks is filled in; what it states already is kept (the first
+            # contact's details stay the lead's), and the question is added to the summary.
+            for field, value in (("organisation", organisation), ("contact_name", contact_name),
+                                 ("phone", phone), ("email", email)):  # fmt: skip
+                if value and not getattr(row, field):
+                    setattr(row, field, value)
+            if row.investor_id is None:
+                row.investor = lead_investor_match(
+                    organisation=row.organisation, phone=row.phone, email=row.email
+                )
+            stamp = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+            row.summary = "\n\n".join(filter(None, [row.summary, f"[{stamp}] {summary}"]))
+            row.last_contact_at = max(row.last_contact_at, at)
+            if row.officer_id is None and officer is not None:
+                row.officer = officer
+
+        # Recorded on the asker's behalf, who read no version of the lead: the question is
+        # added to the lead as stored (and makes an editor's stale edit of it refused).
+        return versioned_update(
+            lead,
+            actor=actor,
+            version=CURRENT,
+            require=lambda row: None,
+            apply=add_question,
+            clean=full_clean,
         )
-        return lead
     lead = Lead(
         name=_lead_name(organisation, contact_name),
         organisation=organisation,
@@ -96,14 +102,12 @@ def lead_record(
     return lead
 
 
-def _open_for_change(actor, lead: Lead) -> Lead:
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+def _require_open(actor: User | None, lead: Lead) -> None:
     require_change(actor, lead.department_id)
     if lead.status != LeadStatus.OPEN:
         raise ValidationError(
             _("This lead is %(status)s already.") % {"status": lead.get_status_display().lower()}
         )
-    return lead
 
 
 @transaction.atomic
@@ -111,6 +115,7 @@ def lead_convert(
     *,
     actor,
     lead: Lead,
+    version: Version,
     project_name: str,
     org_unit,
     industry=None,
@@ -119,58 +124,67 @@ def lead_convert(
     """Enter the lead as a project at its first stage, with the lead's source and officer and
     its investor (a known one, the enterprise of that name, or a new one). A likely duplicate
     raises DuplicateProjectError and changes nothing (no enterprise is left behind)."""
-    lead = _open_for_change(actor, lead)
-    investor = lead.investor
-    name = _lead_name(lead.organisation, lead.contact_name)
-    if investor is None:
-        investor = investor_named(name)
-    if investor is None:
-        # Contact details are copied only by someone who may see them (the enterprises'
-        # rule); the lead keeps them in any case.
-        contacts = (
-            {"contact_person": lead.contact_name, "phone": lead.phone, "email": lead.email}
-            if actor is None or can_see_contacts(actor)
-            else {}
+    made: list[Project] = []
+
+    def convert(row: Lead) -> None:
+        investor = row.investor
+        name = _lead_name(row.organisation, row.contact_name)
+        if investor is None:
+            investor = investor_named(name)
+        if investor is None:
+            # Contact details are copied only by someone who may see them (the enterprises'
+            # rule); the lead keeps them in any case.
+            contacts = (
+                {"contact_person": row.contact_name, "phone": row.phone, "email": row.email}
+                if actor is None or can_see_contacts(actor)
+                else {}
+            )
+            investor = enterprise_services.enterprise_create(actor=actor, name=name, **contacts)
+        project = project_create(
+            actor=actor,
+            name=project_name,
+            investor=investor,
+            source=row.source,
+            org_unit=org_unit,
+            department=row.department,
+            officer=row.officer,
+            industry=industry,
+            first_contact_on=timezone.localtime(row.first_contact_at).date(),
+            note=row.summary,
+            allow_duplicate=allow_duplicate,
         )
-        investor = enterprise_services.enterprise_create(actor=actor, name=name, **contacts)
-    project = project_create(
+        made.append(project)
+        row.status, row.project, row.investor = LeadStatus.CONVERTED, project, investor
+
+    versioned_update(
+        lead,
         actor=actor,
-        name=project_name,
-        investor=investor,
-        source=lead.source,
-        org_unit=org_unit,
-        department=lead.department,
-        officer=lead.officer,
-        industry=industry,
-        first_contact_on=timezone.localtime(lead.first_contact_at).date(),
-        note=lead.summary,
-        allow_duplicate=allow_duplicate,
+        version=version,
+        require=lambda row: _require_open(actor, row),
+        apply=convert,
+        clean=None,
     )
-    before = audit.snapshot(lead)
-    lead.status, lead.project, lead.investor = LeadStatus.CONVERTED, project, investor
-    lead.version += 1
-    lead.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
-    )
-    return project
+    return made[0]
 
 
 @transaction.atomic
-def lead_close(*, actor, lead: Lead, reason: str) -> Lead:
+def lead_close(*, actor: User | None, lead: Lead, version: Version, reason: str) -> Lead:
     """Close a lead that will not become a project, saying why."""
-    lead = _open_for_change(actor, lead)
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the lead is closed.")})
-    before = audit.snapshot(lead)
-    lead.status, lead.close_reason = LeadStatus.CLOSED, reason
-    lead.version += 1
-    lead.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=lead, before=before, after=audit.snapshot(lead)
+
+    def close(row: Lead) -> None:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the lead is closed.")})
+        row.status, row.close_reason = LeadStatus.CLOSED, reason
+
+    return versioned_update(
+        lead,
+        actor=actor,
+        version=version,
+        require=lambda row: _require_open(actor, row),
+        apply=close,
+        clean=None,
     )
-    return lead
 
 
 @transaction.atomic

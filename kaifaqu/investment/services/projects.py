@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from kaifaqu.carriers import services as carrier_services
 from kaifaqu.carriers.models import CarrierStatus, LandParcel
 from kaifaqu.core import audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import acting_user, require_change
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.versioning import CURRENT, Version, versioned_update
 from kaifaqu.enterprises import services as enterprise_services
 from kaifaqu.enterprises.selectors import enterprise_by_credit_code
 from kaifaqu.orgs.models import Department
@@ -33,15 +35,7 @@ from ..models import (
 from ..selectors import DuplicateMatch, investor_named, project_duplicates
 from ..stages import EvidenceKind, Stage
 from ..uploads import checked_upload
-from ._common import (
-    amount,
-    check_version,
-    full_clean,
-    not_future,
-    require_change,
-    today,
-    user_or_none,
-)
+from ._common import amount, full_clean, not_future, today
 from .key_projects import sync_targets_for
 
 #: What ``project_update`` may change; the stage and its dates change only by moves.
@@ -113,10 +107,16 @@ def _hold(actor, project: Project, carrier, on: date, stage: str) -> None:
     if carrier is None:
         return
     note = _("Project %(project)s") % {"project": project.name}
+    # The user moved the project, whose version was checked; the carrier follows it, as
+    # stored now (its own rules refuse a move it cannot make).
     if stage == Stage.NEGOTIATING:
-        carrier_services.carrier_reserve(actor=actor, carrier=carrier, note=note, at=on)
+        carrier_services.carrier_reserve(
+            actor=actor, carrier=carrier, note=note, at=on, version=CURRENT
+        )
     elif stage == Stage.SIGNED:
-        carrier_services.carrier_take(actor=actor, carrier=carrier, note=note, at=on)
+        carrier_services.carrier_take(
+            actor=actor, carrier=carrier, note=note, at=on, version=CURRENT
+        )
 
 
 def _let_go(actor, project: Project, carrier, on: date) -> None:
@@ -126,7 +126,10 @@ def _let_go(actor, project: Project, carrier, on: date) -> None:
     carrier.refresh_from_db(fields=["status"])
     if carrier.status in (CarrierStatus.RESERVED, CarrierStatus.LET):
         note = _("Project %(project)s") % {"project": project.name}
-        carrier_services.carrier_release(actor=actor, carrier=carrier, note=note, at=on)
+        # As in _hold: the carrier follows the project, whose version was checked.
+        carrier_services.carrier_release(
+            actor=actor, carrier=carrier, note=note, at=on, version=CURRENT
+        )
 
 
 # --- the stage machine ------------------------------------------------------------------
@@ -174,7 +177,7 @@ def _apply_move(
         on=on,
         evidence_kind=stages.EVIDENCE.get(target, EvidenceKind.NOTE),
         evidence_text=reason if target == Stage.DROPPED else evidence_text,
-        actor=user_or_none(actor),
+        actor=acting_user(actor),
     )
     if evidence_file:
         move.evidence_file = evidence_file
@@ -259,7 +262,7 @@ def project_create(
     project.save()
     history = [
         StageMove(project=project, from_stage="", to_stage=Stage.LEAD, on=first_contact_on,
-                  evidence_text=_("First contact"), actor=user_or_none(actor))
+                  evidence_text=_("First contact"), actor=acting_user(actor))
     ]  # fmt: skip
     for spec in moves:
         history.append(
@@ -300,48 +303,57 @@ def project_create_with_investor(
     return project_create(actor=actor, investor=investor, **fields)
 
 
+def _require_open(actor: User | None, project: Project, action: str) -> None:
+    require_change(actor, project.department_id)
+    if project.merged_into_id:
+        raise ValidationError(
+            _("This record was merged into another; change that one.")
+            if action == "change"
+            else _("This record was merged into another; move that one.")
+        )
+
+
 @transaction.atomic
-def project_update(*, actor, project: Project, version: int | None = None, **changes) -> Project:
+def project_update(*, actor: User | None, project: Project, version: Version, **changes) -> Project:
     """Change what a project states. A change of carrier moves the hold: the old carrier is
     released (unless sold), the new one reserved or taken as the stage needs."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    require_change(actor, project.department_id)
     if "department" in changes:
         require_change(actor, changes["department"].pk)
-    check_version(project, version)
-    if project.merged_into_id:
-        raise ValidationError(_("This record was merged into another; change that one."))
     _clean_amounts(changes)
-    before = audit.snapshot(project)
-    old_carrier = project.carrier
-    old_key = (project.key_level, project.org_unit_id)
-    for field, value in changes.items():
-        setattr(project, field, value)
-    if audit.snapshot(project) == before:
-        return project
-    full_clean(project)
-    _require_stage_fields(project)
-    new_carrier = project.carrier
-    if new_carrier != old_carrier:
-        _check_carrier_free(project)
-        if project.stage in stages.HOLDS_CARRIER:
-            _let_go(actor, project, old_carrier, today())
-            _hold(
-                actor,
-                project,
-                new_carrier,
-                today(),
-                Stage.NEGOTIATING if project.stage == Stage.NEGOTIATING else Stage.SIGNED,
-            )
-    project.version += 1
-    project.save()
-    audit.record(
-        AuditAction.UPDATE, actor=actor, obj=project, before=before, after=audit.snapshot(project)
+    old: dict = {}
+
+    def require(row: Project) -> None:
+        _require_open(actor, row, "change")
+        old.update(carrier=row.carrier, key=(row.key_level, row.org_unit_id))
+
+    def before_save(row: Project) -> None:
+        _require_stage_fields(row)
+        new_carrier = row.carrier
+        if new_carrier != old["carrier"]:
+            _check_carrier_free(row)
+            if row.stage in stages.HOLDS_CARRIER:
+                _let_go(actor, row, old["carrier"], today())
+                _hold(
+                    actor,
+                    row,
+                    new_carrier,
+                    today(),
+                    Stage.NEGOTIATING if row.stage == Stage.NEGOTIATING else Stage.SIGNED,
+                )
+
+    project = versioned_update(
+        project,
+        actor=actor,
+        version=version,
+        changes=changes,
+        require=require,
+        clean=full_clean,
+        before_save=before_save,
     )
-    if old_key != (project.key_level, project.org_unit_id):
+    if old["key"] != (project.key_level, project.org_unit_id):
         sync_targets_for(actor, project)
     return project
 
@@ -349,36 +361,56 @@ def project_update(*, actor, project: Project, version: int | None = None, **cha
 @transaction.atomic
 def project_move(
     *,
-    actor,
+    actor: User | None,
     project: Project,
     to: str,
     on: date,
+    version: Version,
     evidence_text: str = "",
     evidence_file=None,
     reason: str = "",
-    version: int | None = None,
 ) -> Project:
     """Move a project to its next stage, or drop it, with the evidence the move needs.
 
     A move that skips a stage, goes back, lacks its evidence or is dated before the last
     move is refused with a message saying why, and changes nothing.
     """
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    require_change(actor, project.department_id)
-    check_version(project, version)
-    if project.merged_into_id:
-        raise ValidationError(_("This record was merged into another; move that one."))
-    before = audit.snapshot(project)
-    move = _apply_move(actor, project, to=to, on=on, evidence_text=evidence_text,
-                       evidence_file=evidence_file, reason=reason)  # fmt: skip
-    move.save()
-    project.version += 1
-    project.save()
-    after = audit.snapshot(project)
-    after["move"] = {"from": move.from_stage, "to": move.to_stage, "on": on.isoformat(),
-                     "evidence": move.evidence_kind, "text": move.evidence_text}  # fmt: skip
-    audit.record(AuditAction.UPDATE, actor=actor, obj=project, before=before, after=after)
-    return project
+    moves: list[StageMove] = []
+
+    def apply(row: Project) -> None:
+        move = _apply_move(
+            actor,
+            row,
+            to=to,
+            on=on,
+            evidence_text=evidence_text,
+            evidence_file=evidence_file,
+            reason=reason,
+        )
+        moves.append(move)
+
+    def note(row: Project) -> dict:
+        move = moves[0]
+        return {
+            "move": {
+                "from": move.from_stage,
+                "to": move.to_stage,
+                "on": on.isoformat(),
+                "evidence": move.evidence_kind,
+                "text": move.evidence_text,
+            }
+        }
+
+    return versioned_update(
+        project,
+        actor=actor,
+        version=version,
+        require=lambda row: _require_open(actor, row, "move"),
+        apply=apply,
+        clean=None,
+        before_save=lambda row: moves[0].save(),
+        note=note,
+    )
 
 
 def _stage_rank(project: Project) -> int:

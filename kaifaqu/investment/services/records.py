@@ -9,12 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import acting_user, require_change
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.versioning import Version, versioned_update
 
 from ..models import FollowUp, FundTranche, Project, ProjectFile
 from ..uploads import checked_upload
 from ._common import amount as to_amount
-from ._common import check_version, full_clean, not_future, require_change, user_or_none
+from ._common import full_clean, not_future
 
 FOLLOW_UP_EDITABLE = ("kind", "on", "note", "next_action", "next_action_on", "by")
 TRANCHE_EDITABLE = ("on", "amount", "capital", "voucher_note")
@@ -47,7 +49,7 @@ def followup_create(
     follow_up = FollowUp(
         project=project, kind=kind, on=on, note=(note or "").strip(),
         next_action=(next_action or "").strip(), next_action_on=next_action_on,
-        by=by or user_or_none(actor),
+        by=by or acting_user(actor),
     )  # fmt: skip
     full_clean(follow_up)
     follow_up.save()
@@ -57,26 +59,19 @@ def followup_create(
 
 @transaction.atomic
 def followup_update(
-    *, actor, follow_up: FollowUp, version: int | None = None, **changes
+    *, actor: User | None, follow_up: FollowUp, version: Version, **changes
 ) -> FollowUp:
-    unknown = set(changes) - set(FOLLOW_UP_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    follow_up = FollowUp.objects.select_for_update().select_related("project").get(pk=follow_up.pk)
-    _require(actor, follow_up.project)
-    check_version(follow_up, version)
-    before = audit.snapshot(follow_up)
-    for field, value in changes.items():
-        setattr(follow_up, field, value)
-    if audit.snapshot(follow_up) == before:
-        return follow_up
-    not_future(follow_up.on)
-    follow_up.version += 1
-    full_clean(follow_up)
-    follow_up.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=follow_up, before=before,
-                 after=audit.snapshot(follow_up))  # fmt: skip
-    return follow_up
+    return versioned_update(
+        follow_up,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=FOLLOW_UP_EDITABLE,
+        queryset=FollowUp.objects.select_related("project"),
+        require=lambda row: _require(actor, row.project),
+        clean=full_clean,
+        before_save=lambda row: not_future(row.on),
+    )
 
 
 # --- files ------------------------------------------------------------------------------
@@ -89,7 +84,7 @@ def project_file_add(*, actor, project: Project, file, description: str = "") ->
     _require(actor, project)
     name, content_type, size = checked_upload(file)
     kept = ProjectFile(project=project, name=name, content_type=content_type, size=size,
-                       description=description, uploaded_by=user_or_none(actor))  # fmt: skip
+                       description=description, uploaded_by=acting_user(actor))  # fmt: skip
     kept.file = file
     full_clean(kept)
     kept.save()
@@ -136,7 +131,7 @@ def tranche_create(
     value = to_amount(amount, "amount", required=True)
     tranche = FundTranche(project=project, on=on, amount=value,
                           capital=capital or project.capital, voucher_note=voucher_note,
-                          entered_by=user_or_none(actor))  # fmt: skip
+                          entered_by=acting_user(actor))  # fmt: skip
     _check_tranche(tranche)
     full_clean(tranche)
     tranche.save()
@@ -146,29 +141,28 @@ def tranche_create(
 
 @transaction.atomic
 def tranche_update(
-    *, actor, tranche: FundTranche, version: int | None = None, **changes
+    *, actor: User | None, tranche: FundTranche, version: Version, **changes
 ) -> FundTranche:
     unknown = set(changes) - set(TRANCHE_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    tranche = FundTranche.objects.select_for_update().select_related("project").get(pk=tranche.pk)
-    _require(actor, tranche.project)
-    check_version(tranche, version)
     if "amount" in changes:
         changes["amount"] = to_amount(changes["amount"], "amount", required=True)
-    before = audit.snapshot(tranche)
-    for field, value in changes.items():
-        setattr(tranche, field, value)
-    if audit.snapshot(tranche) == before:
-        return tranche
-    _check_tranche(tranche)
-    tranche.version += 1
-    tranche.entered_by = user_or_none(actor)
-    full_clean(tranche)
-    tranche.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=tranche, before=before,
-                 after=audit.snapshot(tranche))  # fmt: skip
-    return tranche
+
+    def before_save(row: FundTranche) -> None:
+        _check_tranche(row)
+        row.entered_by = acting_user(actor)
+
+    return versioned_update(
+        tranche,
+        actor=actor,
+        version=version,
+        changes=changes,
+        queryset=FundTranche.objects.select_related("project"),
+        require=lambda row: _require(actor, row.project),
+        clean=full_clean,
+        before_save=before_save,
+    )
 
 
 @transaction.atomic

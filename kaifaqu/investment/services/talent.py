@@ -9,12 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.access import acting_user, require_change
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.roles import Role
+from kaifaqu.core.versioning import Version, versioned_update
 
 from ..models import AwardStatus, TalentAward, TalentProgramme, TalentSubsidy
 from ._common import amount as to_amount
-from ._common import check_version, not_future, require_change, user_or_none
+from ._common import not_future
 
 AWARD_EDITABLE = ("person_name", "status", "enterprise", "org_unit", "note", "announced_on")
 
@@ -66,31 +68,26 @@ def talent_award_create(
     return award
 
 
-@transaction.atomic
-def talent_award_update(
-    *, actor, award: TalentAward, version: int | None = None, **changes
-) -> TalentAward:
-    unknown = set(changes) - set(AWARD_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    award = TalentAward.objects.select_for_update().get(pk=award.pk)
-    require_change(actor, award.department_id)
-    check_version(award, version)
-    before = audit.snapshot(award)
-    for field, value in changes.items():
-        setattr(award, field, value)
-    if audit.snapshot(award) == before:
-        return award
+def _check_award(award: TalentAward) -> None:
     if award.status != AwardStatus.SELECTED and award.subsidies.exists():
         raise ValidationError(
             {"status": _("Subsidies were paid to this person; the award stays selected.")}
         )
-    award.version += 1
-    award.full_clean()
-    award.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=award, before=before,
-                 after=audit.snapshot(award))  # fmt: skip
-    return award
+
+
+@transaction.atomic
+def talent_award_update(
+    *, actor: User | None, award: TalentAward, version: Version, **changes
+) -> TalentAward:
+    return versioned_update(
+        award,
+        actor=actor,
+        version=version,
+        changes=changes,
+        editable=AWARD_EDITABLE,
+        require=lambda row: require_change(actor, row.department_id),
+        before_save=_check_award,
+    )
 
 
 @transaction.atomic
@@ -109,7 +106,7 @@ def talent_subsidy_create(
              % {"date": award.announced_on.isoformat()}}
         )  # fmt: skip
     subsidy = TalentSubsidy(award=award, paid_on=paid_on, amount=value, note=note,
-                            entered_by=user_or_none(actor))  # fmt: skip
+                            entered_by=acting_user(actor))  # fmt: skip
     subsidy.full_clean()
     subsidy.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=subsidy, after=audit.snapshot(subsidy))

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.enterprises import services as enterprise_services
 from kaifaqu.investment import services
 from kaifaqu.investment.models import Lead, LeadStatus
@@ -52,12 +53,14 @@ def test_a_second_enquiry_updates_the_open_lead(record, first, second):
 
 def test_closed_and_converted_leads_are_not_updated(record, seeded):
     closed = record(phone="13812345678")
-    services.lead_close(actor=seeded.investment, lead=closed, reason="不在产业方向内")
+    services.lead_close(
+        version=CURRENT, actor=seeded.investment, lead=closed, reason="不在产业方向内"
+    )
     fresh = record(phone="13812345678")
     assert fresh.pk != closed.pk
     assert fresh.status == LeadStatus.OPEN
     services.lead_convert(actor=seeded.investment, lead=fresh, project_name="线索转化测试项目",
-                          org_unit=seeded.units["371471101"])  # fmt: skip
+                          org_unit=seeded.units["371471101"], version=CURRENT)  # fmt: skip
     third = record(phone="13812345678")
     assert third.pk not in (closed.pk, fresh.pk)
 
@@ -85,7 +88,8 @@ def test_converting_puts_the_project_on_the_kanban_at_stage_lead(record, seeded)
         "lead"
     ]
     project = services.lead_convert(actor=seeded.investment, lead=lead, project_name="看板测试项目",
-                                    org_unit=seeded.units["371471101"])  # fmt: skip
+                                    org_unit=seeded.units["371471101"],
+                                    version=CURRENT)  # fmt: skip
     assert (project.stage, project.source, project.officer) == ("lead", "portal_consultation",
                                                                 seeded.investment)  # fmt: skip
     assert project.first_contact_on == timezone.localdate() - timedelta(days=3)
@@ -96,17 +100,17 @@ def test_converting_puts_the_project_on_the_kanban_at_stage_lead(record, seeded)
     assert (lead.status, lead.project, lead.investor) == ("converted", project, project.investor)
     with pytest.raises(ValidationError):
         services.lead_convert(actor=seeded.investment, lead=lead, project_name="再次",
-                              org_unit=seeded.units["371471101"])  # fmt: skip
+                              org_unit=seeded.units["371471101"], version=CURRENT)  # fmt: skip
 
 
 def test_converting_and_closing_are_refused_outside_the_department(record, seeded):
     lead = record(phone="13812345678")
     with pytest.raises(PermissionDenied):
-        services.lead_convert(actor=seeded.finance, lead=lead, project_name="x",
+        services.lead_convert(version=CURRENT, actor=seeded.finance, lead=lead, project_name="x",
                               org_unit=seeded.units["371471101"])  # fmt: skip
     with pytest.raises(PermissionDenied):
-        services.lead_close(actor=seeded.finance, lead=lead, reason="x")
+        services.lead_close(version=CURRENT, actor=seeded.finance, lead=lead, reason="x")
     with pytest.raises(ValidationError) as error:
-        services.lead_close(actor=seeded.investment, lead=lead, reason=" ")
+        services.lead_close(version=CURRENT, actor=seeded.investment, lead=lead, reason=" ")
     assert error.value.message_dict == {"reason": ["Say why the lead is closed."]}
     assert Lead.objects.get(pk=lead.pk).status == LeadStatus.OPEN

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.investment import metrics, services
 from kaifaqu.investment.models import Project
 from kaifaqu.investment.paths import project_url
@@ -112,7 +113,12 @@ def test_a_record_entered_is_in_the_next_figure(seeded, make):
     (figure,) = compute([FigureRequest("contract_investment_signed", "371471", "2017-01/2017-09")])
     assert figure.value == Decimal("193")
     services.project_move(
-        actor=None, project=project, to=Stage.DROPPED, on=date(2017, 9, 20), reason="x"
+        version=CURRENT,
+        actor=None,
+        project=project,
+        to=Stage.DROPPED,
+        on=date(2017, 9, 20),
+        reason="x",
     )
     (figure,) = compute([FigureRequest("contract_investment_signed", "371471", "2017-01/2017-09")])
     # It was signed in the window; dropping it later does not unsign it.

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.investment import selectors, services
 from kaifaqu.investment.models import FollowUp, FundTranche, Project, StageMove
 from kaifaqu.investment.services import DuplicateProjectError, MoveSpec
 from kaifaqu.investment.stages import Stage
-from kaifaqu.orgs.services import ConcurrentEditError
 
 SIGNED = [
     MoveSpec(Stage.NEGOTIATING, date(2017, 2, 1)),
@@ -104,11 +104,11 @@ def test_update_checks_version_and_audits(seeded, make):
     with pytest.raises(ConcurrentEditError):
         services.project_update(actor=seeded.investment, project=project, name="再改", version=1)
     with pytest.raises(PermissionDenied):
-        services.project_update(actor=seeded.finance, project=project, name="再改")
+        services.project_update(version=CURRENT, actor=seeded.finance, project=project, name="再改")
     with pytest.raises(ValueError, match="not editable"):
-        services.project_update(actor=None, project=project, stage=Stage.SIGNED)
+        services.project_update(version=CURRENT, actor=None, project=project, stage=Stage.SIGNED)
     assert Project.objects.get(pk=project.pk).name == "改名"
-    same = services.project_update(actor=None, project=project, name="改名")
+    same = services.project_update(version=CURRENT, actor=None, project=project, name="改名")
     assert same.version == 2
 
 
@@ -142,7 +142,12 @@ def test_merge_keeps_both_histories(seeded, make):
     ]
     with pytest.raises(ValidationError):
         services.project_move(
-            actor=None, project=other, to=Stage.DROPPED, on=date(2017, 6, 1), reason="x"
+            version=CURRENT,
+            actor=None,
+            project=other,
+            to=Stage.DROPPED,
+            on=date(2017, 6, 1),
+            reason="x",
         )
     # Time in stage reads the project's own history, not the merged one's.
     assert [s.stage for s in selectors.time_in_stage(keep)] == ["lead", "negotiating", "signed"]
@@ -238,7 +243,11 @@ def test_kanban_columns_in_one_query(seeded, django_assert_num_queries):
 def test_the_kanban_sums_follow_a_move(seeded, make):
     project = make.project(contract_investment=1000, total_investment=3000)
     services.project_move(
-        actor=seeded.investment, project=project, to=Stage.NEGOTIATING, on=date(2017, 9, 1)
+        version=CURRENT,
+        actor=seeded.investment,
+        project=project,
+        to=Stage.NEGOTIATING,
+        on=date(2017, 9, 1),
     )
     column = {c.stage: c for c in selectors.kanban_columns(Project.objects.all())}["negotiating"]
     assert (column.count, column.contract_investment) == (3, Decimal("129000"))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaifaqu.core import access
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.investment import selectors, services
 from kaifaqu.investment.models import (
     KeyProjectPlan,
@@ -20,7 +21,6 @@ from kaifaqu.investment.models import (
 from kaifaqu.investment.services import COMPLETED_METRIC, MoveSpec
 from kaifaqu.investment.stages import Stage
 from kaifaqu.investment.uploads import MAX_FILE_BYTES
-from kaifaqu.orgs.services import ConcurrentEditError
 from kaifaqu.stats.models import Target
 
 SIGNED = [
@@ -177,7 +177,7 @@ def test_the_demo_plans_are_the_zone_s_target(seeded):
 def test_a_plan_moves_the_target(seeded, make):
     key = make.project(key_level="city", contract_investment=1, moves=SIGNED)
     services.key_project_plan_save(
-        actor=seeded.investment, project=key, year=2017, annual_plan=9200
+        version=CURRENT, actor=seeded.investment, project=key, year=2017, annual_plan=9200
     )
     assert _target(seeded.zone) == Decimal("50")
     assert _target(seeded.units["371471101"]) > Decimal("0.92")
@@ -186,9 +186,11 @@ def test_a_plan_moves_the_target(seeded, make):
         actor=seeded.investment, project=key, year=2017, annual_plan=4600, version=1
     )
     assert _target(seeded.zone) == Decimal("49.54")
-    services.project_update(actor=seeded.investment, project=key, key_level="province")
+    services.project_update(
+        version=CURRENT, actor=seeded.investment, project=key, key_level="province"
+    )
     assert _target(seeded.zone) == Decimal("49.08")
-    services.project_update(actor=seeded.investment, project=key, key_level="city")
+    services.project_update(version=CURRENT, actor=seeded.investment, project=key, key_level="city")
     services.key_project_plan_delete(
         actor=seeded.investment, plan=KeyProjectPlan.objects.get(pk=plan.pk)
     )
@@ -197,13 +199,16 @@ def test_a_plan_moves_the_target(seeded, make):
 
 def test_plans_and_reports_are_for_key_projects(seeded, signed):
     with pytest.raises(ValidationError) as caught:
-        services.key_project_plan_save(actor=None, project=signed, year=2017, annual_plan=1)
+        services.key_project_plan_save(
+            version=CURRENT, actor=None, project=signed, year=2017, annual_plan=1
+        )
     assert caught.value.messages == ["Plans and progress reports are kept for key projects only."]
 
 
 def test_a_progress_report_with_a_problem_needing_help(seeded, make):
     key = make.project(key_level="city", contract_investment=1, moves=SIGNED)
     report = services.progress_report_save(
+        version=CURRENT,
         actor=seeded.investment,
         project=key,
         month="2017-08",
@@ -230,7 +235,7 @@ def test_a_progress_report_with_a_problem_needing_help(seeded, make):
     for month in ("2017-13", "2017Q3", "2017-01/2017-02"):
         with pytest.raises(ValidationError) as caught:
             services.progress_report_save(
-                actor=None, project=key, month=month, completed_investment=1
+                version=CURRENT, actor=None, project=key, month=month, completed_investment=1
             )
         assert "month" in caught.value.message_dict
     (issue,) = report.issues.all()
@@ -291,7 +296,7 @@ def test_talent(seeded):
     }
     services.talent_subsidy_create(actor=None, award=award, paid_on=date(2017, 9, 2), amount=5)
     with pytest.raises(ValidationError):
-        services.talent_award_update(actor=None, award=award, status="shortlisted")
+        services.talent_award_update(version=CURRENT, actor=None, award=award, status="shortlisted")
     with pytest.raises(ValidationError) as caught:
         services.talent_award_create(
             actor=None,

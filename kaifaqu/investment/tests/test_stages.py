@@ -11,12 +11,12 @@ from django.utils import timezone, translation
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus, LandParcel
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.investment import services, stages
 from kaifaqu.investment.models import Project, StageMove
 from kaifaqu.investment.selectors import time_in_stage
 from kaifaqu.investment.services import MoveSpec
 from kaifaqu.investment.stages import EvidenceKind, Stage
-from kaifaqu.orgs.services import ConcurrentEditError
 
 D = date(2017, 3, 1)
 
@@ -114,6 +114,7 @@ def test_the_rules_speak_the_users_language():
 
 def move(project, to, on=D, actor=None, **kw):
     project.refresh_from_db()
+    kw.setdefault("version", project.version)  # the version just read
     return services.project_move(actor=actor, project=project, to=to, on=on, **kw)
 
 
@@ -271,7 +272,7 @@ def test_amounts_are_stated_before_signing_and_starting(seeded, make):
     assert caught.value.message_dict == {
         "contract_investment": ["Enter the contracted investment before signing."]
     }
-    services.project_update(actor=None, project=bare, contract_investment="100")
+    services.project_update(version=CURRENT, actor=None, project=bare, contract_investment="100")
     move(bare, Stage.SIGNED, date(2017, 4, 1), evidence_text="协议")
     with pytest.raises(ValidationError) as caught:
         move(bare, Stage.STARTED, date(2017, 4, 2), evidence_text="开工单")
@@ -279,7 +280,7 @@ def test_amounts_are_stated_before_signing_and_starting(seeded, make):
         "total_investment": ["Enter the total investment before the start."]
     }
     with pytest.raises(ValidationError):
-        services.project_update(actor=None, project=bare, contract_investment=None)
+        services.project_update(version=CURRENT, actor=None, project=bare, contract_investment=None)
 
 
 def test_dates_run_forward_and_not_into_the_future(seeded, lead):

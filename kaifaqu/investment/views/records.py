@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.versioning import CURRENT, Version
 from kaifaqu.core.views.forms import PageFormView, ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
@@ -92,13 +93,24 @@ class TrancheAddView(_ProjectAction):
         return services.tranche_create(actor=actor, project=self.project, **data)
 
 
+def _stated_version(data: dict) -> Version:
+    """The plan's (report's) version the form states; the entry form on the project page
+    states none: it sets the year's plan (the month's report) whatever is stored, listed
+    beside it, so it is written over the version stored now."""
+    version = data.pop("version", None)
+    return CURRENT if version is None else version
+
+
 class PlanSaveView(_ProjectAction):
     form_class = PlanForm
     context_name = "plan_form"
     anchor = "plans"
 
     def call_service(self, *, actor, data):
-        return services.key_project_plan_save(actor=actor, project=self.project, **data)
+        version = _stated_version(data)
+        return services.key_project_plan_save(
+            actor=actor, project=self.project, version=version, **data
+        )
 
 
 class ReportSaveView(_ProjectAction):
@@ -118,7 +130,7 @@ class ReportSaveView(_ProjectAction):
             completed_investment=data["completed_investment"],
             image_progress=data.get("image_progress", ""),
             issues=self.issues,
-            version=data.get("version"),
+            version=_stated_version(data),
         )
 
 
@@ -268,6 +280,11 @@ class TrancheEditView(BusinessReadMixin, ServiceFormView):
         else:
             saved(request)
         return go(request, self.get_success_url())
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["version"].required = True  # a change states the version it read
+        return form
 
     def call_service(self, *, actor, data):
         return services.tranche_update(actor=actor, tranche=self.tranche, **data)

@@ -18,13 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.carriers.models import LandParcel
+from kaifaqu.core.access import require_change
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.enterprises import services as enterprise_services
 from kaifaqu.stats.workbook.columns import Problem
 from kaifaqu.stats.workbook.importer import ImportResult, import_all_or_nothing
 
 from .. import services
 from ..models import FundTranche, KeyLevel, KeyProjectPlan, ProgressReport, Project
-from ..services._common import require_change
 from ..stages import Stage
 from .columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, STAGE_DATES, STAGE_EVIDENCE, TRANCHES
 from .reader import Plan, ProgressRow, ProjectKey, ProjectRow, TrancheRow
@@ -174,8 +175,9 @@ class _Importer:
                 **row.contacts,
             )  # fmt: skip
         elif changes := self._investor_changes(row, enterprise):
+            # An import writes what the workbook states over what is stored (CURRENT).
             enterprise = enterprise_services.enterprise_update(
-                actor=self.actor, enterprise=enterprise, **changes
+                actor=self.actor, enterprise=enterprise, version=CURRENT, **changes
             )
         self.enterprises[row.investor_key] = enterprise
         return enterprise
@@ -211,12 +213,15 @@ class _Importer:
         if "investor" in changes:
             changes["investor"] = investor
         if changes:
-            project = services.project_update(actor=self.actor, project=project, **changes)
+            # An import writes what the workbook states over what is stored (CURRENT).
+            project = services.project_update(
+                actor=self.actor, project=project, version=CURRENT, **changes
+            )
         for move in row.moves:
             try:
                 project = services.project_move(
                     actor=self.actor, project=project, to=move.to, on=move.on,
-                    evidence_text=move.evidence_text, reason=move.reason,
+                    evidence_text=move.evidence_text, reason=move.reason, version=CURRENT,
                 )  # fmt: skip
             except ValidationError as error:
                 error.column = _move_column(error, move.to)
@@ -290,7 +295,9 @@ class _Importer:
             try:
                 with transaction.atomic():
                     if row.tranche is not None:
-                        services.tranche_update(actor=self.actor, tranche=row.tranche, **changes)
+                        services.tranche_update(
+                            actor=self.actor, tranche=row.tranche, version=CURRENT, **changes
+                        )
                     else:
                         services.tranche_create(actor=self.actor, project=project, **changes)
             except (PermissionDenied, ValidationError, IntegrityError) as error:
@@ -347,7 +354,7 @@ class _Importer:
                 with transaction.atomic():
                     services.key_project_plan_save(
                         actor=self.actor, project=project, year=row.year,
-                        annual_plan=row.annual_plan, sync=False,
+                        annual_plan=row.annual_plan, sync=False, version=CURRENT,
                     )  # fmt: skip
             except (PermissionDenied, ValidationError, IntegrityError) as error:
                 self._fail(PLANS, row.row, error)
@@ -377,7 +384,9 @@ class _Importer:
             if write is not None:
                 try:
                     with transaction.atomic():
-                        services.progress_report_save(actor=self.actor, project=project, **write)
+                        services.progress_report_save(
+                            actor=self.actor, project=project, version=CURRENT, **write
+                        )
                 except (PermissionDenied, ValidationError, IntegrityError) as error:
                     self._fail(PROGRESS, rows[0].row, error)
                     continue

@@ -6,11 +6,11 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.metrics import registry
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement, DataValue
 
@@ -27,6 +27,7 @@ def flow(demo):
 
 
 def _save(element, period, value, org=ZONE, **kw):
+    kw.setdefault("version", CURRENT)  # these tests are not about the version
     return services.value_save(
         actor=None, element=element, org_unit=OrgUnit.objects.get(code=org), period=period,
         value=value, **kw,
@@ -93,7 +94,7 @@ def test_only_the_owning_department_enters_values(demo, flow):
 def _save_as(actor, element):
     zone = OrgUnit.objects.get(code=ZONE)
     return services.value_save(
-        actor=actor, element=element, org_unit=zone, period="2017", value="1"
+        version=CURRENT, actor=actor, element=element, org_unit=zone, period="2017", value="1"
     )
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.metrics.engine import Batch, compute
 from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.stats import services
@@ -21,6 +22,7 @@ def _element(demo, code, **options):
 
 
 def _save(demo, element, period, value, **kw):
+    kw.setdefault("version", CURRENT)  # these tests are not about the version
     return services.value_save(
         actor=demo.economy, element=element, org_unit=demo.zone, period=period, value=value,
         **kw,
@@ -74,7 +76,7 @@ def test_rows_are_converted_only_as_far_as_they_are_read(demo):
         _save(demo, element, period, 1)
     city_element = _element(demo, "city_flow")
     for period in ("2016Q1", "2017Q1"):
-        services.value_save(actor=None, element=city_element, org_unit=demo.city,
+        services.value_save(version=CURRENT, actor=None, element=city_element, org_unit=demo.city,
                             period=period, value=10)  # fmt: skip
     batch = Batch([FigureRequest("lazy_flow", ZONE, "2017Q1"),
                    FigureRequest("city_flow", "371400", "2017Q1")])  # fmt: skip

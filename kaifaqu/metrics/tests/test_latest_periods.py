@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.metrics.selectors import latest_periods, metric_definitions
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement
@@ -27,7 +28,7 @@ def test_latest_window_per_metric(demo):
 def test_a_single_month_does_not_count_and_a_full_year_wins(demo):
     gdp = DataElement.objects.get(code="gdp")
     for period in ("2017-11", "2017"):
-        services.value_save(
+        services.value_save(version=CURRENT,
             actor=None, element=gdp, org_unit=demo.zone, period=period, value=Decimal("1"),
             status="preliminary",
         )  # fmt: skip

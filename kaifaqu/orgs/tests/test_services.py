@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.orgs import services
 from kaifaqu.orgs.models import OrgUnit, OrgUnitKind, ProfileFact, ProfileFactKey
 from kaifaqu.orgs.quality import check_profile
@@ -90,7 +91,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(demo):
     fact = _fact(demo, ProfileFactKey.HOUSEHOLDS)
     services.profile_fact_update(actor=demo.economy, fact=fact, version=1, value=Decimal("1"))
     count = AuditEntry.objects.count()
-    with pytest.raises(services.ConcurrentEditError) as caught:
+    with pytest.raises(ConcurrentEditError) as caught:
         services.profile_fact_update(actor=demo.admin, fact=fact, version=1, value=Decimal("2"))
     assert caught.value.code == "concurrent_edit"
     fact.refresh_from_db()
@@ -149,7 +150,7 @@ def test_a_unit_cannot_move_under_its_own_descendant(demo):
     town = OrgUnit.objects.get(code="371471102")
     community = OrgUnit.objects.get(code="371471102201")
     with pytest.raises(ValidationError):
-        services.orgunit_update(actor=demo.admin, unit=town, parent=community)
+        services.orgunit_update(actor=demo.admin, unit=town, version=town.version, parent=community)
 
 
 def test_only_a_zone_administrator_changes_the_tree(demo):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus, LandParcel
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.portal import services
 from kaifaqu.portal.models import Policy, PolicyStatus
 
@@ -26,7 +27,7 @@ def test_policies_list_filter_and_detail(api, demo):
 
 def test_withdrawn_and_drafts_are_not_in_the_api(api, demo):
     policy = Policy.objects.filter(status=PolicyStatus.PUBLISHED).first()
-    services.policy_withdraw(actor=None, policy=policy, reason="到期")
+    services.policy_withdraw(version=CURRENT, actor=None, policy=policy, reason="到期")
     client = api(None)
     assert client.get(f"/api/v1/portal/policies/{policy.pk}/").status_code == 404
     assert client.get("/api/v1/portal/policies/").json()["count"] == 6

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kaifaqu.core import access
 from kaifaqu.core.models import AuditEntry
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.portal import selectors, services
 from kaifaqu.portal.categories import Category
 from kaifaqu.portal.models import Policy, PolicyAttachment, PolicyStatus
@@ -56,7 +56,9 @@ def test_create_publish_revise_withdraw_keeps_every_text(demo):
     revisions = list(policy.revisions.order_by("number").values_list("number", "body", "changes"))
     assert [r[:2] for r in revisions] == [(1, "正文第一段。\n\n正文第二段。"), (2, "新正文。")]
     assert revisions[1][2] == "补助标准调整"
-    policy = services.policy_withdraw(actor=editor, policy=policy, reason="政策到期")
+    policy = services.policy_withdraw(
+        version=CURRENT, actor=editor, policy=policy, reason="政策到期"
+    )
     assert policy.status == PolicyStatus.WITHDRAWN
     assert not selectors.public_policies(q="测试扶持").exists()
     assert selectors.public_policy(policy.pk) == policy
@@ -68,10 +70,10 @@ def test_rights_editors_of_the_department_and_zone_admins(demo):
     policy = _draft(demo)
     for name in ["economy", "finance", "leader", "sysadmin"]:
         with pytest.raises(PermissionDenied):
-            services.policy_publish(actor=demo.users[name], policy=policy)
+            services.policy_publish(version=CURRENT, actor=demo.users[name], policy=policy)
         with pytest.raises(PermissionDenied):
             _draft(demo, demo.users[name])
-    services.policy_publish(actor=demo.users["admin"], policy=policy)
+    services.policy_publish(version=CURRENT, actor=demo.users["admin"], policy=policy)
 
 
 def test_bad_input_changes_nothing(demo):
@@ -81,15 +83,17 @@ def test_bad_input_changes_nothing(demo):
         assert "expire before it takes effect" in str(error.value)
         policy = _draft(demo)
         with pytest.raises(ValidationError):
-            services.policy_withdraw(actor=None, policy=policy, reason="x")
-        services.policy_publish(actor=None, policy=policy)
+            services.policy_withdraw(version=CURRENT, actor=None, policy=policy, reason="x")
+        services.policy_publish(version=CURRENT, actor=None, policy=policy)
         with pytest.raises(ValidationError) as error:
-            services.policy_withdraw(actor=None, policy=policy, reason="  ")
+            services.policy_withdraw(version=CURRENT, actor=None, policy=policy, reason="  ")
         assert "reason" in error.value.message_dict
         with pytest.raises(ValidationError):
-            services.policy_revise(actor=None, policy=policy, body=policy.body, changes="无")
+            services.policy_revise(
+                version=CURRENT, actor=None, policy=policy, body=policy.body, changes="无"
+            )
         with pytest.raises(ValidationError):
-            services.policy_update(actor=None, policy=policy, title="改")
+            services.policy_update(version=CURRENT, actor=None, policy=policy, title="改")
     policy.refresh_from_db()
     assert (policy.status, policy.revisions.count()) == (PolicyStatus.PUBLISHED, 1)
 
@@ -137,7 +141,7 @@ def test_public_attachment_download_only_for_published(client, demo):
     )
     url = reverse("portal:policy_attachment", args=[policy.pk, added.pk])
     assert client.get(url).status_code == 404
-    services.policy_publish(actor=None, policy=policy)
+    services.policy_publish(version=CURRENT, actor=None, policy=policy)
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF

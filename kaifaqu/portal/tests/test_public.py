@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus, LandParcel
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.metrics.selectors import figure_batch
 from kaifaqu.portal import services
 from kaifaqu.portal.categories import Category
@@ -117,7 +118,7 @@ def _policy(demo, **kw):
 def test_policy_page_escapes_text_and_hides_drafts(client, demo):
     policy = _policy(demo)
     assert client.get(reverse("portal:policy", args=[policy.pk])).status_code == 404
-    services.policy_publish(actor=None, policy=policy)
+    services.policy_publish(version=CURRENT, actor=None, policy=policy)
     html = client.get(reverse("portal:policy", args=[policy.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;测试政策" in html
@@ -126,7 +127,7 @@ def test_policy_page_escapes_text_and_hides_drafts(client, demo):
 
 def test_withdrawn_policy_leaves_the_list_and_says_so(client, demo):
     policy = Policy.objects.filter(status=PolicyStatus.PUBLISHED).first()
-    services.policy_withdraw(actor=None, policy=policy, reason="已被新政策替代")
+    services.policy_withdraw(version=CURRENT, actor=None, policy=policy, reason="已被新政策替代")
     listed = client.get(reverse("portal:policies")).context["page_obj"].paginator.count
     assert listed == 6
     response = client.get(reverse("portal:policy", args=[policy.pk]))

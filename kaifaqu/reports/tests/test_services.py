@@ -13,7 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from kaifaqu.core.models import AuditEntry
-from kaifaqu.orgs.services import ConcurrentEditError
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.reports import demo_template, render
 from kaifaqu.reports.checker import TemplateRefused
 from kaifaqu.reports.models import Draft, NarrativeBlock, ReportTemplate
@@ -79,7 +79,7 @@ def test_only_economy_editors_and_zone_admins_write(demo, progress, username):
                         filename="t.docx")  # fmt: skip
     with pytest.raises(PermissionDenied):
         block_save(actor=user, report_type=progress, org_unit=demo.zone, period=PERIOD,
-                   key="opening", text="x")  # fmt: skip
+                   key="opening", text="x", version=CURRENT)  # fmt: skip
     with pytest.raises(PermissionDenied):
         draft_create(actor=user, report_type=progress, org_unit=demo.zone, period=PERIOD)
 

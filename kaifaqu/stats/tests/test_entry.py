@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from kaifaqu.core import numbers
 from kaifaqu.core.models import AuditEntry
 from kaifaqu.core.periods import parse
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.orgs.models import OrgUnit
@@ -178,10 +179,10 @@ def patents(demo):
     )  # fmt: skip
     for month, value in (("2016-01", 5), ("2016-02", 7), ("2016-03", 9)):
         services.value_save(actor=None, element=flow, org_unit=demo.zone, period=month,
-                            value=value, source="test")  # fmt: skip
+                            value=value, source="test", version=CURRENT)  # fmt: skip
     for month, value in (("2016-02", 100), ("2016-03", 110)):
         services.value_save(actor=None, element=stock, org_unit=demo.zone, period=month,
-                            value=value, source="test")  # fmt: skip
+                            value=value, source="test", version=CURRENT)  # fmt: skip
     return flow, stock
 
 
@@ -211,7 +212,7 @@ def test_last_year_s_value_from_the_months(demo, patents, period, expected):
 def test_a_value_entered_for_the_window_wins_over_its_months(demo, patents):
     flow, stock = patents
     for element, value in ((flow, 20), (stock, 111)):
-        services.value_save(actor=None, element=element, org_unit=demo.zone,
+        services.value_save(version=CURRENT, actor=None, element=element, org_unit=demo.zone,
                             period="2016Q1", value=value, source="test")  # fmt: skip
     found = prior_of(demo.economy, ZONE, "2017-01/2017-03")
     assert found["patents"] == (Decimal("20"), "entered")
@@ -366,7 +367,7 @@ def test_the_page_takes_a_bounded_number_of_queries_whatever_the_number_of_eleme
             unit="万元", department=demo.departments["economy"], order=200 + i,
         )  # fmt: skip
         for period, value in ((M8, 10 + i), ("2016-01/2016-08", 9 + i)):
-            services.value_save(actor=None, element=element, org_unit=demo.zone,
+            services.value_save(version=CURRENT, actor=None, element=element, org_unit=demo.zone,
                                 period=period, value=value, source="test")  # fmt: skip
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = open_sheet(client, period=M8)
@@ -452,7 +453,7 @@ def test_numbers_typed_in_other_ways_are_read(as_user, typed, expected):
 
 def test_fields_the_page_does_not_show_keep_what_is_stored(as_user, demo):
     exports = DataElement.objects.get(code="exports")
-    services.value_save(actor=None, element=exports, org_unit=demo.zone, period=M8,
+    services.value_save(version=CURRENT, actor=None, element=exports, org_unit=demo.zone, period=M8,
                         value="21.8", reported_growth_pct="71.9", comparable_prior="12.5",
                         source="seed")  # fmt: skip
     client = as_user("economy")
@@ -528,7 +529,8 @@ def test_a_value_someone_else_entered_first_is_not_overwritten(as_user, demo):
     client = as_user("economy")
     page = open_sheet(client)
     services.value_save(actor=demo.admin, element=DataElement.objects.get(code="exports"),
-                        org_unit=demo.zone, period=Q3, value="24", status="final")  # fmt: skip
+                        org_unit=demo.zone, period=Q3, value="24", status="final",
+                        version=CURRENT)  # fmt: skip
     response = client.post(URL, form_data(page, exports={"value": "25", "status": "estimate"}))
     assert response.status_code == 200
     assert english_errors(rows_by_code(response)["exports"].form) == {"__all__": [CONCURRENT]}

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 from kaifaqu.orgs.models import OrgUnit
-from kaifaqu.orgs.services import ConcurrentEditError
 from kaifaqu.stats import services, validation
 from kaifaqu.stats.models import DataElement, DataValue, RuleViolation, ValidationRule
 from kaifaqu.stats.workbook import import_plan, read_workbook
@@ -42,7 +42,7 @@ def element(code: str) -> DataElement:
 
 
 def save(code: str, value, period: str = M8, org: str = ZONE, actor=None):
-    return services.value_save(
+    return services.value_save(version=CURRENT,
         actor=actor, element=element(code), org_unit=OrgUnit.objects.get(code=org),
         period=period, value=Decimal(str(value)),
     )  # fmt: skip
@@ -288,7 +288,7 @@ def test_only_the_left_element_s_editors_keep_its_rules(demo):
         )  # fmt: skip
     rule = ValidationRule.objects.get(code="trade_jump")
     with pytest.raises(PermissionDenied):
-        services.rule_update(actor=demo.finance, rule=rule, active=False)
+        services.rule_update(version=CURRENT, actor=demo.finance, rule=rule, active=False)
 
 
 def test_a_rule_switched_off_has_no_violations(demo):
@@ -296,7 +296,9 @@ def test_a_rule_switched_off_has_no_violations(demo):
     services.rule_update(actor=demo.economy, rule=rule, active=False, version=rule.version)
     assert found() == []
     rule.refresh_from_db()
-    services.rule_update(actor=demo.economy, rule=rule, active=True, right_number=Decimal("1.8"))
+    services.rule_update(
+        version=CURRENT, actor=demo.economy, rule=rule, active=True, right_number=Decimal("1.8")
+    )
     assert found() == []  # 34.4 ≤ 1.8 × 19.987 = 35.98
 
 
@@ -509,7 +511,7 @@ def test_an_editor_cannot_pick_another_department_s_element(login, demo):
 
 def test_a_stale_rule_form_is_refused(login, demo):
     rule = ValidationRule.objects.get(code="trade_jump")
-    services.rule_update(actor=demo.admin, rule=rule, right_number=Decimal(2))
+    services.rule_update(version=CURRENT, actor=demo.admin, rule=rule, right_number=Decimal(2))
     response = login("economy").post(
         reverse("stats:rule_update", args=[rule.pk]),
         {"name": rule.name, "operator": "le", "right_kind": "prior_multiple",

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kaifaqu.core.models import AuditAction, AuditEntry
 from kaifaqu.core.periods import parse
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement, DataValue, Target
@@ -118,7 +119,13 @@ def test_formula_like_text_is_exported_as_text(demo):
     zone = OrgUnit.objects.get(code=ZONE)
     for year, text in enumerate(FORMULA_LIKE, start=2001):
         services.value_save(
-            actor=None, element=gdp, org_unit=zone, period=str(year), value=1, source=text
+            version=CURRENT,
+            actor=None,
+            element=gdp,
+            org_unit=zone,
+            period=str(year),
+            value=1,
+            source=text,
         )
     data, _counts = workbook_export(actor=None)
     ws = openpyxl.load_workbook(io.BytesIO(data), data_only=False)["values"]

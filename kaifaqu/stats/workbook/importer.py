@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction
+from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs import services as org_services
 from kaifaqu.orgs.models import Department, OrgUnit
 
@@ -265,7 +266,10 @@ class _Importer(ValuesSheet):
                     if not changes:
                         self._count(ORGUNITS, "unchanged")
                         continue
-                    unit = org_services.orgunit_update(actor=self.actor, unit=unit, **changes)
+                    # An import writes what the workbook states over what is stored.
+                    unit = org_services.orgunit_update(
+                        actor=self.actor, unit=unit, version=CURRENT, **changes
+                    )
                     self._count(ORGUNITS, "updated")
             except (PermissionDenied, ValidationError, IntegrityError) as error:
                 self._fail(ORGUNITS, row.row, error)
@@ -354,7 +358,10 @@ class _Importer(ValuesSheet):
                     if not changes:
                         self._count(ELEMENTS, "unchanged")
                         continue
-                    element = services.element_update(actor=self.actor, element=existing, **changes)
+                    # An import writes what the workbook states over what is stored.
+                    element = services.element_update(
+                        actor=self.actor, element=existing, version=CURRENT, **changes
+                    )
                     self._count(ELEMENTS, "updated")
             except (PermissionDenied, ValidationError, IntegrityError) as error:
                 self._fail(ELEMENTS, where, error)
@@ -400,7 +407,7 @@ class _Importer(ValuesSheet):
             try:
                 services.target_save(
                     actor=self.actor, metric_code=code, org_unit=org, year=row.year,
-                    value=row.value, department_id=owner, source=source,
+                    value=row.value, department_id=owner, source=source, version=CURRENT,
                 )  # fmt: skip
             except (PermissionDenied, ValidationError, IntegrityError) as error:
                 self._fail(TARGETS, row.row, error)

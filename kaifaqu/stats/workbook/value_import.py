@@ -18,9 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaifaqu.core import audit, bulk
+from kaifaqu.core.access import require_change
 from kaifaqu.orgs.models import OrgUnit
 
-from .. import services
 from ..models import DataElement, DataValue
 from ..value_rules import VALUE_FIELDS, check_values, value_fields
 from .columns import VALUES
@@ -154,7 +154,7 @@ class ValuesSheet:
         if not changes:
             return refused
         try:
-            services._require_change(self.actor, element.department_id)
+            require_change(self.actor, element.department_id)
         except PermissionDenied as error:
             return refused + [(row.row, error) for row, _value, _before in changes]
         invalid = check_values([value for _row, value, _before in changes])

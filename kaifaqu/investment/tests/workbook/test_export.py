@@ -168,7 +168,9 @@ def test_an_investor_without_a_code_is_given_the_one_the_row_states(seeded):
 def test_formula_like_text_is_exported_as_text_and_reads_back(seeded, coded):
     from kaifaqu.investment import services
 
-    services.project_update(actor=None, project=coded, note='=HYPERLINK("http://x","x")')
+    services.project_update(
+        actor=None, project=coded, version=coded.version, note='=HYPERLINK("http://x","x")'
+    )
     data, _counts = workbook_export(actor=seeded.investment)
     ws = openpyxl.load_workbook(io.BytesIO(data))["projects"]
     cell = next(r for r in ws.iter_rows(min_row=2) if r[0].value == coded.pk)[-1]
