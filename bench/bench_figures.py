@@ -144,8 +144,10 @@ def main() -> None:
     print()
     print(f"database:                 {vendor}")
     print(f"values in the database:   {synthetic_counts()['values']:,}")
-    print(f"figures:                  {len(figures)} ({with_value} with a value, "
-          f"{with_growth} with a growth or 百分点 change, {with_rank} ranked)")  # fmt: skip
+    print(
+        f"figures:                  {len(figures)} ({with_value} with a value, "
+        f"{with_growth} with a growth or 百分点 change, {with_rank} ranked)"
+    )
     print(f"SQL queries:              {len(queries)}")
     print(f"value rows fetched:       {engine_rows:,} by the engine, {len(raw_rows):,} raw")
     print(

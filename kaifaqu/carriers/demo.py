@@ -33,6 +33,7 @@ ENTERED = date(2016, 1, 1)
 RESERVE, LET, SELL, RELEASE = "reserve", "let", "sold", "release"
 
 # code, name, org unit, floors, location, note, entered
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 BUILDINGS = [
     ("zhongyuan-park", "中元科技创新创业园", "371471002", 4, "长河街道（位置示意）",
      f"{SEED}（奥冠电池与青岛华高石墨烯导电剂项目落户）；单元、面积、租金与状态 {ILLUSTRATIVE}",
@@ -47,6 +48,7 @@ BUILDINGS = [
 ]  # fmt: skip
 
 # building, code, floor, m², use, rent 元/m²·月, sale price 元/m², moves
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 UNITS = [
     ("zhongyuan-park", "w101", 1, "2400", "factory", "10", None, []),
     ("zhongyuan-park", "w102", 1, "2400", "factory", "10", None, []),
@@ -75,6 +77,7 @@ UNITS = [
 ]  # fmt: skip
 
 # code, name, org unit, 亩, land use, 万元/亩, moves
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 LAND_PARCELS = [
     ("land-zh-01", "赵虎镇工业地块一号", "371471101", "120", "industrial", "18",
      [(SELL, date(2016, 10, 20))]),
@@ -119,9 +122,15 @@ def _buildings(department: Department, units: dict[str, OrgUnit]) -> dict[str, B
         building = Building.objects.filter(code=code).first()
         if building is None:
             building = services.building_create(
-                actor=None, code=code, name=name, org_unit=units[org], floors=floors,
-                department=department, location=location, note=note,
-            )  # fmt: skip
+                actor=None,
+                code=code,
+                name=name,
+                org_unit=units[org],
+                floors=floors,
+                department=department,
+                location=location,
+                note=note,
+            )
         out[code] = building
     return out
 
@@ -133,11 +142,18 @@ def _units(buildings: dict[str, Building]) -> None:
         if BuildingUnit.objects.filter(building=building, code=code).exists():
             continue
         unit = services.building_unit_create(
-            actor=None, building=building, code=code, floor=floor, floor_area_m2=Decimal(area),
-            use=use, status=CarrierStatus.IDLE, rent_yuan_per_m2_month=Decimal(rent),
+            actor=None,
+            building=building,
+            code=code,
+            floor=floor,
+            floor_area_m2=Decimal(area),
+            use=use,
+            status=CarrierStatus.IDLE,
+            rent_yuan_per_m2_month=Decimal(rent),
             sale_price_yuan_per_m2=Decimal(sale) if sale else None,
-            note=ILLUSTRATIVE, since=since[building_code],
-        )  # fmt: skip
+            note=ILLUSTRATIVE,
+            since=since[building_code],
+        )
         _apply(unit, moves)
 
 
@@ -146,10 +162,18 @@ def _land(department: Department, units: dict[str, OrgUnit]) -> None:
         if LandParcel.objects.filter(code=code).exists():
             continue
         parcel = services.land_parcel_create(
-            actor=None, code=code, name=name, org_unit=units[org], area_mu=Decimal(area),
-            land_use=land_use, department=department, location=f"{units[org].name}（位置示意）",
-            price_wan_per_mu=Decimal(price), note=ILLUSTRATIVE, since=ENTERED,
-        )  # fmt: skip
+            actor=None,
+            code=code,
+            name=name,
+            org_unit=units[org],
+            area_mu=Decimal(area),
+            land_use=land_use,
+            department=department,
+            location=f"{units[org].name}（位置示意）",
+            price_wan_per_mu=Decimal(price),
+            note=ILLUSTRATIVE,
+            since=ENTERED,
+        )
         _apply(parcel, moves)
 
 

@@ -34,9 +34,15 @@ class LandParcelForm(_CarrierForm):
     class Meta:
         model = LandParcel
         fields = [
-            "code", "name", "org_unit", "location", "area_mu", "land_use",
-            "price_wan_per_mu", "note",
-        ]  # fmt: skip
+            "code",
+            "name",
+            "org_unit",
+            "location",
+            "area_mu",
+            "land_use",
+            "price_wan_per_mu",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -53,9 +59,14 @@ class BuildingUnitForm(_CarrierForm):
     class Meta:
         model = BuildingUnit
         fields = [
-            "code", "floor", "floor_area_m2", "use", "rent_yuan_per_m2_month",
-            "sale_price_yuan_per_m2", "note",
-        ]  # fmt: skip
+            "code",
+            "floor",
+            "floor_area_m2",
+            "use",
+            "rent_yuan_per_m2_month",
+            "sale_price_yuan_per_m2",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 

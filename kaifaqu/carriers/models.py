@@ -244,13 +244,21 @@ class CarrierPhoto(models.Model):
     hands too often to be photographed each time."""
 
     land_parcel = models.ForeignKey(
-        LandParcel, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        LandParcel,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
         verbose_name=_("land parcel"),
-    )  # fmt: skip
+    )
     building = models.ForeignKey(
-        Building, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        Building,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
         verbose_name=_("building"),
-    )  # fmt: skip
+    )
     image = models.FileField(_("image"), upload_to="carriers/photos/%Y/")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     content_type = models.CharField(_("type"), max_length=50)

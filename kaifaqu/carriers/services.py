@@ -36,12 +36,23 @@ Carrier = LandParcel | BuildingUnit
 #: What the update services may change. Codes are identities (projects link to carriers by
 #: them) and the status moves only through the status services.
 LAND_PARCEL_EDITABLE = (
-    "name", "org_unit", "location", "area_mu", "land_use", "price_wan_per_mu", "note",
-)  # fmt: skip
+    "name",
+    "org_unit",
+    "location",
+    "area_mu",
+    "land_use",
+    "price_wan_per_mu",
+    "note",
+)
 BUILDING_EDITABLE = ("name", "org_unit", "location", "floors", "note")
 BUILDING_UNIT_EDITABLE = (
-    "floor", "floor_area_m2", "use", "rent_yuan_per_m2_month", "sale_price_yuan_per_m2", "note",
-)  # fmt: skip
+    "floor",
+    "floor_area_m2",
+    "use",
+    "rent_yuan_per_m2_month",
+    "sale_price_yuan_per_m2",
+    "note",
+)
 
 
 def _require_in_zone(org_unit: OrgUnit | None) -> None:
@@ -89,10 +100,17 @@ def land_parcel_create(
     """Enter a parcel; ``since`` dates its entry in the status history (default: today)."""
     require_change(actor, department.pk)
     parcel = LandParcel(
-        code=code, name=name, org_unit=org_unit, area_mu=area_mu, land_use=land_use,
-        department=department, location=location, status=status,
-        price_wan_per_mu=price_wan_per_mu, note=note,
-    )  # fmt: skip
+        code=code,
+        name=name,
+        org_unit=org_unit,
+        area_mu=area_mu,
+        land_use=land_use,
+        department=department,
+        location=location,
+        status=status,
+        price_wan_per_mu=price_wan_per_mu,
+        note=note,
+    )
     parcel.full_clean()
     _require_in_zone(org_unit)
     parcel.save()
@@ -134,9 +152,14 @@ def building_create(
 ) -> Building:
     require_change(actor, department.pk)
     building = Building(
-        code=code, name=name, org_unit=org_unit, floors=floors, department=department,
-        location=location, note=note,
-    )  # fmt: skip
+        code=code,
+        name=name,
+        org_unit=org_unit,
+        floors=floors,
+        department=department,
+        location=location,
+        note=note,
+    )
     building.full_clean()
     _require_in_zone(org_unit)
     building.save()
@@ -151,9 +174,13 @@ def _check_building(building: Building, changes: dict) -> None:
         highest = building.units.order_by("-floor").values_list("floor", flat=True).first()
         if highest is not None and highest > building.floors:
             raise ValidationError(
-                {"floors": _("A unit is on floor %(floor)s; the building cannot have fewer floors.")
-                 % {"floor": highest}}
-            )  # fmt: skip
+                {
+                    "floors": _(
+                        "A unit is on floor %(floor)s; the building cannot have fewer floors."
+                    )
+                    % {"floor": highest}
+                }
+            )
 
 
 @transaction.atomic
@@ -189,10 +216,16 @@ def building_unit_create(
     """Enter a unit of a building; ``since`` dates its entry in the status history."""
     require_change(actor, building.department_id)
     unit = BuildingUnit(
-        building=building, code=code, floor=floor, floor_area_m2=floor_area_m2, use=use,
-        status=status, rent_yuan_per_m2_month=rent_yuan_per_m2_month,
-        sale_price_yuan_per_m2=sale_price_yuan_per_m2, note=note,
-    )  # fmt: skip
+        building=building,
+        code=code,
+        floor=floor,
+        floor_area_m2=floor_area_m2,
+        use=use,
+        status=status,
+        rent_yuan_per_m2_month=rent_yuan_per_m2_month,
+        sale_price_yuan_per_m2=sale_price_yuan_per_m2,
+        note=note,
+    )
     unit.full_clean()
     unit.save()
     _history(actor, unit, "", unit.status, since or timezone.localdate(), "")
@@ -249,9 +282,14 @@ def _check_date(carrier: Carrier, at: date) -> None:
     )
     if last is not None and at < last:
         raise ValidationError(
-            {"at": _("The carrier's last status change is dated %(date)s; a new one cannot be "
-                     "dated earlier.") % {"date": last.isoformat()}}
-        )  # fmt: skip
+            {
+                "at": _(
+                    "The carrier's last status change is dated %(date)s; a new one cannot be "
+                    "dated earlier."
+                )
+                % {"date": last.isoformat()}
+            }
+        )
 
 
 def _move(
@@ -337,9 +375,12 @@ def carrier_take(
             raise ValidationError(_("Land is sold, not let."), code="carrier_status")
         if row.status not in (CarrierStatus.IDLE, CarrierStatus.RESERVED):
             raise _refuse(
-                row, _("%(carrier)s is %(status)s already; only an idle or reserved carrier "
-                       "can be taken.")
-            )  # fmt: skip
+                row,
+                _(
+                    "%(carrier)s is %(status)s already; only an idle or reserved carrier "
+                    "can be taken."
+                ),
+            )
         return taken
 
     return _move(actor, carrier, version, to_status, note, at)
@@ -376,8 +417,9 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 def _checked_photo(upload) -> CheckedUpload:
     """Name, content type (read from the content, not the name) and size of a photo."""
-    return checked_upload(upload, kinds=IMAGES, max_bytes=MAX_PHOTO_BYTES, field="image",
-                          by_content=True)  # fmt: skip
+    return checked_upload(
+        upload, kinds=IMAGES, max_bytes=MAX_PHOTO_BYTES, field="image", by_content=True
+    )
 
 
 @transaction.atomic
@@ -394,9 +436,11 @@ def carrier_photo_add(
     photo = CarrierPhoto(
         land_parcel=carrier if isinstance(carrier, LandParcel) else None,
         building=carrier if isinstance(carrier, Building) else None,
-        caption=(caption or "").strip(), content_type=content_type, size=size,
+        caption=(caption or "").strip(),
+        content_type=content_type,
+        size=size,
         uploaded_by=acting_user(actor),
-    )  # fmt: skip
+    )
     photo.image.save(name, image, save=False)
     photo.full_clean()
     photo.save()

@@ -21,9 +21,12 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 
 def stored_file_response(
-    file: FieldFile, *, name: str | None = None, content_type: str | None = None,
+    file: FieldFile,
+    *,
+    name: str | None = None,
+    content_type: str | None = None,
     inline: bool = False,
-) -> FileResponse:  # fmt: skip
+) -> FileResponse:
     """A stored file, streamed under its own name and its checked content type (``None``: the
     type the name suggests). The browser is told not to sniff another type from the content
     (an upload whose bytes read as HTML stays a download). Downloads are attachments; images

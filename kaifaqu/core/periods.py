@@ -45,9 +45,19 @@ EN_DASH = "\u2013"  # English ranges: January–August
 _ZH_NUMERALS = ("一", "二", "三", "四")
 # Not calendar.month_name: that follows the process locale.
 _EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # ASCII digits only: `\d` would let full-width ２０１７ through. Months are always two digits,
 # so every period has exactly one written form and `str()` round-trips.

@@ -83,9 +83,15 @@ WEBP = Kind("WebP", "image/webp", _by_filetype("webp"))
 Kinds = Mapping[str, Kind]
 
 DOCUMENTS: Kinds = {
-    ".pdf": PDF, ".doc": DOC, ".docx": DOCX, ".xls": XLS, ".xlsx": XLSX,
-    ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
-}  # fmt: skip
+    ".pdf": PDF,
+    ".doc": DOC,
+    ".docx": DOCX,
+    ".xls": XLS,
+    ".xlsx": XLSX,
+    ".png": PNG,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+}
 IMAGES: Kinds = {".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".webp": WEBP}
 #: Every kind known here, to say what a refused file's content is.
 _KNOWN: Kinds = {**DOCUMENTS, **IMAGES}

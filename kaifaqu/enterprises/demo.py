@@ -18,6 +18,7 @@ from .contacts import can_see_contacts
 from .models import Industry
 
 #: code, name (GB/T 4754-2017), in the order they must be added (each after its parent).
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 INDUSTRIES = [
     ("C", "制造业"),
     ("C13", "农副食品加工业"), ("C135", "屠宰及肉类加工"), ("C1353", "肉制品及副产品加工"),

@@ -49,9 +49,11 @@ class Industry(models.Model):
         actual = self.parent.code if self.parent_id else None
         if expected != actual:
             raise ValidationError(
-                {"parent": _("The entry above %(code)s is %(parent)s.")
-                 % {"code": self.code, "parent": expected or "—"}}
-            )  # fmt: skip
+                {
+                    "parent": _("The entry above %(code)s is %(parent)s.")
+                    % {"code": self.code, "parent": expected or "—"}
+                }
+            )
 
 
 class Enterprise(Versioned):

@@ -15,17 +15,52 @@ from functools import lru_cache
 
 #: Legal-form and filler words, longest first so that 有限责任公司 goes before 有限公司.
 _SUFFIXES = (
-    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "股份公司", "分公司",
-    "总公司", "公司", "集团", "项目", "有限", "limited", "ltd", "co",
-    "inc", "corp",
-)  # fmt: skip
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "集团公司",
+    "股份公司",
+    "分公司",
+    "总公司",
+    "公司",
+    "集团",
+    "项目",
+    "有限",
+    "limited",
+    "ltd",
+    "co",
+    "inc",
+    "corp",
+)
 #: Provinces and cities a name often starts with; only the start is dropped, and only when
 #: something is left after it.
 _PLACES = (
-    "山东省", "山东", "德州市", "德州", "杭州市", "杭州", "青岛市", "青岛", "北京市", "北京",
-    "上海市", "上海", "济南市", "济南", "天津市", "天津", "深圳市", "深圳", "浙江省", "浙江",
-    "江苏省", "江苏", "广东省", "广东",
-)  # fmt: skip
+    "山东省",
+    "山东",
+    "德州市",
+    "德州",
+    "杭州市",
+    "杭州",
+    "青岛市",
+    "青岛",
+    "北京市",
+    "北京",
+    "上海市",
+    "上海",
+    "济南市",
+    "济南",
+    "天津市",
+    "天津",
+    "深圳市",
+    "深圳",
+    "浙江省",
+    "浙江",
+    "江苏省",
+    "江苏",
+    "广东省",
+    "广东",
+)
 _BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 

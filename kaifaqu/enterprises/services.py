@@ -129,9 +129,11 @@ def industry_create(*, actor, code: str, name: str) -> Industry:
     parent = Industry.objects.filter(code=parent_code).first() if parent_code else None
     if parent_code and parent is None:
         raise ValidationError(
-            {"code": _("Add %(parent)s to the catalogue before %(code)s.")
-             % {"parent": parent_code, "code": code}}
-        )  # fmt: skip
+            {
+                "code": _("Add %(parent)s to the catalogue before %(code)s.")
+                % {"parent": parent_code, "code": code}
+            }
+        )
     industry = Industry(code=code, name=(name or "").strip(), parent=parent)
     industry.full_clean()
     industry.save()

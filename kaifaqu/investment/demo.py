@@ -86,23 +86,78 @@ class P:
 # --- the projects the seed names --------------------------------------------------------
 
 NAMED = [
-    P("凯旺新能源与杭州锣卜科技合作中国邮政专用车项目", "杭州锣卜科技", "C3630", "371471103", 50000, 60000,
-      d("2016-10-12"), d("2016-12-05"), d("2017-02-20"), d("2017-04-18"), d("2017-05-02"), d("2017-08-28"),
-      partner="凯旺新能源", source="referral", tranches=[(d("2017-03-10"), 7000), (d("2017-06-15"), 5000)],
-      named=True, note=f"{SEED}：凯旺新能源与杭州锣卜科技合作的中国邮政专用车下线；金额、日期与所在镇 illustrative"),
-    P("凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目", "杭州赫日公司", "C3670", "371471103", 30000, 36000,
-      d("2017-03-06"), d("2017-05-10"), d("2017-08-15"), partner="凯旺新能源", source="event", named=True,
-      note=f"{SEED}：与杭州赫日公司合作的纯电动汽车增程器项目已签订协议；金额与日期 illustrative"),
-    P("奥冠电池与青岛华高石墨烯导电剂项目", "青岛华高石墨烯", "C3091", "371471002", 12000, 12000,
-      d("2016-11-20"), d("2017-01-09"), d("2017-03-15"), d("2017-05-08"), d("2017-06-20"),
-      partner="奥冠电池", light=True, source="referral", carrier=("unit", "zhongyuan-park/w101"),
-      tranches=[(d("2017-05-20"), 5000)], named=True,
-      note=f"{SEED}：奥冠电池与青岛华高石墨烯导电剂项目落户中元科技创新创业园，已完成厂房装修；金额与日期 illustrative"),
-    P("黄河商品交易市场与首建投合作项目", "首建投", "L7223", "371471001", 20000, 20000,
-      d("2017-02-14"), d("2017-04-11"), d("2017-07-12"), partner="黄河商品交易市场", light=True,
-      source="outreach", carrier=("unit", "xinxing-intl/f05"), named=True,
-      note=f"{SEED}：黄河商品交易市场与首建投合作项目落户鑫星国际、完成股改，正在进行法人变更；金额与日期 illustrative"),
-]  # fmt: skip
+    P(
+        "凯旺新能源与杭州锣卜科技合作中国邮政专用车项目",
+        "杭州锣卜科技",
+        "C3630",
+        "371471103",
+        50000,
+        60000,
+        d("2016-10-12"),
+        d("2016-12-05"),
+        d("2017-02-20"),
+        d("2017-04-18"),
+        d("2017-05-02"),
+        d("2017-08-28"),
+        partner="凯旺新能源",
+        source="referral",
+        tranches=[(d("2017-03-10"), 7000), (d("2017-06-15"), 5000)],
+        named=True,
+        note=f"{SEED}：凯旺新能源与杭州锣卜科技合作的中国邮政专用车下线；金额、日期与所在镇 illustrative",
+    ),
+    P(
+        "凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目",
+        "杭州赫日公司",
+        "C3670",
+        "371471103",
+        30000,
+        36000,
+        d("2017-03-06"),
+        d("2017-05-10"),
+        d("2017-08-15"),
+        partner="凯旺新能源",
+        source="event",
+        named=True,
+        note=f"{SEED}：与杭州赫日公司合作的纯电动汽车增程器项目已签订协议；金额与日期 illustrative",
+    ),
+    P(
+        "奥冠电池与青岛华高石墨烯导电剂项目",
+        "青岛华高石墨烯",
+        "C3091",
+        "371471002",
+        12000,
+        12000,
+        d("2016-11-20"),
+        d("2017-01-09"),
+        d("2017-03-15"),
+        d("2017-05-08"),
+        d("2017-06-20"),
+        partner="奥冠电池",
+        light=True,
+        source="referral",
+        carrier=("unit", "zhongyuan-park/w101"),
+        tranches=[(d("2017-05-20"), 5000)],
+        named=True,
+        note=f"{SEED}：奥冠电池与青岛华高石墨烯导电剂项目落户中元科技创新创业园，已完成厂房装修；金额与日期 illustrative",
+    ),
+    P(
+        "黄河商品交易市场与首建投合作项目",
+        "首建投",
+        "L7223",
+        "371471001",
+        20000,
+        20000,
+        d("2017-02-14"),
+        d("2017-04-11"),
+        d("2017-07-12"),
+        partner="黄河商品交易市场",
+        light=True,
+        source="outreach",
+        carrier=("unit", "xinxing-intl/f05"),
+        named=True,
+        note=f"{SEED}：黄河商品交易市场与首建投合作项目落户鑫星国际、完成股改，正在进行法人变更；金额与日期 illustrative",
+    ),
+]
 
 # --- illustrative names -----------------------------------------------------------------
 
@@ -111,23 +166,55 @@ _B = "宇通丰阳岳科诚越衢图禾达隆航源泽创力鑫峰川林德邦�
 
 #: industry → (the investor's trade word, the project's word)
 WORDS = {
-    "I6513": ("软件科技", "软件研发中心"), "L7224": ("供应链管理", "供应链管理总部"),
-    "L7251": ("网络传媒", "互联网广告运营中心"), "M7530": ("科技服务", "科技成果转化服务中心"),
-    "L7243": ("企业管理咨询", "企业咨询服务"), "I6450": ("大数据科技", "大数据服务中心"),
-    "M7540": ("孵化器管理", "众创空间"), "L7281": ("会展服务", "科技会展中心"),
-    "L7212": ("投资管理", "产业基金管理"), "M7515": ("新能源技术", "新能源技术推广中心"),
+    "I6513": ("软件科技", "软件研发中心"),
+    "L7224": ("供应链管理", "供应链管理总部"),
+    "L7251": ("网络传媒", "互联网广告运营中心"),
+    "M7530": ("科技服务", "科技成果转化服务中心"),
+    "L7243": ("企业管理咨询", "企业咨询服务"),
+    "I6450": ("大数据科技", "大数据服务中心"),
+    "M7540": ("孵化器管理", "众创空间"),
+    "L7281": ("会展服务", "科技会展中心"),
+    "L7212": ("投资管理", "产业基金管理"),
+    "M7515": ("新能源技术", "新能源技术推广中心"),
     "L7211": ("实业", "区域总部"),
-    "C3825": ("光伏科技", "光伏组件生产线"), "C3841": ("锂电科技", "锂离子电池生产线"),
-    "C2761": ("生物制药", "生物药品产业化"), "C3612": ("新能源汽车", "新能源整车生产基地"),
-    "D4416": ("光电能源", "分布式光伏电站"), "C3463": ("环保装备", "过滤分离设备生产线"),
-    "C3670": ("汽车部件", "汽车零部件生产线"), "C1353": ("食品", "肉制品深加工"),
-    "C3985": ("电子材料", "电子专用材料生产线"), "M7320": ("工程技术研究院", "工程技术研发中心"),
+    "C3825": ("光伏科技", "光伏组件生产线"),
+    "C3841": ("锂电科技", "锂离子电池生产线"),
+    "C2761": ("生物制药", "生物药品产业化"),
+    "C3612": ("新能源汽车", "新能源整车生产基地"),
+    "D4416": ("光电能源", "分布式光伏电站"),
+    "C3463": ("环保装备", "过滤分离设备生产线"),
+    "C3670": ("汽车部件", "汽车零部件生产线"),
+    "C1353": ("食品", "肉制品深加工"),
+    "C3985": ("电子材料", "电子专用材料生产线"),
+    "M7320": ("工程技术研究院", "工程技术研发中心"),
     "K7010": ("置业", "科创产业园开发"),
-}  # fmt: skip
-LIGHT_INDUSTRIES = ["I6513", "L7224", "L7251", "M7530", "L7243", "I6450", "M7540", "L7281",
-                    "L7212", "M7515", "L7211"]  # fmt: skip
-HEAVY_INDUSTRIES = ["C3825", "C3841", "C2761", "C3612", "D4416", "C3463", "C3670", "C1353",
-                    "C3985", "M7320", "K7010"]  # fmt: skip
+}
+LIGHT_INDUSTRIES = [
+    "I6513",
+    "L7224",
+    "L7251",
+    "M7530",
+    "L7243",
+    "I6450",
+    "M7540",
+    "L7281",
+    "L7212",
+    "M7515",
+    "L7211",
+]
+HEAVY_INDUSTRIES = [
+    "C3825",
+    "C3841",
+    "C2761",
+    "C3612",
+    "D4416",
+    "C3463",
+    "C3670",
+    "C1353",
+    "C3985",
+    "M7320",
+    "K7010",
+]
 
 _counter = iter(range(10_000))
 _per_industry: dict[str, int] = {}
@@ -169,6 +256,7 @@ def _cap(day: date, limit: date) -> date:
 SEP_2017, SEP_2016 = d("2017-09-29"), d("2016-09-29")
 
 #: Six large manufacturing projects signed in 2017, not started by September.
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 HEAVY_2017 = [
     ("C3825", 450000, 520000, "2017-01-16"), ("C3841", 380000, 420000, "2017-03-08"),
     ("C2761", 320000, 350000, "2017-04-21"), ("C3612", 260000, 300000, "2017-06-09"),
@@ -185,20 +273,34 @@ def projects_2017() -> list[P]:
     out = []
     for industry, contract, total, signed in HEAVY_2017:
         signed = d(signed)
-        out.append(_illustrative(
-            industry, contract=contract, total=total, contact=signed - timedelta(days=150),
-            negotiating=signed - timedelta(days=60), signed=signed,
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                industry,
+                contract=contract,
+                total=total,
+                contact=signed - timedelta(days=150),
+                negotiating=signed - timedelta(days=60),
+                signed=signed,
+            )
+        )
     for i, contract in enumerate(LIGHT_2017):
         signed = date(2017, 1 + i % 9, 3 + (i * 5) % 24)
         started = _cap(signed + timedelta(days=21), SEP_2017) if i < LIGHT_2017_STARTED else None
         building = started + timedelta(days=30) if started and i % 2 == 0 else None
-        out.append(_illustrative(
-            LIGHT_INDUSTRIES[i % len(LIGHT_INDUSTRIES)], contract=contract, total=contract,
-            contact=signed - timedelta(days=75), negotiating=signed - timedelta(days=30),
-            signed=signed, started=started, under_construction=building, light=True,
-            tranches=[(started, 1000)] if started else [],
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                LIGHT_INDUSTRIES[i % len(LIGHT_INDUSTRIES)],
+                contract=contract,
+                total=contract,
+                contact=signed - timedelta(days=75),
+                negotiating=signed - timedelta(days=30),
+                signed=signed,
+                started=started,
+                under_construction=building,
+                light=True,
+                tranches=[(started, 1000)] if started else [],
+            )
+        )
     return out
 
 
@@ -206,6 +308,7 @@ def projects_2017() -> list[P]:
 
 #: Started in 2016-01/2016-09 and signed then too: (contract, total, light, funds received
 #: in 2016-01/2016-09).
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 STARTED_2016 = [
     (12000, 15000, False, 5000), (9000, 11000, False, 3000), (15000, 18000, False, 6000),
     (6000, 6000, True, 2000), (20000, 26000, False, 8000), (8000, 8000, True, 2500),
@@ -216,6 +319,7 @@ STARTED_2016 = [
 #: Started in 2016-01/2016-09, signed in 2015-10/2015-12: (total, light, funds received in
 #: 2016-01/2016-09). With the above, 35 projects with 63.5亿元 and 15.33亿元 received: the
 #: seed's "与去年同期基本持平" holds for the number and total investment too.
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 STARTED_2016_SIGNED_2015 = [
     (60000, False, 13000), (50000, False, 11000), (45000, False, 10000), (40000, False, 9000),
     (38000, False, 8500), (35000, False, 8000), (32000, False, 7500), (30000, False, 7000),
@@ -226,6 +330,7 @@ STARTED_2016_SIGNED_2015 = [
 ]  # fmt: skip
 #: Signed in 2016-01/2016-09, started in 2017-01/2017-09: (contract, total, light, funds
 #: received in 2017-01/2017-09).
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 STARTED_2017_SIGNED_2016 = [
     (60000, 100000, False, 25000), (50000, 80000, False, 20000), (40000, 70000, False, 18000),
     (35000, 60000, False, 15000), (30000, 50000, False, 12000), (25000, 45000, False, 10000),
@@ -253,43 +358,71 @@ def projects_2016() -> list[P]:
         started = signed + timedelta(days=40)
         building = started + timedelta(days=45)
         operating = date(2017, 3 + i % 6, 18) if i % 3 == 0 else None
-        out.append(_illustrative(
-            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[i % 11], contract=contract,
-            total=total, light=light, contact=signed - timedelta(days=120),
-            negotiating=signed - timedelta(days=45), signed=signed, started=started,
-            under_construction=building, operating=operating,
-            tranches=[(started + timedelta(days=20), funds)],
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[i % 11],
+                contract=contract,
+                total=total,
+                light=light,
+                contact=signed - timedelta(days=120),
+                negotiating=signed - timedelta(days=45),
+                signed=signed,
+                started=started,
+                under_construction=building,
+                operating=operating,
+                tranches=[(started + timedelta(days=20), funds)],
+            )
+        )
     for i, (total, light, funds) in enumerate(STARTED_2016_SIGNED_2015):
         signed = date(2015, 10 + i % 3, 3 + i)
         started = date(2016, 2 + i % 7, 6 + i % 20)
-        out.append(_illustrative(
-            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 1) % 11], contract=total,
-            total=total, light=light, contact=signed - timedelta(days=90),
-            negotiating=signed - timedelta(days=30), signed=signed, started=started,
-            under_construction=started + timedelta(days=50),
-            tranches=[(started + timedelta(days=10), funds)],
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 1) % 11],
+                contract=total,
+                total=total,
+                light=light,
+                contact=signed - timedelta(days=90),
+                negotiating=signed - timedelta(days=30),
+                signed=signed,
+                started=started,
+                under_construction=started + timedelta(days=50),
+                tranches=[(started + timedelta(days=10), funds)],
+            )
+        )
     for i, (contract, total, light, funds) in enumerate(STARTED_2017_SIGNED_2016):
         signed = date(2016, 1 + i % 9, 8 + i)
         started = date(2017, 1 + i % 9, 10 + i % 15)
-        out.append(_illustrative(
-            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 3) % 11], contract=contract,
-            total=total, light=light, contact=signed - timedelta(days=100),
-            negotiating=signed - timedelta(days=40), signed=signed, started=started,
-            under_construction=started + timedelta(days=60) if i % 2 else None,
-            tranches=[(_cap(started + timedelta(days=15), SEP_2017), funds)],
-
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 3) % 11],
+                contract=contract,
+                total=total,
+                light=light,
+                contact=signed - timedelta(days=100),
+                negotiating=signed - timedelta(days=40),
+                signed=signed,
+                started=started,
+                under_construction=started + timedelta(days=60) if i % 2 else None,
+                tranches=[(_cap(started + timedelta(days=15), SEP_2017), funds)],
+            )
+        )
     for i, (contract, light) in enumerate(SIGNED_2016):
         signed = date(2016, 3 + i, 20)
         dropped = d("2017-04-20") if i == DROPPED_2016 else None
-        out.append(_illustrative(
-            (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 6) % 11], contract=contract,
-            total=contract, light=light, contact=signed - timedelta(days=90),
-            negotiating=signed - timedelta(days=30), signed=signed, dropped=dropped,
-            drop_reason="投资方资金链断裂，项目终止" if dropped else "",
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                (LIGHT_INDUSTRIES if light else HEAVY_INDUSTRIES)[(i + 6) % 11],
+                contract=contract,
+                total=contract,
+                light=light,
+                contact=signed - timedelta(days=90),
+                negotiating=signed - timedelta(days=30),
+                signed=signed,
+                dropped=dropped,
+                drop_reason="投资方资金链断裂，项目终止" if dropped else "",
+            )
+        )
     return out
 
 
@@ -299,6 +432,7 @@ def projects_2016() -> list[P]:
 #: 2017-01/2017-09, funds received in 2017-01/2017-09, funds received in 2016-01/2016-09 or
 #: None when it started after 2016-09). The first eight started in 2014, the others in
 #: 2016-10/2016-12.
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 CITY_KEY = [
     (150000, 70000, 56000, 15000, 12000), (120000, 60000, 48000, 12000, 10000),
     (110000, 55000, 44000, 11000, 9000), (95000, 48000, 38400, 10000, 8000),
@@ -310,13 +444,28 @@ CITY_KEY = [
 #: Province-level key projects under construction: (total, funds 2017-01/09, funds 2016-01/09
 #: or None); the first two started in 2014, the others in 2016-10/2016-12.
 PROVINCE_KEY = [
-    (200000, 12000, 10000), (180000, 10000, 9000), (160000, 9000, None),
-    (140000, 8000, None), (120000, 7500, None), (100000, 6500, None),
-]  # fmt: skip
+    (200000, 12000, 10000),
+    (180000, 10000, 9000),
+    (160000, 9000, None),
+    (140000, 8000, None),
+    (120000, 7500, None),
+    (100000, 6500, None),
+]
 #: City-level key projects that went into operation in 2016-11: (total, funds 2016-01/09).
 DONE_KEY = [(60000, 18000), (45000, 12900), (30000, 9000)]
-KEY_INDUSTRIES = ["C3825", "C3841", "C2761", "C3612", "C3463", "C3670", "C1353", "C3985",
-                  "M7320", "K7010", "D4416"]  # fmt: skip
+KEY_INDUSTRIES = [
+    "C3825",
+    "C3841",
+    "C2761",
+    "C3612",
+    "C3463",
+    "C3670",
+    "C1353",
+    "C3985",
+    "M7320",
+    "K7010",
+    "D4416",
+]
 
 
 def _key(i: int, level: str, total: int, early: bool, funds_2017, funds_2016) -> P:
@@ -332,11 +481,17 @@ def _key(i: int, level: str, total: int, early: bool, funds_2017, funds_2016) ->
     if funds_2017:
         tranches.append((date(2017, 2 + i % 7, 15), funds_2017))
     return _illustrative(
-        KEY_INDUSTRIES[i % len(KEY_INDUSTRIES)], contract=total, total=total, key=level,
-        contact=signed - timedelta(days=180), negotiating=signed - timedelta(days=60),
-        signed=signed, started=started, under_construction=building, tranches=tranches,
-
-    )  # fmt: skip
+        KEY_INDUSTRIES[i % len(KEY_INDUSTRIES)],
+        contract=total,
+        total=total,
+        key=level,
+        contact=signed - timedelta(days=180),
+        negotiating=signed - timedelta(days=60),
+        signed=signed,
+        started=started,
+        under_construction=building,
+        tranches=tranches,
+    )
 
 
 def key_projects() -> tuple[list[P], list[tuple[int, int, list[int]]]]:
@@ -349,13 +504,21 @@ def key_projects() -> tuple[list[P], list[tuple[int, int, list[int]]]]:
         out.append(_key(i + 12, KeyLevel.PROVINCE, total, i < 2, f17, f16))
     for i, (total, f16) in enumerate(DONE_KEY):
         signed, started = date(2013, 4 + i, 10), date(2014, 5 + i, 10)
-        out.append(_illustrative(
-            KEY_INDUSTRIES[(i + 5) % 11], contract=total, total=total, key=KeyLevel.CITY,
-            contact=signed - timedelta(days=120), negotiating=signed - timedelta(days=50),
-            signed=signed, started=started, under_construction=started + timedelta(days=30),
-            operating=date(2016, 11, 8 + 5 * i), tranches=[(date(2016, 4 + i, 20), f16)],
-
-        ))  # fmt: skip
+        out.append(
+            _illustrative(
+                KEY_INDUSTRIES[(i + 5) % 11],
+                contract=total,
+                total=total,
+                key=KeyLevel.CITY,
+                contact=signed - timedelta(days=120),
+                negotiating=signed - timedelta(days=50),
+                signed=signed,
+                started=started,
+                under_construction=started + timedelta(days=30),
+                operating=date(2016, 11, 8 + 5 * i),
+                tranches=[(date(2016, 4 + i, 20), f16)],
+            )
+        )
     return out, plans
 
 
@@ -364,14 +527,37 @@ def key_projects() -> tuple[list[P], list[tuple[int, int, list[int]]]]:
 
 def pipeline() -> list[P]:
     return [
-        _illustrative("I6513", contract=None, total=None, contact=d("2017-09-06"), source="portal_consultation"),
-        _illustrative("M7540", contract=None, total=None, contact=d("2017-09-18"), source="hotline"),
+        _illustrative(
+            "I6513",
+            contract=None,
+            total=None,
+            contact=d("2017-09-06"),
+            source="portal_consultation",
+        ),
+        _illustrative(
+            "M7540", contract=None, total=None, contact=d("2017-09-18"), source="hotline"
+        ),
         _illustrative("C3825", contract=None, total=None, contact=d("2017-08-22"), source="event"),
-        _illustrative("L7224", contract=8000, total=None, contact=d("2017-06-12"), negotiating=d("2017-09-20")),
-        _illustrative("C3841", contract=120000, total=None, contact=d("2017-05-03"), negotiating=d("2017-08-01")),
-        _illustrative("L7281", contract=5000, total=None, contact=d("2017-01-20"), negotiating=d("2017-03-01"),
-                      dropped=d("2017-06-15"), drop_reason="投资方转投其他园区"),
-    ]  # fmt: skip
+        _illustrative(
+            "L7224", contract=8000, total=None, contact=d("2017-06-12"), negotiating=d("2017-09-20")
+        ),
+        _illustrative(
+            "C3841",
+            contract=120000,
+            total=None,
+            contact=d("2017-05-03"),
+            negotiating=d("2017-08-01"),
+        ),
+        _illustrative(
+            "L7281",
+            contract=5000,
+            total=None,
+            contact=d("2017-01-20"),
+            negotiating=d("2017-03-01"),
+            dropped=d("2017-06-15"),
+            drop_reason="投资方转投其他园区",
+        ),
+    ]
 
 
 # --- talent -----------------------------------------------------------------------------
@@ -417,12 +603,15 @@ class _Loader:
             return found
         illustrative = not p.named
         return enterprise_services.enterprise_create(
-            actor=None, name=p.investor, credit_code=p.credit_code if illustrative else None,
+            actor=None,
+            name=p.investor,
+            credit_code=p.credit_code if illustrative else None,
             contact_person=p.contact_person,
             phone=f"0534-0{len(self.created) + 100:06d}" if illustrative else "",
             email=f"contact{len(self.created) + 1}@example.com" if illustrative else "",
-            org_unit=None, illustrative=illustrative,
-        )  # fmt: skip
+            org_unit=None,
+            illustrative=illustrative,
+        )
 
     def carrier(self, spec):
         if spec is None:
@@ -449,16 +638,34 @@ class _Loader:
         if p.dropped is not None:
             moves.append(MoveSpec(Stage.DROPPED, p.dropped, reason=p.drop_reason))
         project = services.project_create(
-            actor=None, name=p.name, investor=self.enterprise(p), partner=p.partner,
-            industry=self.industries[p.industry], source=p.source, org_unit=self.units[p.org],
-            department=self.department, officer=self.officer, contract_investment=p.contract,
-            total_investment=p.total, capital=p.capital, light_asset=p.light, key_level=p.key,
-            note=p.note or "illustrative", first_contact_on=p.contact, moves=moves,
-            illustrative=not p.named, **self.carrier(p.carrier),
-        )  # fmt: skip
+            actor=None,
+            name=p.name,
+            investor=self.enterprise(p),
+            partner=p.partner,
+            industry=self.industries[p.industry],
+            source=p.source,
+            org_unit=self.units[p.org],
+            department=self.department,
+            officer=self.officer,
+            contract_investment=p.contract,
+            total_investment=p.total,
+            capital=p.capital,
+            light_asset=p.light,
+            key_level=p.key,
+            note=p.note or "illustrative",
+            first_contact_on=p.contact,
+            moves=moves,
+            illustrative=not p.named,
+            **self.carrier(p.carrier),
+        )
         for on, amount in p.tranches:
-            services.tranche_create(actor=None, project=project, on=on, amount=amount,
-                                    voucher_note="到账凭证（illustrative）")  # fmt: skip
+            services.tranche_create(
+                actor=None,
+                project=project,
+                on=on,
+                amount=amount,
+                voucher_note="到账凭证（illustrative）",
+            )
         self.created[p.name] = project
         return project
 
@@ -481,13 +688,23 @@ def _key_records(loader: _Loader, city: list[tuple[P, tuple[int, int]]]) -> None
         for month, value in enumerate(_monthly(completed), start=1):
             issues = []
             if month == 6 and project.pk % 3 == 0:
-                issues = [{"kind": "land", "description": "二期用地指标待落实（illustrative）",
-                           "responsible_department": loader.department,
-                           "due_on": d("2017-10-31")}]  # fmt: skip
+                issues = [
+                    {
+                        "kind": "land",
+                        "description": "二期用地指标待落实（illustrative）",
+                        "responsible_department": loader.department,
+                        "due_on": d("2017-10-31"),
+                    }
+                ]
             services.progress_report_save(
-                actor=None, project=project, month=f"2017-{month:02d}", completed_investment=value,
-                image_progress="主体施工（illustrative）", issues=issues, version=0,
-            )  # fmt: skip
+                actor=None,
+                project=project,
+                month=f"2017-{month:02d}",
+                completed_investment=value,
+                image_progress="主体施工（illustrative）",
+                issues=issues,
+                version=0,
+            )
     services.key_project_targets_sync(actor=None, year=2017, department_id=loader.department.pk)
 
 
@@ -511,34 +728,74 @@ def _talent(loader: _Loader) -> None:
         ).exists():
             return None
         return services.talent_award_create(
-            actor=None, department=loader.department, person_name=person, programme=programmes[code],
-            year=2017, announced_on=announced, status=status,
+            actor=None,
+            department=loader.department,
+            person_name=person,
+            programme=programmes[code],
+            year=2017,
+            announced_on=announced,
+            status=status,
             enterprise=enterprises[i % len(enterprises)] if enterprises else None,
-            org_unit=towns[i % len(towns)], illustrative=True,
+            org_unit=towns[i % len(towns)],
+            illustrative=True,
             note=f"{SEED}（人数）；姓名、企业与日期 illustrative",
-        )  # fmt: skip
+        )
 
     for i, (person, subsidy) in enumerate(ANLAN):
         made = award(i, "anlan", person, "selected", d("2017-05-26"))
         if made is not None:
-            services.talent_subsidy_create(actor=None, award=made, paid_on=date(2017, 7 + i % 3, 10),
-                                           amount=subsidy, note="补助资助资金（illustrative 分配）")  # fmt: skip
+            services.talent_subsidy_create(
+                actor=None,
+                award=made,
+                paid_on=date(2017, 7 + i % 3, 10),
+                amount=subsidy,
+                note="补助资助资金（illustrative 分配）",
+            )
     for i, (code, person, status, announced) in enumerate(OTHER_AWARDS, start=16):
         award(i, code, person, status, d(announced))
 
 
 def _follow_ups(loader: _Loader) -> None:
     rows = [
-        ("凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目", "meeting", "2017-08-30", "协议签订后对接增程器样机测试安排", "确定试制车间与设备进场时间", "2017-10-20"),
-        ("黄河商品交易市场与首建投合作项目", "visit", "2017-09-05", "走访首建投，股改已完成，法人变更材料在准备中", "协助办理法人变更登记", "2017-10-15"),
-        ("奥冠电池与青岛华高石墨烯导电剂项目", "site_visit", "2017-07-18", "现场查看，厂房装修已完成，设备待安装", "跟进设备安装调试", "2017-09-30"),
-    ]  # fmt: skip
+        (
+            "凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目",
+            "meeting",
+            "2017-08-30",
+            "协议签订后对接增程器样机测试安排",
+            "确定试制车间与设备进场时间",
+            "2017-10-20",
+        ),
+        (
+            "黄河商品交易市场与首建投合作项目",
+            "visit",
+            "2017-09-05",
+            "走访首建投，股改已完成，法人变更材料在准备中",
+            "协助办理法人变更登记",
+            "2017-10-15",
+        ),
+        (
+            "奥冠电池与青岛华高石墨烯导电剂项目",
+            "site_visit",
+            "2017-07-18",
+            "现场查看，厂房装修已完成，设备待安装",
+            "跟进设备安装调试",
+            "2017-09-30",
+        ),
+    ]
     for name, kind, on, note, action, due in rows:
         project = loader.created.get(name)
         if project is None:
             continue
-        services.followup_create(actor=None, project=project, kind=kind, on=d(on), note=note,
-                                 next_action=action, next_action_on=d(due), by=loader.officer)  # fmt: skip
+        services.followup_create(
+            actor=None,
+            project=project,
+            kind=kind,
+            on=d(on),
+            note=note,
+            next_action=action,
+            next_action_on=d(due),
+            by=loader.officer,
+        )
 
 
 @transaction.atomic

@@ -61,13 +61,15 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Where it lands"), queryset=_units, method="by"
     )
     signed_in = django_filters.CharFilter(
-        label=_("Signed in (period)"), method="by", widget=forms.TextInput(
-            attrs={"placeholder": "2017-01/2017-09"})
-    )  # fmt: skip
+        label=_("Signed in (period)"),
+        method="by",
+        widget=forms.TextInput(attrs={"placeholder": "2017-01/2017-09"}),
+    )
     started_in = django_filters.CharFilter(
-        label=_("Started in (period)"), method="by", widget=forms.TextInput(
-            attrs={"placeholder": "2017"})
-    )  # fmt: skip
+        label=_("Started in (period)"),
+        method="by",
+        widget=forms.TextInput(attrs={"placeholder": "2017"}),
+    )
     light_asset = django_filters.BooleanFilter(
         label=_("Light-asset"), method="by", widget=forms.NullBooleanSelect
     )
@@ -75,9 +77,16 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = [
-            "q", "stage", "department", "industry", "key_level", "org_unit", "signed_in",
-            "started_in", "light_asset",
-        ]  # fmt: skip
+            "q",
+            "stage",
+            "department",
+            "industry",
+            "key_level",
+            "org_unit",
+            "signed_in",
+            "started_in",
+            "light_asset",
+        ]
         form = ProjectFilterForm
 
     _ARGUMENT = {"q": "search"}

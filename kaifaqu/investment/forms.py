@@ -59,8 +59,13 @@ class ProjectCreateForm(ProjectFieldsMixin, BootstrapMixin, forms.ModelForm):
     """A new project (a lead) and its investor, found by credit code or name or entered new."""
 
     field_order = [
-        "investor_code", "investor_name", "contact_person", "phone", "email", "name",
-    ]  # fmt: skip
+        "investor_code",
+        "investor_name",
+        "contact_person",
+        "phone",
+        "email",
+        "name",
+    ]
 
     investor_code = forms.CharField(
         label=_("Investor's unified social credit code"),
@@ -79,10 +84,23 @@ class ProjectCreateForm(ProjectFieldsMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "partner", "industry", "source", "department", "officer", "org_unit",
-            "contract_investment", "total_investment", "capital", "light_asset", "land_parcel",
-            "building_unit", "key_level", "first_contact_on", "note",
-        ]  # fmt: skip
+            "name",
+            "partner",
+            "industry",
+            "source",
+            "department",
+            "officer",
+            "org_unit",
+            "contract_investment",
+            "total_investment",
+            "capital",
+            "light_asset",
+            "land_parcel",
+            "building_unit",
+            "key_level",
+            "first_contact_on",
+            "note",
+        ]
         widgets = {"first_contact_on": _DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, contacts: bool = False, show_confirm: bool = False, **kw):
@@ -117,10 +135,23 @@ class ProjectUpdateForm(ProjectFieldsMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "investor", "partner", "industry", "source", "department", "officer",
-            "org_unit", "contract_investment", "total_investment", "capital", "light_asset",
-            "land_parcel", "building_unit", "key_level", "note",
-        ]  # fmt: skip
+            "name",
+            "investor",
+            "partner",
+            "industry",
+            "source",
+            "department",
+            "officer",
+            "org_unit",
+            "contract_investment",
+            "total_investment",
+            "capital",
+            "light_asset",
+            "land_parcel",
+            "building_unit",
+            "key_level",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kw):
@@ -210,10 +241,12 @@ class MovePickForm(forms.Form):
 class MergeForm(BootstrapForm):
     other = forms.ModelChoiceField(label=_("The other record"), queryset=Project.objects.none())
     confirm = forms.BooleanField(
-        label=_("Fold the other record into this one: its history, follow-ups, files and funds "
-                "come here, and it is kept read-only."),
+        label=_(
+            "Fold the other record into this one: its history, follow-ups, files and funds "
+            "come here, and it is kept read-only."
+        ),
         required=False,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,10 +328,14 @@ class ReportForm(BootstrapForm):
         data = self.cleaned_data
         if not data.get("issue_kind"):
             return []
-        return [{
-            "kind": data["issue_kind"], "description": data["issue_description"],
-            "responsible_department": data["issue_department"], "due_on": data["issue_due_on"],
-        }]  # fmt: skip
+        return [
+            {
+                "kind": data["issue_kind"],
+                "description": data["issue_description"],
+                "responsible_department": data["issue_department"],
+                "due_on": data["issue_due_on"],
+            }
+        ]
 
 
 class IssueForm(BootstrapForm):

@@ -409,9 +409,15 @@ def kanban_cards(qs: QuerySet[Project], per_column: int) -> dict[str, list[Proje
 def project_page_qs() -> QuerySet[Project]:
     """Projects with what their page shows about them loaded (merged records included)."""
     return Project.objects.select_related(
-        "investor", "industry", "department", "officer", "org_unit", "land_parcel",
-        "building_unit__building", "merged_into",
-    )  # fmt: skip
+        "investor",
+        "industry",
+        "department",
+        "officer",
+        "org_unit",
+        "land_parcel",
+        "building_unit__building",
+        "merged_into",
+    )
 
 
 def moves_of(project: Project) -> QuerySet[StageMove]:

@@ -84,9 +84,19 @@ def load_metrics(codes: Iterable[str]) -> dict[str, Metric]:
     ledgers = ledger_metrics()
     found: dict[str, Metric] = {}
     elements = DataElement.objects.filter(Q(code__in=codes) | Q(whole__code__in=codes)).values(
-        "id", "code", "name_zh", "name_en", "unit", "decimals", "time_aggregation",
-        "unit_aggregation", "growth_basis", "whole__code", "part_order", "department_id",
-    )  # fmt: skip
+        "id",
+        "code",
+        "name_zh",
+        "name_en",
+        "unit",
+        "decimals",
+        "time_aggregation",
+        "unit_aggregation",
+        "growth_basis",
+        "whole__code",
+        "part_order",
+        "department_id",
+    )
     rows = list(elements)
     parts_of: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for row in rows:
@@ -370,8 +380,11 @@ class Batch:
         fig.growth_basis = metric.growth_basis
         current = self.resolve(metric.code, org, window)
         if current is None:
-            fig.lack("value", _("No value for %(org)s in %(period)s.") % {
-                "org": self.org_name[org], "period": fig.period_label})  # fmt: skip
+            fig.lack(
+                "value",
+                _("No value for %(org)s in %(period)s.")
+                % {"org": self.org_name[org], "period": fig.period_label},
+            )
             return fig
         fig.value, fig.inputs = current.value, self.inputs(current)
         fig.status = _weakest(fig.inputs)
@@ -506,7 +519,10 @@ def _lacking(batch: Batch, peers: list[int], have: dict[int, Decimal]) -> str:
     names = [batch.org_name[p] for p in peers if p not in have]
     shown = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
     return _("No rank: %(count)d of %(total)d units have no figure (%(names)s).") % {
-        "count": len(names), "total": len(peers), "names": shown}  # fmt: skip
+        "count": len(names),
+        "total": len(peers),
+        "names": shown,
+    }
 
 
 def _growth_gap(metric: Metric, prior: Resolved | None) -> str:

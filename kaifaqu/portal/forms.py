@@ -17,9 +17,16 @@ class PolicyForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Policy
         fields = [
-            "category", "title", "issuer", "document_number", "issued_on", "valid_from",
-            "valid_until", "body", "illustrative",
-        ]  # fmt: skip
+            "category",
+            "title",
+            "issuer",
+            "document_number",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "body",
+            "illustrative",
+        ]
         widgets = {
             "issued_on": _DATE,
             "valid_from": _DATE,
@@ -45,9 +52,14 @@ class PolicyReviseForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Policy
         fields = [
-            "title", "issuer", "document_number", "issued_on", "valid_from", "valid_until",
+            "title",
+            "issuer",
+            "document_number",
+            "issued_on",
+            "valid_from",
+            "valid_until",
             "body",
-        ]  # fmt: skip
+        ]
         widgets = {
             "issued_on": _DATE,
             "valid_from": _DATE,

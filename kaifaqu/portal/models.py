@@ -170,17 +170,29 @@ class SavedItem(models.Model):
         verbose_name=_("account"),
     )
     policy = models.ForeignKey(
-        Policy, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Policy,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("policy"),
-    )  # fmt: skip
+    )
     land_parcel = models.ForeignKey(
-        LandParcel, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        LandParcel,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("land parcel"),
-    )  # fmt: skip
+    )
     building_unit = models.ForeignKey(
-        BuildingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        BuildingUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("building unit"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("saved at"), default=timezone.now)
 
     class Meta:

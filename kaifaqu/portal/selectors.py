@@ -74,9 +74,13 @@ def saved_items(user) -> QuerySet[SavedItem]:
     if not getattr(user, "is_authenticated", False):
         return SavedItem.objects.none()
     return SavedItem.objects.filter(user=user).select_related(
-        "policy", "land_parcel", "land_parcel__org_unit", "building_unit",
-        "building_unit__building", "building_unit__building__org_unit",
-    )  # fmt: skip
+        "policy",
+        "land_parcel",
+        "land_parcel__org_unit",
+        "building_unit",
+        "building_unit__building",
+        "building_unit__building__org_unit",
+    )
 
 
 def saved_keys(user) -> set[tuple[str, int]]:

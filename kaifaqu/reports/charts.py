@@ -24,8 +24,9 @@ GREYS = ["#404040", "#8c8c8c", "#c8c8c8", "#e6e6e6"]
 
 def png(spec: dict[str, Any]) -> bytes:
     """The chart as PNG bytes at 300 dpi (14 × 8 cm, the width Word places it at)."""
-    with plt.rc_context({"font.sans-serif": FONTS, "font.family": "sans-serif",
-                         "axes.unicode_minus": False}):  # fmt: skip
+    with plt.rc_context(
+        {"font.sans-serif": FONTS, "font.family": "sans-serif", "axes.unicode_minus": False}
+    ):
         figure = Figure(figsize=(14 / 2.54, 8 / 2.54), dpi=DPI)
         axes = figure.add_subplot()
         title = spec.get("title", {}).get("text", "")

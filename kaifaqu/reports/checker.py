@@ -154,8 +154,10 @@ def _scan_placeholder(text: str, scan: Scan) -> None:
     kwargs = {k.key: k.value.value for k in expr.kwargs}
     least, most = POSITIONAL[name]
     if not least <= len(args) <= most:
-        refuse(_("%(name)s takes %(least)d to %(most)d arguments.") % {
-            "name": name, "least": least, "most": most})  # fmt: skip
+        refuse(
+            _("%(name)s takes %(least)d to %(most)d arguments.")
+            % {"name": name, "least": least, "most": most}
+        )
         return
     for key, value in kwargs.items():
         kind = OPTIONS[name].get(key)
@@ -163,8 +165,10 @@ def _scan_placeholder(text: str, scan: Scan) -> None:
             refuse(_("%(name)s has no option %(option)s.") % {"name": name, "option": key})
             return
         if type(value) is not kind:
-            refuse(_("The option %(option)s takes a %(kind)s.") % {
-                "option": key, "kind": kind.__name__})  # fmt: skip
+            refuse(
+                _("The option %(option)s takes a %(kind)s.")
+                % {"option": key, "kind": kind.__name__}
+            )
             return
     if not all(isinstance(a, str) for a in args):
         refuse(_("Arguments are text in quotes."))
@@ -185,7 +189,9 @@ def _check_call(call: Call) -> str:
     if call.name == "f":
         if call.show not in SHOW_KINDS:
             return _("Unknown show-kind %(show)s; known: %(known)s.") % {
-                "show": call.show, "known": ", ".join(SHOW_KINDS)}  # fmt: skip
+                "show": call.show,
+                "known": ", ".join(SHOW_KINDS),
+            }
         if call.show.startswith("part_") and "part" not in call.options:
             return _('%(show)s needs part="…", the code of the part.') % {"show": call.show}
         if call.options.get("with_parts") and call.show not in ("rank", "growth_rank"):
@@ -193,14 +199,18 @@ def _check_call(call: Call) -> str:
     elif call.name == "fact":
         if call.args[0] not in ProfileFactKey.values:
             return _("Unknown profile fact %(key)s; known: %(known)s.") % {
-                "key": call.args[0], "known": ", ".join(ProfileFactKey.values)}  # fmt: skip
+                "key": call.args[0],
+                "known": ", ".join(ProfileFactKey.values),
+            }
         if call.show not in FACT_SHOWS:
             return _("A fact shows %(known)s.") % {"known": ", ".join(FACT_SHOWS)}
     elif call.name == "units" and call.args[0] not in UNIT_KINDS:
         return _("units takes %(known)s.") % {"known": ", ".join(UNIT_KINDS)}
     elif call.name == "chart" and call.show not in CHART_KINDS:
         return _("Unknown chart kind %(kind)s; known: %(known)s.") % {
-            "kind": call.show, "known": ", ".join(CHART_KINDS)}  # fmt: skip
+            "kind": call.show,
+            "known": ", ".join(CHART_KINDS),
+        }
     elif call.name == "block" and not _BLOCK_KEY.match(call.args[0]):
         return _("A block's key is lower-case letters, digits and _.")
     return ""

@@ -21,15 +21,21 @@ PERIOD = "2017-01/2017-09"
 def run(out: TextIO) -> None:
     department = Department.objects.get(code="economy")
     report_type = report_type_save(
-        actor=None, code=TYPE_CODE, name="工作进展情况", department=department,
+        actor=None,
+        code=TYPE_CODE,
+        name="工作进展情况",
+        department=department,
         period_kind=PeriodKind.QUARTERLY,
         description="开发区经济社会发展工作进展情况，每季度一期（seed: 2017年前三季度）。",
-    )  # fmt: skip
+    )
     if current_template(report_type) is None:
         template_upload(
-            actor=None, report_type=report_type, content=demo_template.build(),
-            filename="工作进展情况.docx", note="seed",
-        )  # fmt: skip
+            actor=None,
+            report_type=report_type,
+            content=demo_template.build(),
+            filename="工作进展情况.docx",
+            note="seed",
+        )
     zone = OrgUnit.objects.get(code=settings.KAIFAQU_HOME_ZONE)
     have = set(
         NarrativeBlock.objects.filter(

@@ -145,8 +145,10 @@ def shared_rank(whole: Figure, parts: list[Figure], call: Call) -> tuple[str | N
     ranks = [getattr(f, field) for f in (whole, *parts)]
     if len(set(ranks)) > 1:
         return None, _("The parts do not share the whole's rank: %(ranks)s.") % {
-            "ranks": "、".join(f"{f.name}{text}" for f, (text, _r) in
-                              zip((whole, *parts), texts, strict=True))}  # fmt: skip
+            "ranks": "、".join(
+                f"{f.name}{text}" for f, (text, _r) in zip((whole, *parts), texts, strict=True)
+            )
+        }
     return texts[0]
 
 
@@ -165,9 +167,10 @@ def chart_spec(fig: Figure, call: Call) -> dict[str, Any] | None:
         return {
             "title": {"text": title, "left": "center"},
             "tooltip": {"trigger": "item", "formatter": "{b}：{c}%"},
-            "series": [{"type": "pie", "radius": "60%", "data": data,
-                        "label": {"formatter": "{b}\n{c}%"}}],
-        }  # fmt: skip
+            "series": [
+                {"type": "pie", "radius": "60%", "data": data, "label": {"formatter": "{b}\n{c}%"}}
+            ],
+        }
     parts = [p for p in fig.parts if p.value is not None and p.prior_value is not None]
     if len(parts) != len(fig.parts) or not parts:
         return None
@@ -226,10 +229,14 @@ def compute_values(
         if call.name in ("f", "chart"):
             fig = figures[(call.args[0], call.lag)]
             entry.update(
-                metric=fig.metric, org=fig.org, period=fig.period, show=call.show,
-                name=fig.name or fig.metric, status=fig.status or "",
+                metric=fig.metric,
+                org=fig.org,
+                period=fig.period,
+                show=call.show,
+                name=fig.name or fig.metric,
+                status=fig.status or "",
                 bookmark=bookmark_name(f"{fig.id}_{call.show}"),
-            )  # fmt: skip
+            )
             if call.name == "chart":
                 spec = chart_spec(fig, call) if fig.value is not None else None
                 entry["chart"] = spec
@@ -263,8 +270,9 @@ def compute_values(
                 entry["text"], reason = BLOCK_GAP.format(key=key), _("The block is empty.")
         if reason:
             entry["missing"] = reason
-            missing.append({"placeholder": call.source, "name": entry.get("name", ""),
-                            "reason": reason})  # fmt: skip
+            missing.append(
+                {"placeholder": call.source, "name": entry.get("name", ""), "reason": reason}
+            )
         values[call.key] = entry
     return values, missing
 

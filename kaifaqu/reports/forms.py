@@ -11,8 +11,12 @@ class TemplateUploadForm(forms.Form):
 
 class DraftForm(forms.Form):
     org = forms.ChoiceField(label=_("Org unit"))
-    period = forms.CharField(label=_("Period"), max_length=20, initial="2017-01/2017-09",
-                             help_text=_("e.g. 2017-01/2017-09 (前三季度)"))  # fmt: skip
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        initial="2017-01/2017-09",
+        help_text=_("e.g. 2017-01/2017-09 (前三季度)"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,6 +24,7 @@ class DraftForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}),
-                           required=False)  # fmt: skip
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -65,24 +65,38 @@ def convert(docx: bytes) -> bytes:
     program = soffice()
     if program is None:
         raise PdfUnavailable(
-            _("PDF export needs LibreOffice (%(program)s), which is not installed on the "
-              "server. Download the Word file instead.") % {"program": settings.KAIFAQU_SOFFICE}
-        )  # fmt: skip
+            _(
+                "PDF export needs LibreOffice (%(program)s), which is not installed on the "
+                "server. Download the Word file instead."
+            )
+            % {"program": settings.KAIFAQU_SOFFICE}
+        )
     with tempfile.TemporaryDirectory(prefix="kaifaqu-pdf-") as tmp:
         work = Path(tmp)
         source = work / "report.docx"
         source.write_bytes(docx)
         env = {**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(_fonts_conf(work))}
         command = [
-            program, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
-            "--norestore", "--nologo", "--convert-to", "pdf", "--outdir", str(work / "out"),
+            program,
+            f"-env:UserInstallation=file://{work / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "out"),
             str(source),
-        ]  # fmt: skip
+        ]
         # A session of its own, so a time-out ends soffice.bin too, not only its launcher.
         process = subprocess.Popen(  # noqa: S603 (the program is the configured soffice)
-            command, env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            command,
+            env=env,
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             start_new_session=True,
-        )  # fmt: skip
+        )
         try:
             process.communicate(timeout=settings.KAIFAQU_PDF_TIMEOUT)
         except subprocess.TimeoutExpired:

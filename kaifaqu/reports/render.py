@@ -42,8 +42,13 @@ def notes(draft: Draft) -> list[str]:
     lines = []
     for item in draft.missing:
         lines.append(f"〔待核〕{item.get('name') or ''} {item['placeholder']}：{item['reason']}")
-    estimates = sorted({(e["name"], e["period"]) for e in draft.values.values()
-                        if e.get("status") == "estimate" and e.get("metric")})  # fmt: skip
+    estimates = sorted(
+        {
+            (e["name"], e["period"])
+            for e in draft.values.values()
+            if e.get("status") == "estimate" and e.get("metric")
+        }
+    )
     for name, period in estimates:
         lines.append(f"〔预计〕{name}（{label_zh(parse(period))}）含预计数。")
     return lines

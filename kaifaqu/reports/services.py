@@ -65,23 +65,36 @@ def period_of(report_type: ReportType, text: str) -> Period:
 
 @transaction.atomic
 def report_type_save(
-    *, actor, code: str, name: str, department, period_kind: str = PeriodKind.QUARTERLY,
+    *,
+    actor,
+    code: str,
+    name: str,
+    department,
+    period_kind: str = PeriodKind.QUARTERLY,
     description: str = "",
-) -> ReportType:  # fmt: skip
+) -> ReportType:
     if actor is not None and not access.has_role(actor, Role.ZONE_ADMIN):
         raise PermissionDenied(_("Only zone administrators define report types."))
     report_type = ReportType.objects.filter(code=code).first() or ReportType(code=code)
     created = report_type.pk is None
     wanted = (name, department.pk, period_kind, description)
-    if not created and wanted == (report_type.name, report_type.department_id,
-                                  report_type.period_kind, report_type.description):  # fmt: skip
+    if not created and wanted == (
+        report_type.name,
+        report_type.department_id,
+        report_type.period_kind,
+        report_type.description,
+    ):
         return report_type  # nothing to change: no save, no audit row
     report_type.name, report_type.department = name, department
     report_type.period_kind, report_type.description = period_kind, description
     report_type.full_clean()
     report_type.save()
-    audit.record(AuditAction.CREATE if created else AuditAction.UPDATE, actor=actor,
-                 obj=report_type, after={"code": code, "name": name})  # fmt: skip
+    audit.record(
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=actor,
+        obj=report_type,
+        after={"code": code, "name": name},
+    )
     return report_type
 
 
@@ -110,16 +123,26 @@ def template_upload(
     )
     template.full_clean()
     template.save()
-    audit.record(AuditAction.CREATE, actor=actor, obj=template,
-                 after={"version": template.version, "sha256": template.sha256})  # fmt: skip
+    audit.record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=template,
+        after={"version": template.version, "sha256": template.sha256},
+    )
     return template
 
 
 @transaction.atomic
 def block_save(
-    *, actor: User | None, report_type: ReportType, org_unit, period: str, key: str, text: str,
+    *,
+    actor: User | None,
+    report_type: ReportType,
+    org_unit,
+    period: str,
+    key: str,
+    text: str,
     version: Version,
-) -> NarrativeBlock:  # fmt: skip
+) -> NarrativeBlock:
     """A new version of a block; ``version`` is the one the editor started from (0: none),
     and a save over someone else's newer version is refused.
 
@@ -144,14 +167,23 @@ def block_save(
     if current is not None and current.text == text:
         return current
     block = NarrativeBlock(
-        report_type=report_type, org_unit=org_unit, period=period, key=key,
-        version=current_version + 1, text=text, saved_by=acting_user(actor),
-    )  # fmt: skip
+        report_type=report_type,
+        org_unit=org_unit,
+        period=period,
+        key=key,
+        version=current_version + 1,
+        text=text,
+        saved_by=acting_user(actor),
+    )
     block.full_clean()
     block.save()
-    audit.record(AuditAction.CREATE if current is None else AuditAction.UPDATE, actor=actor,
-                 obj=block, before={"text": current.text} if current else None,
-                 after={"text": text, "version": block.version})  # fmt: skip
+    audit.record(
+        AuditAction.CREATE if current is None else AuditAction.UPDATE,
+        actor=actor,
+        obj=block,
+        before={"text": current.text} if current else None,
+        after={"text": text, "version": block.version},
+    )
     return block
 
 
@@ -171,12 +203,22 @@ def blocks_carry_over(*, actor, report_type: ReportType, org_unit, period: str) 
         if not block["text"] or here.get(key, {}).get("text"):
             continue
         version = here.get(key, {}).get("version", 0)
-        block_save(actor=actor, report_type=report_type, org_unit=org_unit, period=str(target),
-                   key=key, text=block["text"], version=version)  # fmt: skip
+        block_save(
+            actor=actor,
+            report_type=report_type,
+            org_unit=org_unit,
+            period=str(target),
+            key=key,
+            text=block["text"],
+            version=version,
+        )
         filled.append(key)
-    audit.record(AuditAction.UPDATE, actor=actor, obj=report_type,
-                 after={"blocks_from": source, "to": str(target), "org": org_unit.code,
-                        "keys": filled})  # fmt: skip
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=report_type,
+        after={"blocks_from": source, "to": str(target), "org": org_unit.code, "keys": filled},
+    )
     return filled
 
 
@@ -203,13 +245,23 @@ def draft_create(*, actor, report_type: ReportType, org_unit, period: str) -> Dr
             and previous.values[key]["text"] != entry["text"]
         ]
     draft = Draft(
-        report_type=report_type, template=template, org_unit=org_unit, period=str(parsed),
-        number=(previous.number + 1) if previous else 1, values=values, missing=missing,
-        blocks=blocks, changed=changed, created_by=acting_user(actor),
-    )  # fmt: skip
+        report_type=report_type,
+        template=template,
+        org_unit=org_unit,
+        period=str(parsed),
+        number=(previous.number + 1) if previous else 1,
+        values=values,
+        missing=missing,
+        blocks=blocks,
+        changed=changed,
+        created_by=acting_user(actor),
+    )
     draft.full_clean()
     draft.save()
-    audit.record(AuditAction.CREATE, actor=actor, obj=draft,
-                 after={"number": draft.number, "missing": len(missing),
-                        "changed": len(changed)})  # fmt: skip
+    audit.record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=draft,
+        after={"number": draft.number, "missing": len(missing), "changed": len(changed)},
+    )
     return draft

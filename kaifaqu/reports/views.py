@@ -92,9 +92,12 @@ class TemplateUploadView(_TypeMixin, View):
             upload = form.cleaned_data["file"]
             try:
                 template = template_upload(
-                    actor=request.user, report_type=self.report_type, content=upload.read(),
-                    filename=upload.name, note=form.cleaned_data["note"],
-                )  # fmt: skip
+                    actor=request.user,
+                    report_type=self.report_type,
+                    content=upload.read(),
+                    filename=upload.name,
+                    note=form.cleaned_data["note"],
+                )
             except TemplateRefused as refused:
                 problems = refused.problems
             except ValidationError as e:
@@ -124,8 +127,12 @@ class DraftCreateView(_TypeMixin, View):
         if form.is_valid():
             org = get_object_or_404(OrgUnit, code=form.cleaned_data["org"])
             try:
-                draft = draft_create(actor=request.user, report_type=self.report_type,
-                                     org_unit=org, period=form.cleaned_data["period"])  # fmt: skip
+                draft = draft_create(
+                    actor=request.user,
+                    report_type=self.report_type,
+                    org_unit=org,
+                    period=form.cleaned_data["period"],
+                )
             except TemplateRefused as refused:
                 messages.error(request, str(refused))
             except ValidationError as e:
@@ -160,8 +167,13 @@ class DraftView(_DraftMixin, TemplateView):
     def get_context_data(self, **kwargs):
         draft = self.draft
         blocks = current_blocks(draft.report_type, draft.org_unit, draft.period)
-        estimates = sorted({(e["name"], e["period"]) for e in draft.values.values()
-                            if e.get("status") == "estimate" and e.get("metric")})  # fmt: skip
+        estimates = sorted(
+            {
+                (e["name"], e["period"])
+                for e in draft.values.values()
+                if e.get("status") == "estimate" and e.get("metric")
+            }
+        )
         return super().get_context_data(
             draft=draft,
             paragraphs=render.page(draft),
@@ -204,8 +216,9 @@ class DraftRedraftView(_DraftMixin, View):
             raise PermissionDenied
         d = self.draft
         try:
-            new = draft_create(actor=request.user, report_type=d.report_type, org_unit=d.org_unit,
-                               period=d.period)  # fmt: skip
+            new = draft_create(
+                actor=request.user, report_type=d.report_type, org_unit=d.org_unit, period=d.period
+            )
         except (TemplateRefused, ValidationError) as e:
             messages.error(request, "; ".join(getattr(e, "messages", [str(e)])))
             return redirect("reports:draft", pk=pk)
@@ -220,15 +233,20 @@ class BlocksCarryOverView(_DraftMixin, View):
             raise PermissionDenied
         d = self.draft
         try:
-            filled = blocks_carry_over(actor=request.user, report_type=d.report_type,
-                                       org_unit=d.org_unit, period=d.period)  # fmt: skip
-            new = draft_create(actor=request.user, report_type=d.report_type,
-                               org_unit=d.org_unit, period=d.period)  # fmt: skip
+            filled = blocks_carry_over(
+                actor=request.user, report_type=d.report_type, org_unit=d.org_unit, period=d.period
+            )
+            new = draft_create(
+                actor=request.user, report_type=d.report_type, org_unit=d.org_unit, period=d.period
+            )
         except (TemplateRefused, ValidationError) as e:
             messages.error(request, "; ".join(getattr(e, "messages", [str(e)])))
             return redirect("reports:draft", pk=pk)
-        messages.success(request, _("%(n)s blocks start from the earlier period's text: rewrite "
-                                    "them for this one.") % {"n": len(filled)})  # fmt: skip
+        messages.success(
+            request,
+            _("%(n)s blocks start from the earlier period's text: rewrite them for this one.")
+            % {"n": len(filled)},
+        )
         return redirect("reports:draft", pk=new.pk)
 
 
@@ -286,10 +304,14 @@ class BlockView(_DraftMixin, View):
         d = self.draft
         try:
             saved = block_save(
-                actor=request.user, report_type=d.report_type, org_unit=d.org_unit,
-                period=d.period, key=key, text=form.cleaned_data["text"],
+                actor=request.user,
+                report_type=d.report_type,
+                org_unit=d.org_unit,
+                period=d.period,
+                key=key,
+                text=form.cleaned_data["text"],
                 version=form.cleaned_data["version"],
-            )  # fmt: skip
+            )
         except ConcurrentEditError as e:
             form.add_error(None, e.messages)
             return self._render(key, form=form, status=409)

@@ -67,9 +67,23 @@ from typing import Any
 FUNCTIONS = ("f", "fact", "units", "period", "org", "block", "chart")
 
 SHOW_KINDS = (
-    "value", "number", "est", "name", "growth", "pp", "change", "share", "share_pct", "rank",
-    "growth_rank", "progress", "progress_pct", "structure", "part_share", "part_share_pp",
-)  # fmt: skip
+    "value",
+    "number",
+    "est",
+    "name",
+    "growth",
+    "pp",
+    "change",
+    "share",
+    "share_pct",
+    "rank",
+    "growth_rank",
+    "progress",
+    "progress_pct",
+    "structure",
+    "part_share",
+    "part_share_pp",
+)
 
 #: The keyword options each call takes, and the type of each.
 OPTIONS: dict[str, dict[str, type]] = {

@@ -112,9 +112,15 @@ def finish(
                 if not MARKS.search(text):
                     continue
                 items = _items(
-                    document, p, r, text, entries, state,
-                    link if in_body else None, chart_png if in_body else None,
-                )  # fmt: skip
+                    document,
+                    p,
+                    r,
+                    text,
+                    entries,
+                    state,
+                    link if in_body else None,
+                    chart_png if in_body else None,
+                )
                 _replace(p, r, items)
     for line in notes or []:
         document.add_paragraph(line)
@@ -280,12 +286,19 @@ def paragraphs(marked: bytes, values: dict[str, dict[str, Any]]) -> list[dict[st
                 segments.append({"kind": "text", "text": text[at : m.start()]})
             at = m.end()
             if m.group(1):
-                segments.append({"kind": "figure", "text": m.group(2),
-                                 "entry": entries.get(m.group(1), {})})  # fmt: skip
+                segments.append(
+                    {"kind": "figure", "text": m.group(2), "entry": entries.get(m.group(1), {})}
+                )
             elif m.group(3):
                 entry = entries.get(m.group(3), {})
-                segments.append({"kind": "block", "key": entry.get("key", ""),
-                                 "text": m.group(4), "entry": entry})  # fmt: skip
+                segments.append(
+                    {
+                        "kind": "block",
+                        "key": entry.get("key", ""),
+                        "text": m.group(4),
+                        "entry": entry,
+                    }
+                )
             else:
                 segments.append({"kind": "chart", "entry": entries.get(m.group(5), {})})
         if at < len(text):

@@ -29,6 +29,7 @@ Q3, M8 = "2017-01/2017-09", "2017-01/2017-08"
 Q3_2016, M8_2016 = "2016-01/2016-09", "2016-01/2016-08"
 
 # code, zh, en, unit, time, units, growth basis, decimals, whole, department
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 ELEMENTS = [
     ("gdp", "地区生产总值", "Gross regional product", "亿元", "sum", "sum", "reported", 2, None, "economy"),
     ("va_primary", "第一产业增加值", "Value added, primary sector", "亿元", "sum", "sum", "reported", 2, "gdp", "economy"),
@@ -57,6 +58,7 @@ ELEMENTS = [
 ]  # fmt: skip
 
 # element, org, period, value, status, reported growth %, source
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 ZONE_VALUES = [
     # 前三季度 GDP 185亿元 (预计), +8% at comparable prices; last year +7.4% (8 − 0.6).
     ("gdp", ZONE, Q3, "185", "estimate", "8.0", SEED),
@@ -139,6 +141,7 @@ TARGETS = [
 
 #: code, name, left, operator, right kind, right element, number, importance. The checks a
 #: statistics office makes on every submission (illustrative: the seed states none).
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 RULES = [
     ("gdp_parts", "三次产业增加值之和等于地区生产总值", "gdp", "eq", "parts", None, None, "error"),
     ("trade_parts", "出口额与进口额之和等于进出口总额", "trade", "eq", "parts", None, None, "error"),
@@ -165,11 +168,19 @@ def load(stdout: TextIO) -> None:
         if code in elements:
             continue
         elements[code] = services.element_create(
-            actor=None, code=code, name_zh=zh, name_en=en, unit=unit, time_aggregation=time,
-            unit_aggregation=units, growth_basis=basis, decimals=decimals,
-            whole=elements.get(whole) if whole else None, department=departments[dept],
+            actor=None,
+            code=code,
+            name_zh=zh,
+            name_en=en,
+            unit=unit,
+            time_aggregation=time,
+            unit_aggregation=units,
+            growth_basis=basis,
+            decimals=decimals,
+            whole=elements.get(whole) if whole else None,
+            department=departments[dept],
             order=order,
-        )  # fmt: skip
+        )
     orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=[ZONE, CITY, *PEERS])}
     rows = list(ZONE_VALUES)
     for code, (exports, imports, industry, industry_growth) in PEERS.items():
@@ -184,26 +195,43 @@ def load(stdout: TextIO) -> None:
         if (element, org, period) in existing:
             continue
         services.value_save(
-            actor=None, element=elements[element], org_unit=orgs[org], period=period,
-            value=Decimal(value), status=status, reported_growth_pct=growth, source=source,
+            actor=None,
+            element=elements[element],
+            org_unit=orgs[org],
+            period=period,
+            value=Decimal(value),
+            status=status,
+            reported_growth_pct=growth,
+            source=source,
             version=0,  # only the values not there yet
-        )  # fmt: skip
+        )
         added += 1
     for metric, org, year, value, source in TARGETS:
         if not Target.objects.filter(metric_code=metric, org_unit=orgs[org], year=year).exists():
             services.target_save(
-                actor=None, metric_code=metric, org_unit=orgs[org], year=year, value=value,
-                department_id=elements[metric].department_id, source=source,
+                actor=None,
+                metric_code=metric,
+                org_unit=orgs[org],
+                year=year,
+                value=value,
+                department_id=elements[metric].department_id,
+                source=source,
                 version=0,  # only the targets not there yet
-            )  # fmt: skip
+            )
     rules = set(ValidationRule.objects.values_list("code", flat=True))
     for code, name, left, operator, kind, right, number, importance in RULES:
         if code not in rules:
             services.rule_create(
-                actor=None, code=code, name=name, left=elements[left], operator=operator,
-                right_kind=kind, right_element=elements[right] if right else None,
-                right_number=Decimal(number) if number else None, importance=importance,
-            )  # fmt: skip
+                actor=None,
+                code=code,
+                name=name,
+                left=elements[left],
+                operator=operator,
+                right_kind=kind,
+                right_element=elements[right] if right else None,
+                right_number=Decimal(number) if number else None,
+                importance=importance,
+            )
     stdout.write(
         f"Statistics: {len(elements)} elements, {added} values added, "
         f"{RuleViolation.objects.count()} rule violations to check.\n"

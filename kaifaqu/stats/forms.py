@@ -400,10 +400,13 @@ class EntrySheet:
 def period_suggestions(year: int) -> list[str]:
     """The periods of a year an editor most often enters, for the period box's list."""
     return [
-        str(year), f"{year}H1", f"{year}H2", *(f"{year}Q{q}" for q in range(1, 5)),
+        str(year),
+        f"{year}H1",
+        f"{year}H2",
+        *(f"{year}Q{q}" for q in range(1, 5)),
         *(f"{year}-01/{year}-{m:02d}" for m in range(2, 12)),
         *(f"{year}-{m:02d}" for m in range(1, 13)),
-    ]  # fmt: skip
+    ]
 
 
 # --- validation rules -------------------------------------------------------------------
@@ -418,9 +421,17 @@ class RuleForm(forms.ModelForm[ValidationRule]):
     class Meta:
         model = ValidationRule
         fields = [
-            "code", "name", "left", "operator", "right_kind", "right_element", "right_number",
-            "tolerance", "importance", "active",
-        ]  # fmt: skip
+            "code",
+            "name",
+            "left",
+            "operator",
+            "right_kind",
+            "right_element",
+            "right_number",
+            "tolerance",
+            "importance",
+            "active",
+        ]
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

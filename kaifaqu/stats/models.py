@@ -41,9 +41,24 @@ class ValueStatus(models.TextChoices):
 STATUS_STRENGTH = {ValueStatus.ESTIMATE: 0, ValueStatus.PRELIMINARY: 1, ValueStatus.FINAL: 2}
 
 UNITS = [
-    "亿元", "万元", "元", "个", "家", "人", "名", "%", "亩", "户", "km", "平方公里",
-    "万平方米", "倍", "所", "项", "期",
-]  # fmt: skip
+    "亿元",
+    "万元",
+    "元",
+    "个",
+    "家",
+    "人",
+    "名",
+    "%",
+    "亩",
+    "户",
+    "km",
+    "平方公里",
+    "万平方米",
+    "倍",
+    "所",
+    "项",
+    "期",
+]
 
 
 class DataElement(DepartmentOwned, Versioned):

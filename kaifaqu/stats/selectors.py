@@ -168,9 +168,13 @@ def violation_list(
     if importance:
         qs = qs.filter(rule__importance=importance)
     return qs.order_by(
-        "rule__department__order", "rule__importance", "rule__left__order", "org_unit__code",
-        "month_from", "month_to",
-    )  # fmt: skip
+        "rule__department__order",
+        "rule__importance",
+        "rule__left__order",
+        "org_unit__code",
+        "month_from",
+        "month_to",
+    )
 
 
 def violations_at(org_unit: OrgUnit, month_from: int, month_to: int) -> QuerySet[RuleViolation]:

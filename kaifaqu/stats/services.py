@@ -30,8 +30,9 @@ def period_months(text: str) -> tuple[str, int, int]:
 
 
 @transaction.atomic
-def element_create(*, actor, code: str, name_zh: str, name_en: str, unit: str,
-                   department: Department, **options) -> DataElement:  # fmt: skip
+def element_create(
+    *, actor, code: str, name_zh: str, name_en: str, unit: str, department: Department, **options
+) -> DataElement:
     require_change(actor, department.pk)
     element = DataElement(
         code=code, name_zh=name_zh, name_en=name_en, unit=unit, department=department, **options
@@ -84,8 +85,15 @@ def value_save(
     user = acting_user(actor)
     if existing is None:
         check_version(0, version)
-        row = DataValue(element=element, org_unit=org_unit, period=written, month_from=month_from,
-                        month_to=month_to, entered_by=user, **fields)  # fmt: skip
+        row = DataValue(
+            element=element,
+            org_unit=org_unit,
+            period=written,
+            month_from=month_from,
+            month_to=month_to,
+            entered_by=user,
+            **fields,
+        )
         row.full_clean()
         row.save()
         audit.record(AuditAction.CREATE, actor=actor, obj=row, after=audit.snapshot(row))
@@ -144,8 +152,14 @@ def target_save(
     )
     if target is None:
         check_version(0, version)
-        target = Target(metric_code=metric_code, org_unit=org_unit, year=year, value=number,
-                        source=source, entered_by=user)  # fmt: skip
+        target = Target(
+            metric_code=metric_code,
+            org_unit=org_unit,
+            year=year,
+            value=number,
+            source=source,
+            entered_by=user,
+        )
         target.full_clean()
         target.save()
         audit.record(AuditAction.CREATE, actor=actor, obj=target, after=audit.snapshot(target))
@@ -162,9 +176,18 @@ def target_save(
 
 #: What ``element_update`` may change; the code is the element's identity and stays.
 ELEMENT_EDITABLE = (
-    "name_zh", "name_en", "unit", "time_aggregation", "unit_aggregation", "growth_basis",
-    "decimals", "whole", "part_order", "order", "department",
-)  # fmt: skip
+    "name_zh",
+    "name_en",
+    "unit",
+    "time_aggregation",
+    "unit_aggregation",
+    "growth_basis",
+    "decimals",
+    "whole",
+    "part_order",
+    "order",
+    "department",
+)
 
 
 @transaction.atomic
@@ -194,9 +217,15 @@ def element_update(
 # -- validation rules ------------------------------------------------------------------------
 
 RULE_EDITABLE = (
-    "name", "operator", "right_kind", "right_element", "right_number", "tolerance",
-    "importance", "active",
-)  # fmt: skip
+    "name",
+    "operator",
+    "right_kind",
+    "right_element",
+    "right_number",
+    "tolerance",
+    "importance",
+    "active",
+)
 
 
 def _default_rule_name(rule: ValidationRule) -> str:
@@ -211,12 +240,27 @@ def _default_rule_name(rule: ValidationRule) -> str:
 
 
 @transaction.atomic
-def rule_create(*, actor, code: str, left: DataElement, operator: str, right_kind: str,
-                name: str = "", **options) -> ValidationRule:  # fmt: skip
+def rule_create(
+    *,
+    actor,
+    code: str,
+    left: DataElement,
+    operator: str,
+    right_kind: str,
+    name: str = "",
+    **options,
+) -> ValidationRule:
     """A rule on ``left``'s values, kept by ``left``'s department; checked at once."""
     require_change(actor, left.department_id)
-    rule = ValidationRule(code=code, left=left, operator=operator, right_kind=right_kind,
-                          department_id=left.department_id, name=name, **options)  # fmt: skip
+    rule = ValidationRule(
+        code=code,
+        left=left,
+        operator=operator,
+        right_kind=right_kind,
+        department_id=left.department_id,
+        name=name,
+        **options,
+    )
     if not rule.name:
         rule.name = _default_rule_name(rule)[:200]
     rule.full_clean()

@@ -165,20 +165,32 @@ def synthetic_units(orgs: int) -> list[UnitSpec]:
     """The synthetic tree, parents first: the city, then each district and its towns."""
     districts = [f"{CITY_CODE}{k:02d}" for k in range(1, orgs + 1)]
     units = [
-        UnitSpec(CITY_CODE, "合成测试市", "Synthetic test city", OrgUnitKind.CITY, None,
-                 tuple(districts)),
-    ]  # fmt: skip
+        UnitSpec(
+            CITY_CODE, "合成测试市", "Synthetic test city", OrgUnitKind.CITY, None, tuple(districts)
+        ),
+    ]
     for k, district in enumerate(districts, start=1):
         towns = tuple(f"{district}{t:02d}" for t in range(1, TOWNS_PER_UNIT + 1))
         units.append(
-            UnitSpec(district, f"合成区{k:02d}", f"Synthetic district {k:02d}",
-                     OrgUnitKind.DISTRICT, CITY_CODE, towns)
-        )  # fmt: skip
+            UnitSpec(
+                district,
+                f"合成区{k:02d}",
+                f"Synthetic district {k:02d}",
+                OrgUnitKind.DISTRICT,
+                CITY_CODE,
+                towns,
+            )
+        )
         units += [
-            UnitSpec(town, f"合成镇{k:02d}{t:02d}", f"Synthetic town {k:02d}{t:02d}",
-                     OrgUnitKind.TOWN, district)
+            UnitSpec(
+                town,
+                f"合成镇{k:02d}{t:02d}",
+                f"Synthetic town {k:02d}{t:02d}",
+                OrgUnitKind.TOWN,
+                district,
+            )
             for t, town in enumerate(towns, start=1)
-        ]  # fmt: skip
+        ]
     return units
 
 
@@ -220,16 +232,26 @@ def _element_spec(index: int) -> ElementSpec:
         position = index % GROUP
         whole = element_code(index - position) if kind == PART else None
         part_order = position if whole else 0
-        return ElementSpec(**common, unit="亿元", time_aggregation="sum", unit_aggregation="sum",
-                           decimals=2, whole=whole, part_order=part_order)  # fmt: skip
+        return ElementSpec(
+            **common,
+            unit="亿元",
+            time_aggregation="sum",
+            unit_aggregation="sum",
+            decimals=2,
+            whole=whole,
+            part_order=part_order,
+        )
     if kind == STOCK:
-        return ElementSpec(**common, unit="家", time_aggregation="last", unit_aggregation="sum",
-                           decimals=0)  # fmt: skip
+        return ElementSpec(
+            **common, unit="家", time_aggregation="last", unit_aggregation="sum", decimals=0
+        )
     if kind == RATE:
-        return ElementSpec(**common, unit="%", time_aggregation="none", unit_aggregation="none",
-                           decimals=2)  # fmt: skip
-    return ElementSpec(**common, unit="万元", time_aggregation="sum", unit_aggregation="sum",
-                       decimals=2)  # fmt: skip
+        return ElementSpec(
+            **common, unit="%", time_aggregation="none", unit_aggregation="none", decimals=2
+        )
+    return ElementSpec(
+        **common, unit="万元", time_aggregation="sum", unit_aggregation="sum", decimals=2
+    )
 
 
 # -- the values -----------------------------------------------------------------------------
@@ -317,26 +339,43 @@ def _draw_element(
             period, first, last = _period(y, m, m)
             status = _status(y, m, window=False)
             rows += [
-                ValueRow(spec.code, u.code, period, first, last,
-                         _amount(monthly[(u.code, y, m)], spec.decimals), status)
+                ValueRow(
+                    spec.code,
+                    u.code,
+                    period,
+                    first,
+                    last,
+                    _amount(monthly[(u.code, y, m)], spec.decimals),
+                    status,
+                )
                 for u in post
-            ]  # fmt: skip
+            ]
         if windows:
             for end in WINDOW_ENDS:
                 period, first, last = _period(y, 1, end)
                 status = _status(y, end, window=True)
                 rows += [
-                    ValueRow(spec.code, u.code, period, first, last,
-                             _amount(windows[(u.code, y, end)], spec.decimals), status)
+                    ValueRow(
+                        spec.code,
+                        u.code,
+                        period,
+                        first,
+                        last,
+                        _amount(windows[(u.code, y, end)], spec.decimals),
+                        status,
+                    )
                     for u in post
-                ]  # fmt: skip
+                ]
     targets: list[TargetRow] = []
     if spec.index % GROUP in TARGETED:
         for u in post:
             prior = sum(monthly[(u.code, TARGET_YEAR - 1, m)] for m in range(1, 13))
             factor = 100 + rng.randint(5, 12)
-            targets.append(TargetRow(spec.code, u.code, TARGET_YEAR,
-                                     _amount(prior * factor // 100, spec.decimals)))  # fmt: skip
+            targets.append(
+                TargetRow(
+                    spec.code, u.code, TARGET_YEAR, _amount(prior * factor // 100, spec.decimals)
+                )
+            )
     return rows, targets
 
 
@@ -465,8 +504,12 @@ def _department() -> Department:
     if department is None:
         department = Department.objects.filter(code=DEPARTMENT_CODE).first()
     if department is None:
-        department = Department(code=DEPARTMENT_CODE, name="合成数据 (SYN)",
-                                name_en="Synthetic data (SYN)", order=ORDER_OFFSET)  # fmt: skip
+        department = Department(
+            code=DEPARTMENT_CODE,
+            name="合成数据 (SYN)",
+            name_en="Synthetic data (SYN)",
+            order=ORDER_OFFSET,
+        )
         department.full_clean()
         department.save()
     return department
@@ -475,9 +518,15 @@ def _department() -> Department:
 def _create_units(orgs: int) -> dict[str, OrgUnit]:
     created: dict[str, OrgUnit] = {}
     for order, spec in enumerate(synthetic_units(orgs), start=1):
-        unit = OrgUnit(code=spec.code, name=spec.name, name_en=spec.name_en, kind=spec.kind,
-                       parent=created.get(spec.parent) if spec.parent else None,
-                       order=ORDER_OFFSET + order, source="synthetic")  # fmt: skip
+        unit = OrgUnit(
+            code=spec.code,
+            name=spec.name,
+            name_en=spec.name_en,
+            kind=spec.kind,
+            parent=created.get(spec.parent) if spec.parent else None,
+            order=ORDER_OFFSET + order,
+            source="synthetic",
+        )
         unit.full_clean()
         unit.save()
         created[spec.code] = unit
@@ -488,12 +537,19 @@ def _create_element(
     spec: ElementSpec, department: Department, wholes: dict[str, DataElement]
 ) -> DataElement:
     element = DataElement(
-        code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en, unit=spec.unit,
-        time_aggregation=spec.time_aggregation, unit_aggregation=spec.unit_aggregation,
-        growth_basis="computed", decimals=spec.decimals, department=department,
-        whole=wholes.get(spec.whole) if spec.whole else None, part_order=spec.part_order,
+        code=spec.code,
+        name_zh=spec.name_zh,
+        name_en=spec.name_en,
+        unit=spec.unit,
+        time_aggregation=spec.time_aggregation,
+        unit_aggregation=spec.unit_aggregation,
+        growth_basis="computed",
+        decimals=spec.decimals,
+        department=department,
+        whole=wholes.get(spec.whole) if spec.whole else None,
+        part_order=spec.part_order,
         order=ORDER_OFFSET + spec.index,
-    )  # fmt: skip
+    )
     element.full_clean()
     element.save()
     return element
@@ -575,17 +631,30 @@ def synthetic_generate(
         for row in rows[: values - result.values - len(batch)]:
             digest.update(row.line().encode())
             batch.append(
-                DataValue(element_id=element.pk, org_unit_id=units[row.org].pk, period=row.period,
-                          month_from=row.month_from, month_to=row.month_to, value=row.value,
-                          status=row.status, source=source, entered_at=_entered_at(row.month_to))
-            )  # fmt: skip
+                DataValue(
+                    element_id=element.pk,
+                    org_unit_id=units[row.org].pk,
+                    period=row.period,
+                    month_from=row.month_from,
+                    month_to=row.month_to,
+                    value=row.value,
+                    status=row.status,
+                    source=source,
+                    entered_at=_entered_at(row.month_to),
+                )
+            )
             if len(batch) >= BATCH_SIZE:
                 flush()
         Target.objects.bulk_create(
-            Target(metric_code=t.metric_code, org_unit_id=units[t.org].pk, year=t.year,
-                   value=t.value, source=source)
+            Target(
+                metric_code=t.metric_code,
+                org_unit_id=units[t.org].pk,
+                year=t.year,
+                value=t.value,
+                source=source,
+            )
             for t in targets
-        )  # fmt: skip
+        )
         result.targets += len(targets)
     if batch:
         flush()

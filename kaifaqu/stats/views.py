@@ -79,18 +79,31 @@ def _cells(row) -> list:
     """A planned row as the sheet shows it, for the preview."""
     if isinstance(row, ValueRow):
         return [
-            row.org, row.element, row.period, row.value, row.status,
-            row.reported_growth_pct, row.comparable_prior, row.note,
-        ]  # fmt: skip
+            row.org,
+            row.element,
+            row.period,
+            row.value,
+            row.status,
+            row.reported_growth_pct,
+            row.comparable_prior,
+            row.note,
+        ]
     if isinstance(row, TargetRow):
         return [row.org, row.element, row.year, row.value, row.note]
     if isinstance(row, OrgUnitRow):
         return [row.code, row.name, row.kind, row.parent]
     return [
-        row.code, row.name_zh, row.name_en, row.unit, row.time_aggregation,
-        row.unit_aggregation, row.growth_basis, row.decimals,
-        ", ".join(row.parts) if row.parts is not None else "", row.department,
-    ]  # fmt: skip
+        row.code,
+        row.name_zh,
+        row.name_en,
+        row.unit,
+        row.time_aggregation,
+        row.unit_aggregation,
+        row.growth_basis,
+        row.decimals,
+        ", ".join(row.parts) if row.parts is not None else "",
+        row.department,
+    ]
 
 
 def _violation(v: RuleViolation) -> dict[str, Any]:

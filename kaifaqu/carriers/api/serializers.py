@@ -22,9 +22,19 @@ class LandParcelSerializer(_Carrier):
     class Meta:
         model = LandParcel
         fields = [
-            "id", "code", "name", "org_unit", "location", "area_mu", "land_use", "status",
-            "price_wan_per_mu", "note", "department", "version",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "name",
+            "org_unit",
+            "location",
+            "area_mu",
+            "land_use",
+            "status",
+            "price_wan_per_mu",
+            "note",
+            "department",
+            "version",
+        ]
         read_only_fields = ["id", "status"]
 
 
@@ -41,9 +51,20 @@ class BuildingSerializer(_Carrier):
     class Meta:
         model = Building
         fields = [
-            "id", "code", "name", "org_unit", "location", "floors", "note", "department",
-            "version", "total_area_m2", "idle_area_m2", "unit_count", "idle_units",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "name",
+            "org_unit",
+            "location",
+            "floors",
+            "note",
+            "department",
+            "version",
+            "total_area_m2",
+            "idle_area_m2",
+            "unit_count",
+            "idle_units",
+        ]
         read_only_fields = ["id"]
 
 
@@ -54,9 +75,18 @@ class BuildingUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = BuildingUnit
         fields = [
-            "id", "building", "code", "floor", "floor_area_m2", "use", "status",
-            "rent_yuan_per_m2_month", "sale_price_yuan_per_m2", "note", "version",
-        ]  # fmt: skip
+            "id",
+            "building",
+            "code",
+            "floor",
+            "floor_area_m2",
+            "use",
+            "status",
+            "rent_yuan_per_m2_month",
+            "sale_price_yuan_per_m2",
+            "note",
+            "version",
+        ]
         read_only_fields = ["id", "status"]
         # Unique (building, code) is checked by the model's full_clean in the service.
         validators = []

@@ -39,9 +39,11 @@ class SubmittedSerializer(serializers.Serializer):
     message = serializers.CharField()
     sign_in_url = serializers.CharField(
         allow_null=True,
-        help_text=_("Only where the deployment shows sign-in links (a demo); otherwise null: "
-                    "the link was sent by SMS or email."),
-    )  # fmt: skip
+        help_text=_(
+            "Only where the deployment shows sign-in links (a demo); otherwise null: "
+            "the link was sent by SMS or email."
+        ),
+    )
 
 
 class SignInSerializer(serializers.Serializer):
@@ -76,9 +78,17 @@ class ConsultationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consultation
         fields = [
-            "id", "number", "channel", "category", "status", "question", "received_at",
-            "due_at", "first_replied_at", "last_activity_at",
-        ]  # fmt: skip
+            "id",
+            "number",
+            "channel",
+            "category",
+            "status",
+            "question",
+            "received_at",
+            "due_at",
+            "first_replied_at",
+            "last_activity_at",
+        ]
 
 
 class ConsultationDetailSerializer(ConsultationSerializer):

@@ -81,8 +81,9 @@ class SubmitView(APIView):
         elif submission.account_created:
             message = _("A personal space has been created for you; a sign-in link was sent.")
         else:
-            message = _("Your consultation has been added to your personal space; a sign-in "
-                        "link was sent.")  # fmt: skip
+            message = _(
+                "Your consultation has been added to your personal space; a sign-in link was sent."
+            )
         body = {
             "number": submission.consultation.number,
             "status": submission.consultation.status,
@@ -106,10 +107,14 @@ class SignInView(APIView):
         user = services.sign_in_link_redeem(data.validated_data["token"])
         if user is None:
             return Response(
-                {"detail": _("This sign-in link is not valid: it was used, has expired or was "
-                             "never issued. Ask for a new one.")},
+                {
+                    "detail": _(
+                        "This sign-in link is not valid: it was used, has expired or was "
+                        "never issued. Ask for a new one."
+                    )
+                },
                 status=status.HTTP_400_BAD_REQUEST,
-            )  # fmt: skip
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -35,10 +35,12 @@ def plain_text(value: str, field: str, *, required: bool, max_length: int) -> st
         raise ValidationError({field: _("This field is required.")}, code="required")
     if len(value) > max_length:
         raise ValidationError(
-            {field: _("Please keep this to %(max)s characters (it has %(n)s).")
-             % {"max": max_length, "n": len(value)}},
+            {
+                field: _("Please keep this to %(max)s characters (it has %(n)s).")
+                % {"max": max_length, "n": len(value)}
+            },
             code="max_length",
-        )  # fmt: skip
+        )
     if has_markup(value):
         raise ValidationError(
             {field: _("Please write plain text: markup is not accepted.")}, code="markup"
@@ -56,10 +58,14 @@ def clean_phone(phone: str) -> str:
         _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits)
     ):
         raise ValidationError(
-            {"phone": _("Enter a mainland mobile number (11 digits, e.g. 13812345678) or a "
-                        "landline with its area code (e.g. 0534-2345678).")},
+            {
+                "phone": _(
+                    "Enter a mainland mobile number (11 digits, e.g. 13812345678) or a "
+                    "landline with its area code (e.g. 0534-2345678)."
+                )
+            },
             code="phone",
-        )  # fmt: skip
+        )
     return digits
 
 

@@ -60,8 +60,9 @@ def _not_closed(message: str) -> Callable[[Consultation], None]:
     return check
 
 
-def _message(consultation, *, actor, body: str, files, from_staff: bool,
-             stored: StoredFiles) -> Message:  # fmt: skip
+def _message(
+    consultation, *, actor, body: str, files, from_staff: bool, stored: StoredFiles
+) -> Message:
     max_chars = REPLY_MAX_CHARS if from_staff else settings.KAIFAQU_CONSULT_MAX_CHARS
     body = _checks.plain_text(body, "body", required=True, max_length=max_chars)
     checked = _checks.checked_files(files)
@@ -108,8 +109,7 @@ def _reply(actor, consultation, body, files, version, stored) -> Message:
         open_(row)
 
     def reply(row: Consultation) -> None:
-        message = _message(row, actor=actor, body=body, files=files, from_staff=True,
-                           stored=stored)  # fmt: skip
+        message = _message(row, actor=actor, body=body, files=files, from_staff=True, stored=stored)
         written.append(message)
         if row.first_replied_at is None:
             row.first_replied_at = message.created_at
@@ -148,8 +148,9 @@ def _visitor_reply(actor, consultation, body, files, stored) -> Message:
         _not_closed(_("This consultation is closed; please send a new consultation instead."))(row)
 
     def reply(row: Consultation) -> None:
-        message = _message(row, actor=actor, body=body, files=files, from_staff=False,
-                           stored=stored)  # fmt: skip
+        message = _message(
+            row, actor=actor, body=body, files=files, from_staff=False, stored=stored
+        )
         written.append(message)
         row.status = Status.VISITOR_REPLIED
         row.last_activity_at = message.created_at
@@ -273,6 +274,11 @@ def route_set(*, actor, category: str, officer) -> Route:
         route.officer, route.department = officer, department
     route.full_clean(exclude=["officer", "department"])
     route.save()
-    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, actor=actor, obj=route,
-                 before=before, after=audit.snapshot(route))  # fmt: skip
+    audit.record(
+        AuditAction.UPDATE if before else AuditAction.CREATE,
+        actor=actor,
+        obj=route,
+        before=before,
+        after=audit.snapshot(route),
+    )
     return route

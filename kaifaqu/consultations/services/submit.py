@@ -75,11 +75,15 @@ def _clean_fields(
         errors["category"] = [_("Choose one of the four kinds of consultation.")]
     values["category"] = category
     max_chars = settings.KAIFAQU_CONSULT_MAX_CHARS
-    run("question", lambda: _checks.plain_text(question, "question", required=True,
-                                               max_length=max_chars))  # fmt: skip
+    run(
+        "question",
+        lambda: _checks.plain_text(question, "question", required=True, max_length=max_chars),
+    )
     run("name", lambda: _checks.plain_text(name, "name", required=True, max_length=50))
-    run("organisation", lambda: _checks.plain_text(organisation, "organisation",
-                                                   required=False, max_length=200))  # fmt: skip
+    run(
+        "organisation",
+        lambda: _checks.plain_text(organisation, "organisation", required=False, max_length=200),
+    )
     run("phone", lambda: _checks.clean_phone(phone))
     run("email", lambda: _checks.clean_email(email))
     if (
@@ -177,9 +181,13 @@ def consultation_submit(
         check_submission(client_address=client_address, phone=phone, email=email)
     try:
         fields = _clean_fields(
-            category=category, question=question, name=name, organisation=organisation,
-            phone=phone, email=email,
-        )  # fmt: skip
+            category=category,
+            question=question,
+            name=name,
+            organisation=organisation,
+            phone=phone,
+            email=email,
+        )
     except ValidationError as error:
         errors = error.update_error_dict({})
     else:
@@ -198,9 +206,16 @@ def consultation_submit(
         raise ValidationError(errors)
     stored = StoredFiles()
     try:
-        return _submit(fields, checked, stored, channel=channel, user=user,
-                       client_address=client_address, received_at=received_at,
-                       illustrative=illustrative)  # fmt: skip
+        return _submit(
+            fields,
+            checked,
+            stored,
+            channel=channel,
+            user=user,
+            client_address=client_address,
+            received_at=received_at,
+            illustrative=illustrative,
+        )
     except BaseException:
         stored.discard()
         raise
@@ -208,15 +223,27 @@ def consultation_submit(
 
 @transaction.atomic
 def _submit(
-    fields, checked, stored: StoredFiles, *, channel, user, client_address, received_at,
+    fields,
+    checked,
+    stored: StoredFiles,
+    *,
+    channel,
+    user,
+    client_address,
+    received_at,
     illustrative,
-) -> Submission:  # fmt: skip
+) -> Submission:
     serialise_writers()
     now = received_at or timezone.now()
     consultation = _new_consultation(
-        fields, channel=channel, received_at=now, consent_at=now, notice_version=NOTICE_VERSION,
-        client_hash=client_hash(client_address), illustrative=illustrative,
-    )  # fmt: skip
+        fields,
+        channel=channel,
+        received_at=now,
+        consent_at=now,
+        notice_version=NOTICE_VERSION,
+        client_hash=client_hash(client_address),
+        illustrative=illustrative,
+    )
     signed_in = (
         getattr(user, "is_authenticated", False)
         and Visitor.objects.filter(user_id=user.pk).exists()
@@ -227,8 +254,12 @@ def _submit(
     else:
         visitor, sent_to = visitor_by_contact(phone=fields.phone, email=fields.email)
         if visitor is None:
-            visitor = new_visitor(name=fields.name, organisation=fields.organisation,
-                                  phone=fields.phone, email=fields.email)  # fmt: skip
+            visitor = new_visitor(
+                name=fields.name,
+                organisation=fields.organisation,
+                phone=fields.phone,
+                email=fields.email,
+            )
             account_created = True
             # Email first: it can be sent today; SMS waits for a gateway.
             sent_to = fields.email or fields.phone
@@ -237,14 +268,18 @@ def _submit(
     for item in checked:
         stored.add(consultation, item, by=visitor.user, message=None)
     _record_lead(visitor.user, consultation, Source.PORTAL)
-    token = None if signed_in else issue_sign_in_link(visitor, sent_to=sent_to,
-                                                      consultation=consultation)  # fmt: skip
+    token = (
+        None
+        if signed_in
+        else issue_sign_in_link(visitor, sent_to=sent_to, consultation=consultation)
+    )
     after = audit.snapshot(consultation)
     after.update(attachments=len(checked), account_created=account_created)
     audit.record(AuditAction.CREATE, actor=visitor.user, obj=consultation, after=after)
     if account_created:
-        audit.record(AuditAction.CREATE, actor=visitor.user, obj=visitor,
-                     after=audit.snapshot(visitor))  # fmt: skip
+        audit.record(
+            AuditAction.CREATE, actor=visitor.user, obj=visitor, after=audit.snapshot(visitor)
+        )
     return Submission(
         consultation=consultation,
         visitor=visitor,
@@ -270,20 +305,29 @@ def hotline_call_log(
     """Log a call to the investment hotline into the inbox (and the lead), by staff of the
     department that answers the category. The caller gets no personal space: nobody
     consented to one on the telephone."""
-    fields = _clean_fields(category=category, question=question, name=name,
-                           organisation=organisation, phone=phone, email=email)  # fmt: skip
+    fields = _clean_fields(
+        category=category,
+        question=question,
+        name=name,
+        organisation=organisation,
+        phone=phone,
+        email=email,
+    )
     received_at = received_at or timezone.now()
     not_future(received_at, "received_at")
     department, _officer = _route(fields.category)
     require_change(actor, department.pk)
     serialise_writers()
     consultation = _new_consultation(
-        fields, channel=Channel.HOTLINE, received_at=received_at,
+        fields,
+        channel=Channel.HOTLINE,
+        received_at=received_at,
         logged_by=acting_user(actor),
         illustrative=illustrative,
-    )  # fmt: skip
+    )
     save_numbered(consultation)
     _record_lead(actor, consultation, Source.HOTLINE)
-    audit.record(AuditAction.CREATE, actor=actor, obj=consultation,
-                 after=audit.snapshot(consultation))  # fmt: skip
+    audit.record(
+        AuditAction.CREATE, actor=actor, obj=consultation, after=audit.snapshot(consultation)
+    )
     return consultation

@@ -94,11 +94,15 @@ def visitor_update(*, actor, name: str, organisation: str, phone: str, email: st
     values: dict = {}
     for field, check in (
         ("name", lambda: _checks.plain_text(name, "name", required=True, max_length=50)),
-        ("organisation", lambda: _checks.plain_text(organisation, "organisation",
-                                                    required=False, max_length=200)),
+        (
+            "organisation",
+            lambda: _checks.plain_text(
+                organisation, "organisation", required=False, max_length=200
+            ),
+        ),
         ("phone", lambda: _checks.clean_phone(phone)),
         ("email", lambda: _checks.clean_email(email)),
-    ):  # fmt: skip
+    ):
         try:
             values[field] = check()
         except ValidationError as error:

@@ -55,8 +55,9 @@ def test_production_says_the_link_was_sent_and_shows_none(demo, settings):
 
 def test_field_errors_are_400_by_field_and_store_nothing(demo):
     before = Consultation.objects.count()
-    response = client().post(URL, {**FORM, "question": "<script>x</script>", "consent": False},
-                             format="json")  # fmt: skip
+    response = client().post(
+        URL, {**FORM, "question": "<script>x</script>", "consent": False}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {
         "question": ["请填写纯文本：不接受标记代码（如 HTML 标签、脚本链接）。"],
@@ -125,8 +126,12 @@ def test_others_consultations_are_404_and_staff_are_403(demo, api):
         **{**FORM, "phone": "13900001111"}, client_address="1.1.1.1"
     )
     assert visitor_api.get(f"{URL}mine/{other.consultation.pk}/").status_code == 404
-    assert visitor_api.post(f"{URL}mine/{other.consultation.pk}/reply/", {"body": "x"},
-                            format="json").status_code == 404  # fmt: skip
+    assert (
+        visitor_api.post(
+            f"{URL}mine/{other.consultation.pk}/reply/", {"body": "x"}, format="json"
+        ).status_code
+        == 404
+    )
     assert api("investment").get(f"{URL}mine/").status_code == 403
     assert client().get(f"{URL}mine/").status_code in (401, 403)
     assert Visitor.objects.count() == visitors + 2

@@ -38,10 +38,15 @@ def test_fifty_submissions_from_ten_threads(demo_committed, settings, tmp_path):
                 question = f"并发测试问题 thread {t} no {i}"
                 response = api.post(
                     "/api/v1/consultations/",
-                    {"category": "other", "question": question, "name": f"测试{t}",
-                     "phone": f"139{t:04d}{i:04d}", "consent": True},
+                    {
+                        "category": "other",
+                        "question": question,
+                        "name": f"测试{t}",
+                        "phone": f"139{t:04d}{i:04d}",
+                        "consent": True,
+                    },
                     format="json",
-                )  # fmt: skip
+                )
                 with lock:
                     answers.append((question, response.status_code, response.json()))
         except BaseException as exc:

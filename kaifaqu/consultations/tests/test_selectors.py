@@ -23,9 +23,13 @@ def _isolated(settings, tmp_path):
 
 def call(phone: str, hours_ago: float):
     return services.consultation_submit(
-        category="other", question=f"q{phone}", name="吴八", phone=phone, consent=True,
+        category="other",
+        question=f"q{phone}",
+        name="吴八",
+        phone=phone,
+        consent=True,
         received_at=timezone.now() - timedelta(hours=hours_ago),
-    )  # fmt: skip
+    )
 
 
 def test_the_inbox_puts_overdue_first_then_waiting_by_deadline_then_the_rest(demo):
@@ -40,8 +44,13 @@ def test_the_inbox_puts_overdue_first_then_waiting_by_deadline_then_the_rest(dem
     closed = call("13800000005", 24 * 40).consultation
     services.consultation_close(version=CURRENT, actor=demo.investment, consultation=closed)
     numbers = list(selectors.inbox(demo.investment).values_list("number", flat=True))
-    assert numbers == [overdue_old.number, overdue_new.number, waiting.number,
-                       replied.number, closed.number]  # fmt: skip
+    assert numbers == [
+        overdue_old.number,
+        overdue_new.number,
+        waiting.number,
+        replied.number,
+        closed.number,
+    ]
     assert list(selectors.inbox(demo.investment, overdue_only=True)) == [overdue_old, overdue_new]
     assert list(selectors.inbox(demo.investment, status="closed")) == [closed]
     assert list(selectors.inbox(demo.investment, q=waiting.number)) == [waiting]

@@ -119,11 +119,20 @@ def test_a_first_submission_creates_the_visitor_the_consultation_the_lead_and_a_
     assert f"/space/sign-in/{result.sign_in_token}/" in outbox.body
     after = counts()
     assert {k: after[k] - before[k] for k in after} == {
-        "consultations": 1, "visitors": 1, "users": 1, "leads": 1, "attachments": 0,
-        "outbox": 1, "links": 1,
-    }  # fmt: skip
-    assert AuditEntry.objects.filter(object_type="consultations.consultation",
-                                     object_id=str(c.pk), action="create").count() == 1  # fmt: skip
+        "consultations": 1,
+        "visitors": 1,
+        "users": 1,
+        "leads": 1,
+        "attachments": 0,
+        "outbox": 1,
+        "links": 1,
+    }
+    assert (
+        AuditEntry.objects.filter(
+            object_type="consultations.consultation", object_id=str(c.pk), action="create"
+        ).count()
+        == 1
+    )
 
 
 def test_numbers_follow_each_other_within_a_day(demo):
@@ -433,19 +442,30 @@ def test_staff_log_a_hotline_call_with_a_lead_and_no_personal_space(demo):
     before = counts()
     at = timezone.now() - timedelta(hours=1)
     c = services.hotline_call_log(
-        actor=demo.investment, category="land_buildings", question="有无标准厂房？",
-        name="王先生", phone="13905340009", received_at=at,
-    )  # fmt: skip
+        actor=demo.investment,
+        category="land_buildings",
+        question="有无标准厂房？",
+        name="王先生",
+        phone="13905340009",
+        received_at=at,
+    )
     assert (c.channel, c.logged_by, c.visitor, c.received_at) == (
-        Channel.HOTLINE, demo.investment, None, at,
-    )  # fmt: skip
+        Channel.HOTLINE,
+        demo.investment,
+        None,
+        at,
+    )
     assert c.lead.source == "hotline"
     after = counts()
-    assert (after["consultations"] - before["consultations"], after["visitors"],
-            after["leads"] - before["leads"]) == (1, before["visitors"], 1)  # fmt: skip
+    assert (
+        after["consultations"] - before["consultations"],
+        after["visitors"],
+        after["leads"] - before["leads"],
+    ) == (1, before["visitors"], 1)
     with pytest.raises(PermissionDenied):
-        services.hotline_call_log(actor=demo.finance, category="other", question="q",
-                                  name="n", phone="13905340009")  # fmt: skip
+        services.hotline_call_log(
+            actor=demo.finance, category="other", question="q", name="n", phone="13905340009"
+        )
 
 
 def test_routes_are_set_by_investment_editors_to_investment_editors(demo):
@@ -464,12 +484,18 @@ def test_routes_are_set_by_investment_editors_to_investment_editors(demo):
 def test_a_consultation_becomes_a_project_on_the_kanban(demo):
     c = submit(organisation="咨询转化测试有限公司").consultation
     lead_column = {col.stage: col.count for col in kanban_columns(project_list(demo.investment))}
-    project = services.consultation_convert(version=CURRENT,
-        actor=demo.investment, consultation=c, project_name="咨询转化测试光伏项目",
+    project = services.consultation_convert(
+        version=CURRENT,
+        actor=demo.investment,
+        consultation=c,
+        project_name="咨询转化测试光伏项目",
         org_unit=demo.units["371471101"],
-    )  # fmt: skip
-    assert (project.stage, project.source, project.officer) == ("lead", "portal_consultation",
-                                                                demo.investment)  # fmt: skip
+    )
+    assert (project.stage, project.source, project.officer) == (
+        "lead",
+        "portal_consultation",
+        demo.investment,
+    )
     assert project.investor.name == "咨询转化测试有限公司"
     assert project.investor.phone == "13812345678"  # the officer may see contacts
     columns = {col.stage: col.count for col in kanban_columns(project_list(demo.investment))}
@@ -501,19 +527,27 @@ def test_a_likely_duplicate_project_is_refused_until_confirmed(demo):
         )
     assert error.value.matches
     assert Project.objects.count() == projects
-    project = services.consultation_convert(version=CURRENT,
-        actor=demo.investment, consultation=again, project_name="重复测试项目",
-        org_unit=demo.units["371471101"], allow_duplicate=True,
-    )  # fmt: skip
+    project = services.consultation_convert(
+        version=CURRENT,
+        actor=demo.investment,
+        consultation=again,
+        project_name="重复测试项目",
+        org_unit=demo.units["371471101"],
+        allow_duplicate=True,
+    )
     assert project.investor == Project.objects.get(name="重复测试项目", pk__lt=project.pk).investor
 
 
 def test_converting_is_refused_outside_the_department(demo):
     c = submit().consultation
     with pytest.raises(PermissionDenied):
-        services.consultation_convert(actor=demo.finance, consultation=c, project_name="x",
-                                      org_unit=demo.units["371471101"],
-                                      version=CURRENT)  # fmt: skip
+        services.consultation_convert(
+            actor=demo.finance,
+            consultation=c,
+            project_name="x",
+            org_unit=demo.units["371471101"],
+            version=CURRENT,
+        )
 
 
 # --- the visitor's own data -------------------------------------------------------------
@@ -522,8 +556,13 @@ def test_converting_is_refused_outside_the_department(demo):
 def test_the_visitor_changes_their_details_and_a_new_contact_is_unverified(demo):
     result = submit(email="li@example.com")
     services.sign_in_link_redeem(result.sign_in_token)
-    visitor = services.visitor_update(actor=result.visitor.user, name="李四", organisation="新公司",
-                                      phone="13812345678", email="new@example.com")  # fmt: skip
+    visitor = services.visitor_update(
+        actor=result.visitor.user,
+        name="李四",
+        organisation="新公司",
+        phone="13812345678",
+        email="new@example.com",
+    )
     assert (visitor.name, visitor.email, visitor.email_verified_at) == (
         "李四",
         "new@example.com",
@@ -531,8 +570,9 @@ def test_the_visitor_changes_their_details_and_a_new_contact_is_unverified(demo)
     )
     other = submit(phone="13900000000")
     with pytest.raises(ValidationError) as error:
-        services.visitor_update(actor=other.visitor.user, name="x", organisation="",
-                                phone="13812345678", email="")  # fmt: skip
+        services.visitor_update(
+            actor=other.visitor.user, name="x", organisation="", phone="13812345678", email=""
+        )
     assert error.value.message_dict == {
         "phone": ["This phone number belongs to another personal space."]
     }

@@ -338,9 +338,19 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_audited(as_user, demo)
     assert response["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
     header, *rows = _csv_rows(response)
     assert header == [
-        "seq", "created_at", "actor_username", "ip", "action", "object_type",
-        "object_id", "object_repr", "before", "after", "prev_hash", "hash",
-    ]  # fmt: skip
+        "seq",
+        "created_at",
+        "actor_username",
+        "ip",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    ]
     assert [(r[0], r[2], r[4], r[11]) for r in rows] == [
         (str(e.seq), e.actor_username, "login", e.hash) for e in logins
     ]

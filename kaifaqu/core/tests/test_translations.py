@@ -44,10 +44,25 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "src"), "KAIFAQU_VAR_DIR": str(tmp_path)}
     env["DJANGO_SETTINGS_MODULE"] = "kaifaqu.config.settings"
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "--locale", "zh_Hans", "--no-obsolete",
-         "--no-location", "--ignore", "tests/*", "--ignore", "*/tests/*"],
-        cwd=copy, env=env, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--locale",
+            "zh_Hans",
+            "--no-obsolete",
+            "--no-location",
+            "--ignore",
+            "tests/*",
+            "--ignore",
+            "*/tests/*",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     fresh = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     assert _untranslated(fresh) == [], "new strings: run `make messages` and translate them"
 

@@ -171,8 +171,10 @@ def test_a_file_without_a_size_is_measured():
     stream = io.BytesIO(PDF)
     stream.name = "dir/a.pdf"
     assert checked_upload(stream, kinds=DOCUMENTS, max_bytes=10**6, field="f") == (
-        "a.pdf", "application/pdf", len(PDF)
-    )  # fmt: skip
+        "a.pdf",
+        "application/pdf",
+        len(PDF),
+    )
 
 
 def test_the_accept_attribute_lists_the_extensions():

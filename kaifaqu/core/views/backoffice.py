@@ -164,9 +164,19 @@ class AuditExportView(RoleRequiredMixin, View):
 
     roles = (Role.AUDIT_ADMIN,)
     columns = (
-        "seq", "created_at", "actor_username", "ip", "action",
-        "object_type", "object_id", "object_repr", "before", "after", "prev_hash", "hash",
-    )  # fmt: skip
+        "seq",
+        "created_at",
+        "actor_username",
+        "ip",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    )
 
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         filterset = AuditEntryFilter(request.GET or None, queryset=selectors.audit_entries())

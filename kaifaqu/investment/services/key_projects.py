@@ -67,9 +67,15 @@ def key_project_targets_sync(*, actor, year: int, department_id: int) -> dict[in
             continue
         # Derived from the plans, not typed: the sum overwrites whatever target is stored.
         stats_services.target_save(
-            actor=actor, metric_code=COMPLETED_METRIC, org_unit=_unit(unit), year=year,
-            value=value, department_id=department_id, source=TARGET_SOURCE, version=CURRENT,
-        )  # fmt: skip
+            actor=actor,
+            metric_code=COMPLETED_METRIC,
+            org_unit=_unit(unit),
+            year=year,
+            value=value,
+            department_id=department_id,
+            source=TARGET_SOURCE,
+            version=CURRENT,
+        )
     return wanted
 
 
@@ -212,9 +218,14 @@ def progress_report_save(
             always=bool(issues),
         )
     check_version(0, version)
-    report = ProgressReport(project=project, month=written, month_key=key,
-                            completed_investment=value, image_progress=image_progress,
-                            reported_by=acting_user(actor))  # fmt: skip
+    report = ProgressReport(
+        project=project,
+        month=written,
+        month_key=key,
+        completed_investment=value,
+        image_progress=image_progress,
+        reported_by=acting_user(actor),
+    )
     full_clean(report)
     report.save()
     add_issues(report)
@@ -234,8 +245,15 @@ def progress_issue_add(
     due_on: date,
 ) -> ProgressIssue:
     _require(actor, report.project)
-    issue = _issue(report, {"kind": kind, "description": description, "due_on": due_on,
-                            "responsible_department": responsible_department})  # fmt: skip
+    issue = _issue(
+        report,
+        {
+            "kind": kind,
+            "description": description,
+            "due_on": due_on,
+            "responsible_department": responsible_department,
+        },
+    )
     issue.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=issue, after=audit.snapshot(issue))
     return issue
@@ -261,6 +279,7 @@ def progress_issue_resolve(*, actor, issue: ProgressIssue, resolved_on: date) ->
     issue.resolved, issue.resolved_on = True, resolved_on
     issue.full_clean()
     issue.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=issue, before=before,
-                 after=audit.snapshot(issue))  # fmt: skip
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=issue, before=before, after=audit.snapshot(issue)
+    )
     return issue

@@ -58,8 +58,12 @@ def lead_record(
         def add_question(row: Lead) -> None:
             # What the lead lacks is filled in; what it states already is kept (the first
             # contact's details stay the lead's), and the question is added to the summary.
-            for field, value in (("organisation", organisation), ("contact_name", contact_name),
-                                 ("phone", phone), ("email", email)):  # fmt: skip
+            for field, value in (
+                ("organisation", organisation),
+                ("contact_name", contact_name),
+                ("phone", phone),
+                ("email", email),
+            ):
                 if value and not getattr(row, field):
                     setattr(row, field, value)
             if row.investor_id is None:

@@ -40,10 +40,23 @@ from .key_projects import sync_targets_for
 
 #: What ``project_update`` may change; the stage and its dates change only by moves.
 EDITABLE = (
-    "name", "investor", "partner", "industry", "source", "officer", "org_unit", "department",
-    "contract_investment", "total_investment", "capital", "light_asset", "land_parcel",
-    "building_unit", "key_level", "note",
-)  # fmt: skip
+    "name",
+    "investor",
+    "partner",
+    "industry",
+    "source",
+    "officer",
+    "org_unit",
+    "department",
+    "contract_investment",
+    "total_investment",
+    "capital",
+    "light_asset",
+    "land_parcel",
+    "building_unit",
+    "key_level",
+    "note",
+)
 _AMOUNTS = ("contract_investment", "total_investment")
 
 
@@ -94,10 +107,13 @@ def _check_carrier_free(project: Project) -> None:
     other = _holder(carrier, project.pk)
     if other is not None:
         raise ValidationError(
-            {"land_parcel" if project.land_parcel_id else "building_unit": _(
-                "%(carrier)s is held by the project %(project)s.")
-                % {"carrier": carrier, "project": other.name}}
-        )  # fmt: skip
+            {
+                "land_parcel" if project.land_parcel_id else "building_unit": _(
+                    "%(carrier)s is held by the project %(project)s."
+                )
+                % {"carrier": carrier, "project": other.name}
+            }
+        )
 
 
 def _hold(actor, project: Project, carrier, on: date, stage: str) -> None:
@@ -246,13 +262,26 @@ def project_create(
     _clean_amounts(values)
     first_contact_on = first_contact_on or today()
     project = Project(
-        name=(name or "").strip(), investor=investor, partner=partner, source=source,
-        org_unit=org_unit, department=department, officer=officer, industry=industry,
-        capital=capital, light_asset=light_asset, land_parcel=land_parcel,
-        building_unit=building_unit, key_level=key_level, note=note, stage=Stage.LEAD,
-        stage_since=first_contact_on, first_contact_on=first_contact_on,
-        illustrative=illustrative, **values,
-    )  # fmt: skip
+        name=(name or "").strip(),
+        investor=investor,
+        partner=partner,
+        source=source,
+        org_unit=org_unit,
+        department=department,
+        officer=officer,
+        industry=industry,
+        capital=capital,
+        light_asset=light_asset,
+        land_parcel=land_parcel,
+        building_unit=building_unit,
+        key_level=key_level,
+        note=note,
+        stage=Stage.LEAD,
+        stage_since=first_contact_on,
+        first_contact_on=first_contact_on,
+        illustrative=illustrative,
+        **values,
+    )
     not_future(first_contact_on, "first_contact_on")
     full_clean(project)
     _check_carrier_free(project)
@@ -261,14 +290,26 @@ def project_create(
         raise DuplicateProjectError(matches)
     project.save()
     history = [
-        StageMove(project=project, from_stage="", to_stage=Stage.LEAD, on=first_contact_on,
-                  evidence_text=_("First contact"), actor=acting_user(actor))
-    ]  # fmt: skip
+        StageMove(
+            project=project,
+            from_stage="",
+            to_stage=Stage.LEAD,
+            on=first_contact_on,
+            evidence_text=_("First contact"),
+            actor=acting_user(actor),
+        )
+    ]
     for spec in moves:
         history.append(
-            _apply_move(actor, project, to=spec.to, on=spec.on,
-                        evidence_text=spec.evidence_text, reason=spec.reason)
-        )  # fmt: skip
+            _apply_move(
+                actor,
+                project,
+                to=spec.to,
+                on=spec.on,
+                evidence_text=spec.evidence_text,
+                reason=spec.reason,
+            )
+        )
     if moves:
         project.save()
     StageMove.objects.bulk_create(history)
@@ -434,10 +475,17 @@ def project_merge(*, actor, keep: Project, merge: Project) -> Project:
         raise ValidationError(_("One of the two records was merged already."))
     if _stage_rank(merge) > _stage_rank(keep):
         raise ValidationError(
-            _("Keep the record that is further along: %(merge)s is %(m_stage)s, %(keep)s is "
-              "%(k_stage)s.") % {"merge": merge.name, "m_stage": merge.get_stage_display(),
-                                 "keep": keep.name, "k_stage": keep.get_stage_display()}
-        )  # fmt: skip
+            _(
+                "Keep the record that is further along: %(merge)s is %(m_stage)s, %(keep)s is "
+                "%(k_stage)s."
+            )
+            % {
+                "merge": merge.name,
+                "m_stage": merge.get_stage_display(),
+                "keep": keep.name,
+                "k_stage": keep.get_stage_display(),
+            }
+        )
     if keep.carrier is not None and merge.carrier is not None and keep.carrier != merge.carrier:
         raise ValidationError(_("Both records hold a carrier; release one of them before merging."))
     years = set(merge.plans.values_list("year", flat=True)) & set(
@@ -448,9 +496,12 @@ def project_merge(*, actor, keep: Project, merge: Project) -> Project:
     )
     if years or months:
         raise ValidationError(
-            _("Both records have key-project plans or reports for %(when)s; keep one of each "
-              "before merging.") % {"when": "、".join(sorted(map(str, years | months)))}
-        )  # fmt: skip
+            _(
+                "Both records have key-project plans or reports for %(when)s; keep one of each "
+                "before merging."
+            )
+            % {"when": "、".join(sorted(map(str, years | months)))}
+        )
     before_keep, before_merge = audit.snapshot(keep), audit.snapshot(merge)
     moved = {}
     for model in (StageMove, FollowUp, ProjectFile, FundTranche):
@@ -459,8 +510,14 @@ def project_merge(*, actor, keep: Project, merge: Project) -> Project:
         )
     moved["plans"] = KeyProjectPlan.objects.filter(project=merge).update(project=keep)
     moved["reports"] = ProgressReport.objects.filter(project=merge).update(project=keep)
-    for field in ("industry", "officer", "contract_investment", "total_investment",
-                  "land_parcel", "building_unit"):  # fmt: skip
+    for field in (
+        "industry",
+        "officer",
+        "contract_investment",
+        "total_investment",
+        "land_parcel",
+        "building_unit",
+    ):
         if getattr(keep, field) is None and getattr(merge, field) is not None:
             setattr(keep, field, getattr(merge, field))
             if field in ("land_parcel", "building_unit"):
@@ -475,10 +532,16 @@ def project_merge(*, actor, keep: Project, merge: Project) -> Project:
     merge.merged_into = keep
     merge.version += 1
     merge.save()
-    audit.record(AuditAction.UPDATE, actor=actor, obj=keep, before=before_keep,
-                 after={**audit.snapshot(keep), "merged": merge.pk, "moved": moved})  # fmt: skip
-    audit.record(AuditAction.UPDATE, actor=actor, obj=merge, before=before_merge,
-                 after=audit.snapshot(merge))  # fmt: skip
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=keep,
+        before=before_keep,
+        after={**audit.snapshot(keep), "merged": merge.pk, "moved": moved},
+    )
+    audit.record(
+        AuditAction.UPDATE, actor=actor, obj=merge, before=before_merge, after=audit.snapshot(merge)
+    )
     sync_targets_for(actor, keep)
     return keep
 

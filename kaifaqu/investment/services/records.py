@@ -47,10 +47,14 @@ def followup_create(
     _require(actor, project)
     not_future(on)
     follow_up = FollowUp(
-        project=project, kind=kind, on=on, note=(note or "").strip(),
-        next_action=(next_action or "").strip(), next_action_on=next_action_on,
+        project=project,
+        kind=kind,
+        on=on,
+        note=(note or "").strip(),
+        next_action=(next_action or "").strip(),
+        next_action_on=next_action_on,
         by=by or acting_user(actor),
-    )  # fmt: skip
+    )
     full_clean(follow_up)
     follow_up.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=follow_up, after=audit.snapshot(follow_up))
@@ -83,8 +87,14 @@ def project_file_add(*, actor, project: Project, file, description: str = "") ->
     content is what its name says."""
     _require(actor, project)
     name, content_type, size = checked_upload(file)
-    kept = ProjectFile(project=project, name=name, content_type=content_type, size=size,
-                       description=description, uploaded_by=acting_user(actor))  # fmt: skip
+    kept = ProjectFile(
+        project=project,
+        name=name,
+        content_type=content_type,
+        size=size,
+        description=description,
+        uploaded_by=acting_user(actor),
+    )
     kept.file = file
     full_clean(kept)
     kept.save()
@@ -117,9 +127,11 @@ def _check_tranche(tranche: FundTranche) -> None:
         raise ValidationError(_("Funds are recorded for signed projects only."))
     if tranche.on < project.signed_on:
         raise ValidationError(
-            {"on": _("Funds are received after signing (%(date)s).")
-             % {"date": project.signed_on.isoformat()}}
-        )  # fmt: skip
+            {
+                "on": _("Funds are received after signing (%(date)s).")
+                % {"date": project.signed_on.isoformat()}
+            }
+        )
 
 
 @transaction.atomic
@@ -129,9 +141,14 @@ def tranche_create(
     """Record funds received by a project on a date (10,000 yuan)."""
     _require(actor, project)
     value = to_amount(amount, "amount", required=True)
-    tranche = FundTranche(project=project, on=on, amount=value,
-                          capital=capital or project.capital, voucher_note=voucher_note,
-                          entered_by=acting_user(actor))  # fmt: skip
+    tranche = FundTranche(
+        project=project,
+        on=on,
+        amount=value,
+        capital=capital or project.capital,
+        voucher_note=voucher_note,
+        entered_by=acting_user(actor),
+    )
     _check_tranche(tranche)
     full_clean(tranche)
     tranche.save()

@@ -58,10 +58,17 @@ def talent_award_create(
     if org_unit is None:
         raise ValidationError({"org_unit": _("Say where the person works in the zone.")})
     award = TalentAward(
-        department=department, person_name=(person_name or "").strip(), programme=programme,
-        year=year, announced_on=announced_on, status=status, enterprise=enterprise,
-        org_unit=org_unit, note=note, illustrative=illustrative,
-    )  # fmt: skip
+        department=department,
+        person_name=(person_name or "").strip(),
+        programme=programme,
+        year=year,
+        announced_on=announced_on,
+        status=status,
+        enterprise=enterprise,
+        org_unit=org_unit,
+        note=note,
+        illustrative=illustrative,
+    )
     award.full_clean()
     award.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=award, after=audit.snapshot(award))
@@ -102,11 +109,14 @@ def talent_subsidy_create(
         raise ValidationError(_("Subsidies are paid to selected people only."))
     if paid_on < award.announced_on:
         raise ValidationError(
-            {"paid_on": _("A subsidy is paid after the selection (%(date)s).")
-             % {"date": award.announced_on.isoformat()}}
-        )  # fmt: skip
-    subsidy = TalentSubsidy(award=award, paid_on=paid_on, amount=value, note=note,
-                            entered_by=acting_user(actor))  # fmt: skip
+            {
+                "paid_on": _("A subsidy is paid after the selection (%(date)s).")
+                % {"date": award.announced_on.isoformat()}
+            }
+        )
+    subsidy = TalentSubsidy(
+        award=award, paid_on=paid_on, amount=value, note=note, entered_by=acting_user(actor)
+    )
     subsidy.full_clean()
     subsidy.save()
     audit.record(AuditAction.CREATE, actor=actor, obj=subsidy, after=audit.snapshot(subsidy))

@@ -81,8 +81,16 @@ def test_every_project_went_through_its_stages(seeded):
 
 
 def test_loading_again_changes_nothing(seeded):
-    models = [Enterprise, Project, StageMove, FundTranche, ProgressReport, FollowUp, TalentAward,
-              TalentSubsidy]  # fmt: skip
+    models = [
+        Enterprise,
+        Project,
+        StageMove,
+        FundTranche,
+        ProgressReport,
+        FollowUp,
+        TalentAward,
+        TalentSubsidy,
+    ]
     before = [m.objects.count() for m in models]
     call_command("load_demo", stdout=io.StringIO())
     assert [m.objects.count() for m in models] == before

@@ -19,11 +19,17 @@ from kaifaqu.investment.selectors import kanban_columns, project_list
 def record(seeded):
     def _record(**kw):
         fields = {
-            "actor": None, "source": "portal_consultation", "organisation": "",
+            "actor": None,
+            "source": "portal_consultation",
+            "organisation": "",
             "contact_name": "郑九",
-            "phone": "", "email": "", "summary": "问题", "officer": seeded.investment,
-            "department": seeded.departments["investment"], "at": timezone.now(),
-        }  # fmt: skip
+            "phone": "",
+            "email": "",
+            "summary": "问题",
+            "officer": seeded.investment,
+            "department": seeded.departments["investment"],
+            "at": timezone.now(),
+        }
         fields.update(kw)
         return services.lead_record(**fields)
 
@@ -59,8 +65,13 @@ def test_closed_and_converted_leads_are_not_updated(record, seeded):
     fresh = record(phone="13812345678")
     assert fresh.pk != closed.pk
     assert fresh.status == LeadStatus.OPEN
-    services.lead_convert(actor=seeded.investment, lead=fresh, project_name="线索转化测试项目",
-                          org_unit=seeded.units["371471101"], version=CURRENT)  # fmt: skip
+    services.lead_convert(
+        actor=seeded.investment,
+        lead=fresh,
+        project_name="线索转化测试项目",
+        org_unit=seeded.units["371471101"],
+        version=CURRENT,
+    )
     third = record(phone="13812345678")
     assert third.pk not in (closed.pk, fresh.pk)
 
@@ -82,16 +93,24 @@ def test_the_investor_is_matched_by_exact_name_or_by_phone_or_email(record):
 
 
 def test_converting_puts_the_project_on_the_kanban_at_stage_lead(record, seeded):
-    lead = record(organisation="看板测试有限公司", phone="13812345678",
-                  at=timezone.now() - timedelta(days=3))  # fmt: skip
+    lead = record(
+        organisation="看板测试有限公司", phone="13812345678", at=timezone.now() - timedelta(days=3)
+    )
     leads_before = {c.stage: c.count for c in kanban_columns(project_list(seeded.investment))}[
         "lead"
     ]
-    project = services.lead_convert(actor=seeded.investment, lead=lead, project_name="看板测试项目",
-                                    org_unit=seeded.units["371471101"],
-                                    version=CURRENT)  # fmt: skip
-    assert (project.stage, project.source, project.officer) == ("lead", "portal_consultation",
-                                                                seeded.investment)  # fmt: skip
+    project = services.lead_convert(
+        actor=seeded.investment,
+        lead=lead,
+        project_name="看板测试项目",
+        org_unit=seeded.units["371471101"],
+        version=CURRENT,
+    )
+    assert (project.stage, project.source, project.officer) == (
+        "lead",
+        "portal_consultation",
+        seeded.investment,
+    )
     assert project.first_contact_on == timezone.localdate() - timedelta(days=3)
     assert (project.investor.name, project.investor.phone) == ("看板测试有限公司", "13812345678")
     columns = {c.stage: c.count for c in kanban_columns(project_list(seeded.investment))}
@@ -99,15 +118,25 @@ def test_converting_puts_the_project_on_the_kanban_at_stage_lead(record, seeded)
     lead.refresh_from_db()
     assert (lead.status, lead.project, lead.investor) == ("converted", project, project.investor)
     with pytest.raises(ValidationError):
-        services.lead_convert(actor=seeded.investment, lead=lead, project_name="再次",
-                              org_unit=seeded.units["371471101"], version=CURRENT)  # fmt: skip
+        services.lead_convert(
+            actor=seeded.investment,
+            lead=lead,
+            project_name="再次",
+            org_unit=seeded.units["371471101"],
+            version=CURRENT,
+        )
 
 
 def test_converting_and_closing_are_refused_outside_the_department(record, seeded):
     lead = record(phone="13812345678")
     with pytest.raises(PermissionDenied):
-        services.lead_convert(version=CURRENT, actor=seeded.finance, lead=lead, project_name="x",
-                              org_unit=seeded.units["371471101"])  # fmt: skip
+        services.lead_convert(
+            version=CURRENT,
+            actor=seeded.finance,
+            lead=lead,
+            project_name="x",
+            org_unit=seeded.units["371471101"],
+        )
     with pytest.raises(PermissionDenied):
         services.lead_close(version=CURRENT, actor=seeded.finance, lead=lead, reason="x")
     with pytest.raises(ValidationError) as error:

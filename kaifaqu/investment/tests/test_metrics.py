@@ -167,9 +167,15 @@ def test_the_project_page_link():
     assert project_url(7) == "/backoffice/investment/projects/7/"
 
 
-FLOWS = ["projects_signed", "contract_investment_signed", "projects_started",
-         "total_investment_started", "light_asset_projects", "talents_selected",
-         "talent_subsidies"]  # fmt: skip
+FLOWS = [
+    "projects_signed",
+    "contract_investment_signed",
+    "projects_started",
+    "total_investment_started",
+    "light_asset_projects",
+    "talents_selected",
+    "talent_subsidies",
+]
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])

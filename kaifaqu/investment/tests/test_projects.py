@@ -294,23 +294,30 @@ def test_a_project_entered_with_its_investor_finds_the_investor_by_code_or_name(
     named = make.investor("丙丁材料有限公司", code=False)
     before = Enterprise.objects.count()
     by_code = services.project_create_with_investor(
-        actor=seeded.investment, investor_name="另一个名字", investor_code=coded.credit_code,
-        name="电池回收项目", **_fields(seeded),
-    )  # fmt: skip
-    by_name = services.project_create_with_investor(
-        actor=seeded.investment, investor_name=" 丙丁材料有限公司 ", name="新材料中试基地",
+        actor=seeded.investment,
+        investor_name="另一个名字",
+        investor_code=coded.credit_code,
+        name="电池回收项目",
         **_fields(seeded),
-    )  # fmt: skip
+    )
+    by_name = services.project_create_with_investor(
+        actor=seeded.investment,
+        investor_name=" 丙丁材料有限公司 ",
+        name="新材料中试基地",
+        **_fields(seeded),
+    )
     assert (by_code.investor, by_name.investor) == (coded, named)
     assert Enterprise.objects.count() == before
 
 
 def test_a_project_entered_with_a_new_investor_enters_both(seeded):
     project = services.project_create_with_investor(
-        actor=seeded.investment, investor_name="戊己智能装备有限公司",
+        actor=seeded.investment,
+        investor_name="戊己智能装备有限公司",
         contacts={"contact_person": "赵六", "phone": "13900000000", "email": ""},
-        name="智能装备产业园项目", **_fields(seeded),
-    )  # fmt: skip
+        name="智能装备产业园项目",
+        **_fields(seeded),
+    )
     assert project.investor.name == "戊己智能装备有限公司"
     assert (project.investor.contact_person, project.investor.phone) == ("赵六", "13900000000")
 
@@ -321,7 +328,10 @@ def test_a_refused_project_leaves_no_new_investor_behind(seeded):
     before = Enterprise.objects.count()
     with pytest.raises(ValidationError):
         services.project_create_with_investor(
-            actor=seeded.investment, investor_name="庚辛新能源有限公司", name="储能项目",
-            contract_investment="十万", **_fields(seeded),
-        )  # fmt: skip
+            actor=seeded.investment,
+            investor_name="庚辛新能源有限公司",
+            name="储能项目",
+            contract_investment="十万",
+            **_fields(seeded),
+        )
     assert Enterprise.objects.count() == before

@@ -29,37 +29,52 @@ class ExportFilterForm(forms.Form):
         label=_("search"), required=False, max_length=100, widget=forms.TextInput(attrs=_INPUT)
     )
     stage = forms.ChoiceField(
-        label=_("stage"), required=False, choices=[("", "—"), *Stage.choices],
+        label=_("stage"),
+        required=False,
+        choices=[("", "—"), *Stage.choices],
         widget=forms.Select(attrs=_SELECT),
-    )  # fmt: skip
+    )
     department = forms.ModelChoiceField(
-        label=_("department"), required=False, queryset=Department.objects.order_by("order"),
+        label=_("department"),
+        required=False,
+        queryset=Department.objects.order_by("order"),
         widget=forms.Select(attrs=_SELECT),
-    )  # fmt: skip
+    )
     industry = forms.ModelChoiceField(
-        label=_("industry"), required=False, queryset=Industry.objects.order_by("code"),
+        label=_("industry"),
+        required=False,
+        queryset=Industry.objects.order_by("code"),
         widget=forms.Select(attrs=_SELECT),
-    )  # fmt: skip
+    )
     key_level = forms.ChoiceField(
-        label=_("key-project level"), required=False, choices=[("", "—"), *KeyLevel.choices],
+        label=_("key-project level"),
+        required=False,
+        choices=[("", "—"), *KeyLevel.choices],
         widget=forms.Select(attrs=_SELECT),
-    )  # fmt: skip
+    )
     org_unit = forms.ModelChoiceField(
-        label=_("where it lands"), required=False, queryset=OrgUnit.objects.order_by("code"),
+        label=_("where it lands"),
+        required=False,
+        queryset=OrgUnit.objects.order_by("code"),
         widget=forms.Select(attrs=_SELECT),
-    )  # fmt: skip
+    )
     signed_in = forms.CharField(
-        label=_("signed in"), required=False, max_length=20,
+        label=_("signed in"),
+        required=False,
+        max_length=20,
         widget=forms.TextInput(attrs={**_INPUT, "placeholder": "2017-01/2017-09"}),
-    )  # fmt: skip
+    )
     started_in = forms.CharField(
-        label=_("started in"), required=False, max_length=20,
+        label=_("started in"),
+        required=False,
+        max_length=20,
         widget=forms.TextInput(attrs={**_INPUT, "placeholder": "2017"}),
-    )  # fmt: skip
+    )
     light_asset = forms.NullBooleanField(
-        label=_("light-asset project"), required=False,
+        label=_("light-asset project"),
+        required=False,
         widget=forms.NullBooleanSelect(attrs=_SELECT),
-    )  # fmt: skip
+    )
 
     def _period(self, name: str) -> str:
         text = (self.cleaned_data.get(name) or "").strip()

@@ -35,23 +35,41 @@ Progress = Callable[[int, int], None]
 #: Model field → workbook column, to put a service's validation error on the right cell.
 FIELD_COLUMNS = {
     PROJECTS: {
-        "name": "name", "investor": "investor_name", "partner": "partner",
-        "industry": "industry", "source": "source", "officer": "officer", "org_unit": "org",
-        "department": "department", "contract_investment": "contract_investment",
-        "total_investment": "total_investment", "capital": "capital",
-        "light_asset": "light_asset", "land_parcel": "carrier", "building_unit": "carrier",
-        "key_level": "key_level", "first_contact_on": "first_contact_on", "note": "note",
-        "to": "stage", "credit_code": "investor_credit_code", "contact_person": "contact_person",
-        "phone": "phone", "email": "email",
+        "name": "name",
+        "investor": "investor_name",
+        "partner": "partner",
+        "industry": "industry",
+        "source": "source",
+        "officer": "officer",
+        "org_unit": "org",
+        "department": "department",
+        "contract_investment": "contract_investment",
+        "total_investment": "total_investment",
+        "capital": "capital",
+        "light_asset": "light_asset",
+        "land_parcel": "carrier",
+        "building_unit": "carrier",
+        "key_level": "key_level",
+        "first_contact_on": "first_contact_on",
+        "note": "note",
+        "to": "stage",
+        "credit_code": "investor_credit_code",
+        "contact_person": "contact_person",
+        "phone": "phone",
+        "email": "email",
     },
     TRANCHES: {"on": "date", "amount": "amount", "capital": "capital", "voucher_note": "voucher"},
     PLANS: {"annual_plan": "annual_plan", "year": "year"},
     PROGRESS: {
-        "month": "month", "completed_investment": "completed_investment",
-        "image_progress": "image_progress", "kind": "problem_kind", "description": "problem",
-        "responsible_department": "solver_department", "due_on": "due_on",
+        "month": "month",
+        "completed_investment": "completed_investment",
+        "image_progress": "image_progress",
+        "kind": "problem_kind",
+        "description": "problem",
+        "responsible_department": "solver_department",
+        "due_on": "due_on",
     },
-}  # fmt: skip
+}
 #: Where a refusal of the whole row is shown.
 ROW_COLUMN = {PROJECTS: "ref", TRANCHES: "project", PLANS: "project", PROGRESS: "project"}
 IMPORT_TYPE = "investment.workbook"
@@ -171,9 +189,11 @@ class _Importer:
         enterprise = self.enterprises.get(row.investor_key, row.investor)
         if enterprise is None:
             enterprise = enterprise_services.enterprise_create(
-                actor=self.actor, name=row.investor_name, credit_code=row.credit_code or None,
+                actor=self.actor,
+                name=row.investor_name,
+                credit_code=row.credit_code or None,
                 **row.contacts,
-            )  # fmt: skip
+            )
         elif changes := self._investor_changes(row, enterprise):
             # An import writes what the workbook states over what is stored (CURRENT).
             enterprise = enterprise_services.enterprise_update(
@@ -195,15 +215,25 @@ class _Importer:
         if row.project is None:
             require_change(self.actor, row.department.pk)
             project = services.project_create(
-                actor=self.actor, name=row.name, investor=self._investor(row),
-                source=row.source, org_unit=row.org_unit, department=row.department,
-                officer=row.officer, industry=row.industry, partner=row.partner,
+                actor=self.actor,
+                name=row.name,
+                investor=self._investor(row),
+                source=row.source,
+                org_unit=row.org_unit,
+                department=row.department,
+                officer=row.officer,
+                industry=row.industry,
+                partner=row.partner,
                 contract_investment=row.contract_investment,
-                total_investment=row.total_investment, capital=row.capital or "domestic",
-                light_asset=bool(row.light_asset), key_level=row.key_level or KeyLevel.NONE,
-                note=row.note, first_contact_on=row.first_contact_on, moves=row.moves,
+                total_investment=row.total_investment,
+                capital=row.capital or "domestic",
+                light_asset=bool(row.light_asset),
+                key_level=row.key_level or KeyLevel.NONE,
+                note=row.note,
+                first_contact_on=row.first_contact_on,
+                moves=row.moves,
                 **self._carrier_fields(row),
-            )  # fmt: skip
+            )
             self.projects[row.key] = project
             return True
         project = row.project
@@ -220,9 +250,14 @@ class _Importer:
         for move in row.moves:
             try:
                 project = services.project_move(
-                    actor=self.actor, project=project, to=move.to, on=move.on,
-                    evidence_text=move.evidence_text, reason=move.reason, version=CURRENT,
-                )  # fmt: skip
+                    actor=self.actor,
+                    project=project,
+                    to=move.to,
+                    on=move.on,
+                    evidence_text=move.evidence_text,
+                    reason=move.reason,
+                    version=CURRENT,
+                )
             except ValidationError as error:
                 error.column = _move_column(error, move.to)
                 raise
@@ -244,13 +279,21 @@ class _Importer:
         """What the row changes of a stored project (a blank cell keeps what is stored);
         ``investor`` None is one the import makes."""
         stated = {
-            "name": row.name, "partner": row.partner, "industry": row.industry,
-            "source": row.source, "officer": row.officer, "org_unit": row.org_unit,
-            "department": row.department, "contract_investment": row.contract_investment,
-            "total_investment": row.total_investment, "capital": row.capital,
-            "light_asset": row.light_asset, "key_level": row.key_level, "note": row.note,
+            "name": row.name,
+            "partner": row.partner,
+            "industry": row.industry,
+            "source": row.source,
+            "officer": row.officer,
+            "org_unit": row.org_unit,
+            "department": row.department,
+            "contract_investment": row.contract_investment,
+            "total_investment": row.total_investment,
+            "capital": row.capital,
+            "light_asset": row.light_asset,
+            "key_level": row.key_level,
+            "note": row.note,
             **self._carrier_fields(row),
-        }  # fmt: skip
+        }
         changes: dict[str, Any] = {}
         if investor is None or investor.pk != project.investor_id:
             changes["investor"] = investor
@@ -324,8 +367,11 @@ class _Importer:
         capital, voucher = row.capital or project.capital, row.voucher or ""
         for tranche in unclaimed:
             if (tranche.on, tranche.amount, tranche.capital, tranche.voucher_note) == (
-                row.on, row.amount, capital, voucher,
-            ):  # fmt: skip
+                row.on,
+                row.amount,
+                capital,
+                voucher,
+            ):
                 unclaimed.remove(tranche)  # one stored tranche answers one row
                 return "unchanged", {}
         fields = {"on": row.on, "amount": row.amount, "capital": capital, "voucher_note": voucher}
@@ -353,9 +399,13 @@ class _Importer:
             try:
                 with transaction.atomic():
                     services.key_project_plan_save(
-                        actor=self.actor, project=project, year=row.year,
-                        annual_plan=row.annual_plan, sync=False, version=CURRENT,
-                    )  # fmt: skip
+                        actor=self.actor,
+                        project=project,
+                        year=row.year,
+                        annual_plan=row.annual_plan,
+                        sync=False,
+                        version=CURRENT,
+                    )
             except (PermissionDenied, ValidationError, IntegrityError) as error:
                 self._fail(PLANS, row.row, error)
                 continue
@@ -420,14 +470,19 @@ class _Importer:
         if same and not new:
             return ["unchanged"] * len(rows), None
         write = {
-            "month": first.month, "completed_investment": first.completed_investment,
+            "month": first.month,
+            "completed_investment": first.completed_investment,
             "image_progress": image,
             "issues": [
-                {"kind": r.issue[0], "description": r.issue[1],
-                 "responsible_department": r.issue[2], "due_on": r.issue[3]}
+                {
+                    "kind": r.issue[0],
+                    "description": r.issue[1],
+                    "responsible_department": r.issue[2],
+                    "due_on": r.issue[3],
+                }
                 for r in new
             ],
-        }  # fmt: skip
+        }
         if report is None:
             return ["created"] * len(rows), write
         if not same:

@@ -20,11 +20,16 @@ def projects_for_export(user, **filters) -> QuerySet[Project]:
     return (
         project_filter(qs, **filters)
         .select_related(
-            "investor", "industry", "department", "officer", "org_unit", "land_parcel",
+            "investor",
+            "industry",
+            "department",
+            "officer",
+            "org_unit",
+            "land_parcel",
             "building_unit__building",
         )
         .order_by("pk")
-    )  # fmt: skip
+    )
 
 
 def own_moves(projects: Iterable[Project]) -> dict[int, dict[str, StageMove]]:

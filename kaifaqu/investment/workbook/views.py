@@ -40,12 +40,19 @@ from .writer import template_workbook, workbook_export
 SESSION_KEY = "investment_workbook_uploads"
 #: The columns the preview shows of each sheet's first rows.
 PREVIEW_COLUMNS = {
-    PROJECTS: ("ref", "name", "investor_name", "investor_credit_code", "stage",
-               "contract_investment", "total_investment"),
+    PROJECTS: (
+        "ref",
+        "name",
+        "investor_name",
+        "investor_credit_code",
+        "stage",
+        "contract_investment",
+        "total_investment",
+    ),
     TRANCHES: ("id", "project", "date", "amount", "capital", "voucher"),
     PLANS: ("project", "year", "annual_plan"),
     PROGRESS: ("project", "month", "completed_investment", "problem_kind", "problem"),
-}  # fmt: skip
+}
 
 
 def may_import(user) -> bool:
@@ -99,13 +106,25 @@ class WorkbookView(BusinessReadMixin, View):
 def _cells(row, sheet: str) -> list:
     """A planned row's main cells, for the preview."""
     if sheet == PROJECTS:
-        return [row.ref or "", row.name or (row.project.name if row.project else ""),
-                row.investor_name, row.credit_code, row.stage, row.contract_investment,
-                row.total_investment]  # fmt: skip
+        return [
+            row.ref or "",
+            row.name or (row.project.name if row.project else ""),
+            row.investor_name,
+            row.credit_code,
+            row.stage,
+            row.contract_investment,
+            row.total_investment,
+        ]
     project = row.project[1]
     if sheet == TRANCHES:
-        return [row.tranche.pk if row.tranche else "", project, row.on, row.amount,
-                row.capital, row.voucher or ""]  # fmt: skip
+        return [
+            row.tranche.pk if row.tranche else "",
+            project,
+            row.on,
+            row.amount,
+            row.capital,
+            row.voucher or "",
+        ]
     if sheet == PLANS:
         return [project, row.year, row.annual_plan]
     kind, problem = (row.issue[0], row.issue[1]) if row.issue else ("", "")

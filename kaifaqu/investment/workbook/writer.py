@@ -64,22 +64,31 @@ def _validation(departments: list[str]):
         }
         if column.kind == FLAG:
             return DataValidation(
-                type="list", formula1=f'"{YES},{NO}"', errorTitle=_("Not in the list")[:32],
+                type="list",
+                formula1=f'"{YES},{NO}"',
+                errorTitle=_("Not in the list")[:32],
                 error=(_("Choose one of: %(choices)s.") % {"choices": f"{YES}, {NO}"})[:255],
                 **common,
-            )  # fmt: skip
+            )
         if column.kind == DATE:
             return DataValidation(
-                type="date", operator="between", formula1=_serial(_FIRST_DAY),
-                formula2=_serial(_LAST_DAY), errorTitle=_("Not a date")[:32],
-                error=_("Type a date, as 2017-03-15."), **common,
-            )  # fmt: skip
+                type="date",
+                operator="between",
+                formula1=_serial(_FIRST_DAY),
+                formula2=_serial(_LAST_DAY),
+                errorTitle=_("Not a date")[:32],
+                error=_("Type a date, as 2017-03-15."),
+                **common,
+            )
         if column.name in ("department", "solver_department") and 0 < len(codes) + 2 <= LIST_LIMIT:
             listed = _("Choose one of: %(choices)s.") % {"choices": ", ".join(departments)}
             return DataValidation(
-                type="list", formula1=f'"{codes}"', errorTitle=_("Not in the list")[:32],
-                error=listed[:255], **common,
-            )  # fmt: skip
+                type="list",
+                formula1=f'"{codes}"',
+                errorTitle=_("Not in the list")[:32],
+                error=listed[:255],
+                **common,
+            )
         return data_validation(column)
 
     return rule
@@ -132,18 +141,41 @@ def _project_rows(projects: list[Project], moves, contacts) -> list[list[Any]]:
             return move.evidence_text if move is not None else ""
 
         shown = contacts.get(p.investor_id)
-        rows.append([
-            p.pk, p.name, p.investor.name, p.investor.credit_code or "", p.partner,
-            p.industry.code if p.industry_id else "", p.source, p.department.code,
-            p.officer.get_username() if p.officer_id else "", p.org_unit.code,
-            p.contract_investment, p.total_investment, p.capital, _flag(p.light_asset),
-            _carrier_code(p), p.key_level, p.stage, p.first_contact_on,
-            on(Stage.NEGOTIATING), on(Stage.SIGNED), text(Stage.SIGNED), on(Stage.STARTED),
-            text(Stage.STARTED), on(Stage.UNDER_CONSTRUCTION), on(Stage.OPERATING),
-            on(Stage.DROPPED), p.dropped_reason if history.get(Stage.DROPPED) else "",
-            shown.contact_person if shown else "", shown.phone if shown else "",
-            shown.email if shown else "", p.note,
-        ])  # fmt: skip
+        rows.append(
+            [
+                p.pk,
+                p.name,
+                p.investor.name,
+                p.investor.credit_code or "",
+                p.partner,
+                p.industry.code if p.industry_id else "",
+                p.source,
+                p.department.code,
+                p.officer.get_username() if p.officer_id else "",
+                p.org_unit.code,
+                p.contract_investment,
+                p.total_investment,
+                p.capital,
+                _flag(p.light_asset),
+                _carrier_code(p),
+                p.key_level,
+                p.stage,
+                p.first_contact_on,
+                on(Stage.NEGOTIATING),
+                on(Stage.SIGNED),
+                text(Stage.SIGNED),
+                on(Stage.STARTED),
+                text(Stage.STARTED),
+                on(Stage.UNDER_CONSTRUCTION),
+                on(Stage.OPERATING),
+                on(Stage.DROPPED),
+                p.dropped_reason if history.get(Stage.DROPPED) else "",
+                shown.contact_person if shown else "",
+                shown.phone if shown else "",
+                shown.email if shown else "",
+                p.note,
+            ]
+        )
     return rows
 
 

@@ -21,17 +21,26 @@ ZONE = "371471"
 def flow(demo):
     """A monthly flow element kept by 经济发展局, with no values yet."""
     return services.element_create(
-        actor=None, code="power_use", name_zh="全社会用电量", name_en="Power use",
-        unit="亿元", department=demo.departments["economy"], decimals=2,
-    )  # fmt: skip
+        actor=None,
+        code="power_use",
+        name_zh="全社会用电量",
+        name_en="Power use",
+        unit="亿元",
+        department=demo.departments["economy"],
+        decimals=2,
+    )
 
 
 def _save(element, period, value, org=ZONE, **kw):
     kw.setdefault("version", CURRENT)  # these tests are not about the version
     return services.value_save(
-        actor=None, element=element, org_unit=OrgUnit.objects.get(code=org), period=period,
-        value=value, **kw,
-    )  # fmt: skip
+        actor=None,
+        element=element,
+        org_unit=OrgUnit.objects.get(code=org),
+        period=period,
+        value=value,
+        **kw,
+    )
 
 
 def test_months_add_up_into_any_window(flow):
@@ -77,11 +86,23 @@ def test_a_comparable_base_is_used_and_named(flow):
 
 def test_an_edit_from_a_stale_version_is_refused(demo, flow):
     value = _save(flow, "2017", "1")
-    services.value_save(actor=demo.economy, element=flow, org_unit=value.org_unit,
-                        period="2017", value="2", version=1)  # fmt: skip
+    services.value_save(
+        actor=demo.economy,
+        element=flow,
+        org_unit=value.org_unit,
+        period="2017",
+        value="2",
+        version=1,
+    )
     with pytest.raises(ConcurrentEditError):
-        services.value_save(actor=demo.economy, element=flow, org_unit=value.org_unit,
-                            period="2017", value="3", version=1)  # fmt: skip
+        services.value_save(
+            actor=demo.economy,
+            element=flow,
+            org_unit=value.org_unit,
+            period="2017",
+            value="3",
+            version=1,
+        )
     assert DataValue.objects.get(pk=value.pk).value == Decimal("2")
 
 
@@ -128,9 +149,14 @@ def test_a_ledger_metric_counts_records_and_falls_back_to_imported_values(demo):
         return out
 
     metric = registry.Metric(
-        code="projects_signed_test", name_zh="新签约项目", name_en="Projects signed",
-        unit="个", decimals=0, time_aggregation="none", ledger=signed_projects,
-    )  # fmt: skip
+        code="projects_signed_test",
+        name_zh="新签约项目",
+        name_en="Projects signed",
+        unit="个",
+        decimals=0,
+        time_aggregation="none",
+        ledger=signed_projects,
+    )
     registry.register_ledger_metric(metric)
     try:
         (figure,) = compute([FigureRequest("projects_signed_test", ZONE, "2017-01/2017-09")])
@@ -160,9 +186,13 @@ def test_a_ledger_metric_counts_records_and_falls_back_to_imported_values(demo):
 )
 def test_any_window_is_the_sum_of_its_months(demo, values, last):
     element = DataElement.objects.filter(code="prop_flow").first() or services.element_create(
-        actor=None, code="prop_flow", name_zh="测试流量", name_en="Test flow", unit="亿元",
+        actor=None,
+        code="prop_flow",
+        name_zh="测试流量",
+        name_en="Test flow",
+        unit="亿元",
         department=demo.departments["economy"],
-    )  # fmt: skip
+    )
     for month, value in enumerate(values, start=1):
         _save(element, f"2019-{month:02d}", value)
     period = f"2019-01/2019-{last:02d}" if last > 1 else "2019-01"

@@ -16,17 +16,26 @@ ZONE = "371471"
 
 def _element(demo, code, **options):
     return services.element_create(
-        actor=None, code=code, name_zh=code, name_en=code, unit="亿元",
-        department=demo.departments["economy"], **options,
-    )  # fmt: skip
+        actor=None,
+        code=code,
+        name_zh=code,
+        name_en=code,
+        unit="亿元",
+        department=demo.departments["economy"],
+        **options,
+    )
 
 
 def _save(demo, element, period, value, **kw):
     kw.setdefault("version", CURRENT)  # these tests are not about the version
     return services.value_save(
-        actor=demo.economy, element=element, org_unit=demo.zone, period=period, value=value,
+        actor=demo.economy,
+        element=element,
+        org_unit=demo.zone,
+        period=period,
+        value=value,
         **kw,
-    )  # fmt: skip
+    )
 
 
 def test_inputs_are_exactly_what_the_orm_reads(demo):
@@ -34,8 +43,15 @@ def test_inputs_are_exactly_what_the_orm_reads(demo):
     # Eighteen significant digits: more than SQLite's REAL keeps, so the conversion of the
     # stored number (Django's: 15 digits, then the field's places) shows in the last ones.
     _save(demo, element, "2016", "98765.432101", source="2016 yearbook")
-    _save(demo, element, "2017", "123456789012.123456", comparable_prior="0.000001",
-          reported_growth_pct="7.3", status="preliminary")  # fmt: skip
+    _save(
+        demo,
+        element,
+        "2017",
+        "123456789012.123456",
+        comparable_prior="0.000001",
+        reported_growth_pct="7.3",
+        status="preliminary",
+    )
     (figure,) = compute([FigureRequest("exact_flow", ZONE, "2017")])
     assert len(figure.inputs) == 2
     for given in figure.inputs:
@@ -76,10 +92,17 @@ def test_rows_are_converted_only_as_far_as_they_are_read(demo):
         _save(demo, element, period, 1)
     city_element = _element(demo, "city_flow")
     for period in ("2016Q1", "2017Q1"):
-        services.value_save(version=CURRENT, actor=None, element=city_element, org_unit=demo.city,
-                            period=period, value=10)  # fmt: skip
-    batch = Batch([FigureRequest("lazy_flow", ZONE, "2017Q1"),
-                   FigureRequest("city_flow", "371400", "2017Q1")])  # fmt: skip
+        services.value_save(
+            version=CURRENT,
+            actor=None,
+            element=city_element,
+            org_unit=demo.city,
+            period=period,
+            value=10,
+        )
+    batch = Batch(
+        [FigureRequest("lazy_flow", ZONE, "2017Q1"), FigureRequest("city_flow", "371400", "2017Q1")]
+    )
     figure = batch.figure(batch.requests[0])
     # Fetched: every month from 2015-01 to 2017-03; read: the quarter and a year before.
     assert len([key for key in batch.values if key[0] == element.pk]) == 15

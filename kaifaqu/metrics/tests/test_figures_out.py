@@ -15,11 +15,30 @@ def test_the_api_returns_the_documented_schema(api):
     assert response.status_code == 200
     gdp, financing = response.json()["figures"]
     assert set(gdp) >= {
-        "metric", "org", "period", "value", "unit", "prior_value", "growth_pct", "growth_basis",
-        "prior_growth_pct", "pp_change", "share_pct", "rank_by_value", "rank_by_growth",
-        "peer_count", "gap_pp", "target", "progress_pct", "time_progress_gap_pp", "parts",
-        "status", "text", "missing", "provenance",
-    }  # fmt: skip
+        "metric",
+        "org",
+        "period",
+        "value",
+        "unit",
+        "prior_value",
+        "growth_pct",
+        "growth_basis",
+        "prior_growth_pct",
+        "pp_change",
+        "share_pct",
+        "rank_by_value",
+        "rank_by_growth",
+        "peer_count",
+        "gap_pp",
+        "target",
+        "progress_pct",
+        "time_progress_gap_pp",
+        "parts",
+        "status",
+        "text",
+        "missing",
+        "provenance",
+    }
     assert (gdp["value"], gdp["unit"], gdp["growth_pct"], gdp["pp_change"]) == (
         "185",
         "亿元",
@@ -58,10 +77,19 @@ def test_the_command_prints_a_table_with_what_is_missing(demo):
     assert out.getvalue().startswith("gdp\t—\n\t  missing value:")
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    ("leader", 200), ("economy", 200), ("finance", 200), ("admin", 200),
-    ("sysadmin", 403), ("secadmin", 403), ("auditadmin", 403), (None, 403),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("leader", 200),
+        ("economy", 200),
+        ("finance", 200),
+        ("admin", 200),
+        ("sysadmin", 403),
+        ("secadmin", 403),
+        ("auditadmin", 403),
+        (None, 403),
+    ],
+)
 def test_who_reads_figures(api, user, status):
     response = api(user).get(URL, {"org": "371471", "period": Q3, "metrics": "gdp"})
     assert response.status_code == status

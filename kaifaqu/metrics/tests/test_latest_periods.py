@@ -28,10 +28,15 @@ def test_latest_window_per_metric(demo):
 def test_a_single_month_does_not_count_and_a_full_year_wins(demo):
     gdp = DataElement.objects.get(code="gdp")
     for period in ("2017-11", "2017"):
-        services.value_save(version=CURRENT,
-            actor=None, element=gdp, org_unit=demo.zone, period=period, value=Decimal("1"),
+        services.value_save(
+            version=CURRENT,
+            actor=None,
+            element=gdp,
+            org_unit=demo.zone,
+            period=period,
+            value=Decimal("1"),
             status="preliminary",
-        )  # fmt: skip
+        )
         if period == "2017-11":
             assert latest_periods("371471", ["gdp"]) == {"gdp": "2017-01/2017-09"}
     assert latest_periods("371471", ["gdp"]) == {"gdp": "2017"}
@@ -40,6 +45,7 @@ def test_a_single_month_does_not_count_and_a_full_year_wins(demo):
 def test_definitions_carry_both_names(demo):
     defined = metric_definitions(["gdp", "projects_signed"])
     assert (defined["gdp"].name_zh, defined["gdp"].name_en) == (
-        "地区生产总值", "Gross regional product",
-    )  # fmt: skip
+        "地区生产总值",
+        "Gross regional product",
+    )
     assert defined["projects_signed"].unit == "个"

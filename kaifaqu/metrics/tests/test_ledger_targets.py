@@ -57,10 +57,14 @@ def ledger_metric(demo):
         }
 
     metric = registry.Metric(
-        code=CODE, name_zh="市级重点项目完成投资", name_en="Investment completed by key projects",
-        unit="亿元", decimals=2, ledger=completed,
+        code=CODE,
+        name_zh="市级重点项目完成投资",
+        name_en="Investment completed by key projects",
+        unit="亿元",
+        decimals=2,
+        ledger=completed,
         department_id=demo.departments["investment"].pk,
-    )  # fmt: skip
+    )
     registry.register_ledger_metric(metric)
     yield metric
     registry.unregister_ledger_metric(CODE)

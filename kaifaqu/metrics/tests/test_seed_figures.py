@@ -147,11 +147,24 @@ def test_s066_s074_tax_tiers(seed, metric, value, change, phrase, seed_rows):
 
 
 def test_a_batch_takes_the_same_queries_whatever_its_size(seed, django_assert_num_queries):
-    metrics = ["gdp", "trade", "exports", "imports", "industrial_va", "hightech_share",
-               "financing_indirect", "transfer_payments", "taxpayers_over_10m"]  # fmt: skip
+    metrics = [
+        "gdp",
+        "trade",
+        "exports",
+        "imports",
+        "industrial_va",
+        "hightech_share",
+        "financing_indirect",
+        "transfer_payments",
+        "taxpayers_over_10m",
+    ]
     small = [FigureRequest("gdp", ZONE, Q3)]
-    large = [FigureRequest(m, org, p) for m in metrics for p in (Q3, M8)
-             for org in (ZONE, "371400", "371482", "371402")]  # fmt: skip
+    large = [
+        FigureRequest(m, org, p)
+        for m in metrics
+        for p in (Q3, M8)
+        for org in (ZONE, "371400", "371482", "371402")
+    ]
     with django_assert_num_queries(4):
         compute(small)
     with django_assert_num_queries(4):

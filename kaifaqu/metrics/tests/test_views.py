@@ -4,10 +4,17 @@ from django.urls import reverse
 DETAIL = reverse("metrics:detail") + "?metric=trade&org=371471&period=2017-01/2017-08"
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    ("leader", 200), ("economy", 200), ("finance", 200),
-    ("sysadmin", 403), ("auditadmin", 403), ("secadmin", 403),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("leader", 200),
+        ("economy", 200),
+        ("finance", 200),
+        ("sysadmin", 403),
+        ("auditadmin", 403),
+        ("secadmin", 403),
+    ],
+)
 def test_who_opens_a_figure_page(login, user, status):
     assert login(user).get(DETAIL).status_code == status
 

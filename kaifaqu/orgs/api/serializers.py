@@ -31,9 +31,17 @@ class ProfileFactSerializer(serializers.ModelSerializer[ProfileFact]):
     class Meta:
         model = ProfileFact
         fields = [
-            "id", "org_unit", "key", "value", "unit", "approximate",
-            "as_of", "source", "department", "version",
-        ]  # fmt: skip
+            "id",
+            "org_unit",
+            "key",
+            "value",
+            "unit",
+            "approximate",
+            "as_of",
+            "source",
+            "department",
+            "version",
+        ]
         read_only_fields = ["id", "org_unit", "key", "department"]
 
 

@@ -25,9 +25,18 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = Policy
         fields = [
-            "id", "category", "title", "issuer", "document_number", "issued_on", "valid_from",
-            "valid_until", "in_force", "illustrative", "published_at",
-        ]  # fmt: skip
+            "id",
+            "category",
+            "title",
+            "issuer",
+            "document_number",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "in_force",
+            "illustrative",
+            "published_at",
+        ]
 
 
 class PolicyDetailSerializer(PolicySerializer):

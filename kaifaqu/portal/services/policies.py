@@ -23,9 +23,16 @@ from ..uploads import checked_attachment
 
 #: What policy_update (drafts) may change; a published policy changes through policy_revise.
 POLICY_EDITABLE = (
-    "category", "title", "issuer", "document_number", "issued_on", "valid_from",
-    "valid_until", "body", "illustrative",
-)  # fmt: skip
+    "category",
+    "title",
+    "issuer",
+    "document_number",
+    "issued_on",
+    "valid_from",
+    "valid_until",
+    "body",
+    "illustrative",
+)
 #: What a revision may change besides the text.
 REVISABLE = ("title", "issuer", "document_number", "issued_on", "valid_from", "valid_until")
 
@@ -72,9 +79,14 @@ def _revision(policy: Policy, actor, changes: str) -> PolicyRevision:
         policy.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     revision = PolicyRevision(
-        policy=policy, number=number, title=policy.title, body=policy.body,
-        changes=changes, published_by=acting_user(actor), published_at=timezone.now(),
-    )  # fmt: skip
+        policy=policy,
+        number=number,
+        title=policy.title,
+        body=policy.body,
+        changes=changes,
+        published_by=acting_user(actor),
+        published_at=timezone.now(),
+    )
     revision.full_clean()
     revision.save()
     return revision
@@ -98,11 +110,17 @@ def policy_create(
     """A draft: not public until published."""
     require_change(actor, department.pk)
     policy = Policy(
-        department=department, category=category, title=(title or "").strip(),
-        issuer=(issuer or "").strip(), document_number=(document_number or "").strip(),
-        issued_on=issued_on, valid_from=valid_from, valid_until=valid_until,
-        body=_clean_text(body), illustrative=illustrative,
-    )  # fmt: skip
+        department=department,
+        category=category,
+        title=(title or "").strip(),
+        issuer=(issuer or "").strip(),
+        document_number=(document_number or "").strip(),
+        issued_on=issued_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        body=_clean_text(body),
+        illustrative=illustrative,
+    )
     _touched(policy)
     policy.full_clean()
     policy.save()
@@ -214,9 +232,12 @@ def policy_attachment_add(*, actor, policy: Policy, file) -> PolicyAttachment:
     require_change(actor, policy.department_id)
     name, content_type, size = checked_attachment(file)
     attachment = PolicyAttachment(
-        policy=policy, name=name, content_type=content_type, size=size,
+        policy=policy,
+        name=name,
+        content_type=content_type,
+        size=size,
         uploaded_by=acting_user(actor),
-    )  # fmt: skip
+    )
     attachment.file.save(name, file, save=False)
     attachment.full_clean()
     attachment.save()

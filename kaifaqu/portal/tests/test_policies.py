@@ -31,10 +31,14 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _draft(demo, actor=None, **kw):
     fields = {
-        "department": demo.departments["investment"], "category": Category.INDUSTRY_SUPPORT,
-        "title": "测试扶持办法", "issuer": "管委会", "issued_on": date(2017, 2, 1),
-        "valid_from": date(2017, 2, 1), "body": "正文第一段。\r\n\r\n正文第二段。  ",
-    }  # fmt: skip
+        "department": demo.departments["investment"],
+        "category": Category.INDUSTRY_SUPPORT,
+        "title": "测试扶持办法",
+        "issuer": "管委会",
+        "issued_on": date(2017, 2, 1),
+        "valid_from": date(2017, 2, 1),
+        "body": "正文第一段。\r\n\r\n正文第二段。  ",
+    }
     fields.update(kw)
     return services.policy_create(actor=actor, **fields)
 
@@ -49,9 +53,13 @@ def test_create_publish_revise_withdraw_keeps_every_text(demo):
     assert policy.published_at is not None
     assert list(selectors.public_policies(q="测试扶持")) == [policy]
     policy = services.policy_revise(
-        actor=editor, policy=policy, body="新正文。", changes="补助标准调整",
-        version=policy.version, valid_until=date(2018, 12, 31),
-    )  # fmt: skip
+        actor=editor,
+        policy=policy,
+        body="新正文。",
+        changes="补助标准调整",
+        version=policy.version,
+        valid_until=date(2018, 12, 31),
+    )
     assert policy.status == PolicyStatus.PUBLISHED
     revisions = list(policy.revisions.order_by("number").values_list("number", "body", "changes"))
     assert [r[:2] for r in revisions] == [(1, "正文第一段。\n\n正文第二段。"), (2, "新正文。")]
@@ -186,10 +194,16 @@ def test_editors_create_publish_revise_withdraw_through_the_pages(login, demo, n
     client = login(name)
     response = client.post(
         reverse("portal:policy_admin_create"),
-        {"department": demo.departments["investment"].pk, "category": "other",
-         "title": "页面新建政策", "issuer": "招商局", "issued_on": "2017-03-01",
-         "valid_from": "2017-03-01", "body": "正文"},
-    )  # fmt: skip
+        {
+            "department": demo.departments["investment"].pk,
+            "category": "other",
+            "title": "页面新建政策",
+            "issuer": "招商局",
+            "issued_on": "2017-03-01",
+            "valid_from": "2017-03-01",
+            "body": "正文",
+        },
+    )
     assert response.status_code == 302
     policy = Policy.objects.get(title="页面新建政策")
     client.post(reverse("portal:policy_admin_publish", args=[policy.pk]), {"version": "1"})
@@ -198,10 +212,16 @@ def test_editors_create_publish_revise_withdraw_through_the_pages(login, demo, n
     assert client.get(reverse("portal:policy_admin_edit", args=[policy.pk])).status_code == 403
     response = client.post(
         reverse("portal:policy_admin_revise", args=[policy.pk]),
-        {"title": "页面新建政策", "issuer": "招商局", "issued_on": "2017-03-01",
-         "valid_from": "2017-03-01", "body": "修订正文", "changes": "修订",
-         "version": policy.version},
-    )  # fmt: skip
+        {
+            "title": "页面新建政策",
+            "issuer": "招商局",
+            "issued_on": "2017-03-01",
+            "valid_from": "2017-03-01",
+            "body": "修订正文",
+            "changes": "修订",
+            "version": policy.version,
+        },
+    )
     assert response.status_code == 302
     client.post(
         reverse("portal:policy_admin_withdraw", args=[policy.pk]),

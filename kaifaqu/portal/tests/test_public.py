@@ -29,8 +29,11 @@ def test_home_figures_equal_the_engine_for_the_same_period(client, demo):
     for k in shown:
         expected = engine[k.figure.metric]
         assert (k.figure.period, k.figure.value, k.figure.growth_pct, k.figure.status) == (
-            expected.period, expected.value, expected.growth_pct, expected.status,
-        )  # fmt: skip
+            expected.period,
+            expected.value,
+            expected.growth_pct,
+            expected.status,
+        )
     by_metric = {k.figure.metric: k for k in shown}
     # GDP: 前三季度 185亿元 (预计), +8.0% at comparable prices; trade to August 34.4亿元 +72.1%.
     assert by_metric["gdp"].figure.period == "2017-01/2017-09"
@@ -50,15 +53,24 @@ def test_home_in_english(english, demo):
     response = english.get(reverse("portal:home"))
     gdp = {k.figure.metric: k for k in response.context["key_figures"]}["gdp"]
     assert (gdp.name, gdp.value, gdp.change) == (
-        "Gross regional product", "18.5 billion yuan", "up 8.0% year on year",
-    )  # fmt: skip
+        "Gross regional product",
+        "18.5 billion yuan",
+        "up 8.0% year on year",
+    )
     assert gdp.figure.period_label == "Q1–Q3 2017"
 
 
 @pytest.mark.parametrize(
-    "name", ["portal:home", "portal:towns", "portal:industries", "portal:policies",
-             "portal:carriers", "portal:contact"],
-)  # fmt: skip
+    "name",
+    [
+        "portal:home",
+        "portal:towns",
+        "portal:industries",
+        "portal:policies",
+        "portal:carriers",
+        "portal:contact",
+    ],
+)
 def test_public_pages_open_to_anyone_with_the_footer(client, demo, name, settings):
     settings.KAIFAQU_HOTLINE = "400-168-6016"
     response = client.get(reverse(name))
@@ -106,11 +118,14 @@ def test_policy_list_queries_do_not_grow(client, demo, django_assert_max_num_que
 
 def _policy(demo, **kw):
     fields = {
-        "department": demo.departments["investment"], "category": Category.OTHER,
-        "title": "<script>alert(1)</script>测试政策", "issuer": "管委会",
+        "department": demo.departments["investment"],
+        "category": Category.OTHER,
+        "title": "<script>alert(1)</script>测试政策",
+        "issuer": "管委会",
         "issued_on": date(2017, 1, 1),
-        "valid_from": date(2017, 1, 1), "body": "第一段<b>粗</b>\n\n第二段",
-    }  # fmt: skip
+        "valid_from": date(2017, 1, 1),
+        "body": "第一段<b>粗</b>\n\n第二段",
+    }
     fields.update(kw)
     return services.policy_create(actor=None, **fields)
 

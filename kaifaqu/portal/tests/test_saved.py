@@ -30,8 +30,10 @@ def test_visitor_saves_policy_and_carriers_once(visitor_user, policy):
     services.saved_item_add(actor=visitor_user, kind="unit", pk=unit.pk)
     assert [s.item for s in selectors.saved_items(visitor_user)][::-1] == [policy, land, unit]
     assert selectors.saved_keys(visitor_user) == {
-        ("policy", policy.pk), ("land", land.pk), ("unit", unit.pk)
-    }  # fmt: skip
+        ("policy", policy.pk),
+        ("land", land.pk),
+        ("unit", unit.pk),
+    }
 
 
 def test_staff_and_strangers_cannot_save_or_remove(demo, visitor_user, policy):

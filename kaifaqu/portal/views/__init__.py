@@ -25,10 +25,26 @@ from .public import (
 from .saved import SaveView, UnsaveView
 
 __all__ = [
-    "CarrierDetailView", "CarrierListView", "CarrierPhotoView", "ContactView", "HomeView",
-    "IndustriesView", "PolicyAdminDetailView", "PolicyAdminListView", "PolicyAttachmentAddView",
-    "PolicyAttachmentDownloadView", "PolicyAttachmentRemoveView", "PolicyAttachmentView",
-    "PolicyCreateView", "PolicyDetailView", "PolicyListView", "PolicyPublishView",
-    "PolicyReviseView", "PolicyUpdateView", "PolicyWithdrawView", "SaveView", "TownsView",
+    "CarrierDetailView",
+    "CarrierListView",
+    "CarrierPhotoView",
+    "ContactView",
+    "HomeView",
+    "IndustriesView",
+    "PolicyAdminDetailView",
+    "PolicyAdminListView",
+    "PolicyAttachmentAddView",
+    "PolicyAttachmentDownloadView",
+    "PolicyAttachmentRemoveView",
+    "PolicyAttachmentView",
+    "PolicyCreateView",
+    "PolicyDetailView",
+    "PolicyListView",
+    "PolicyPublishView",
+    "PolicyReviseView",
+    "PolicyUpdateView",
+    "PolicyWithdrawView",
+    "SaveView",
+    "TownsView",
     "UnsaveView",
-]  # fmt: skip
+]

@@ -39,8 +39,13 @@ def problems(content: bytes) -> list[tuple[str, str]]:
 
 
 def test_a_clean_template_gives_its_calls(db, demo):
-    scan = check_docx(docx(f"地区生产总值{GDP}，同比{{{{ f('gdp', 'growth', lag=1) }}}}。",
-                           '{{ block("overview") }}', "{{ period() }}"))  # fmt: skip
+    scan = check_docx(
+        docx(
+            f"地区生产总值{GDP}，同比{{{{ f('gdp', 'growth', lag=1) }}}}。",
+            '{{ block("overview") }}',
+            "{{ period() }}",
+        )
+    )
     assert [(c.name, c.args, c.options) for c in scan.calls] == [
         ("f", ("gdp", "value"), {}),
         ("f", ("gdp", "growth"), {"lag": 1}),
@@ -89,8 +94,9 @@ def test_an_unknown_metric_is_refused_and_named(demo):
 
 def test_an_unknown_part_is_refused(demo):
     found = problems(docx('{{ f("gdp", "part_share", part="exports") }}'))
-    assert found == [('{{ f("gdp", "part_share", part="exports") }}',
-                      "exports is not a part of gdp.")]  # fmt: skip
+    assert found == [
+        ('{{ f("gdp", "part_share", part="exports") }}', "exports is not a part of gdp.")
+    ]
 
 
 def test_an_unknown_show_kind_is_refused_and_named(demo):

@@ -66,6 +66,17 @@ def test_without_libreoffice_pdf_says_so_and_word_still_works(draft):
 @override_settings(KAIFAQU_SOFFICE="no-such-soffice-kaifaqu")
 def test_the_command_says_so_too(demo, progress, tmp_path):
     with translation.override("en"), pytest.raises(CommandError, match="needs LibreOffice"):
-        call_command("draft_report", "--type", "progress", "--org", ZONE, "--period", PERIOD,
-                     "--format", "pdf", "-o", str(tmp_path / "r.pdf"))  # fmt: skip
+        call_command(
+            "draft_report",
+            "--type",
+            "progress",
+            "--org",
+            ZONE,
+            "--period",
+            PERIOD,
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp_path / "r.pdf"),
+        )
     assert not (tmp_path / "r.pdf").exists()

@@ -66,11 +66,18 @@ def test_anonymous_visitors_are_sent_to_log_in(client, progress, draft):
 def test_readers_who_are_not_writers_cannot_draft_upload_or_edit(login, progress, draft, username):
     client = login(username)
     before = (Draft.objects.count(), ReportTemplate.objects.count(), NarrativeBlock.objects.count())
-    assert client.post(reverse("reports:draft_create", args=[progress.code]),
-                       {"org": "371471", "period": PERIOD}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            reverse("reports:draft_create", args=[progress.code]),
+            {"org": "371471", "period": PERIOD},
+        ).status_code
+        == 403
+    )
     upload = SimpleUploadedFile("t.docx", demo_template.build())
-    assert client.post(reverse("reports:upload", args=[progress.code]),
-                       {"file": upload}).status_code == 403  # fmt: skip
+    assert (
+        client.post(reverse("reports:upload", args=[progress.code]), {"file": upload}).status_code
+        == 403
+    )
     block = reverse("reports:block", args=[draft.pk, "opening"])
     assert client.post(block, {"text": "x", "version": 1}).status_code == 403
     assert client.post(reverse("reports:redraft", args=[draft.pk])).status_code == 403
@@ -86,8 +93,9 @@ def test_readers_who_are_not_writers_cannot_draft_upload_or_edit(login, progress
 @pytest.mark.parametrize("username", WRITERS)
 def test_writers_draft_from_the_page(login, progress, username):
     client = login(username)
-    response = client.post(reverse("reports:draft_create", args=[progress.code]),
-                           {"org": "371471", "period": PERIOD})  # fmt: skip
+    response = client.post(
+        reverse("reports:draft_create", args=[progress.code]), {"org": "371471", "period": PERIOD}
+    )
     draft = Draft.objects.latest("pk")
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:draft", args=[draft.pk])
@@ -97,8 +105,10 @@ def test_writers_draft_from_the_page(login, progress, username):
 def test_a_bad_period_is_refused_with_a_message(login, progress):
     client = login("economy")
     before = Draft.objects.count()
-    response = client.post(reverse("reports:draft_create", args=[progress.code]),
-                           {"org": "371471", "period": "2017-13"})  # fmt: skip
+    response = client.post(
+        reverse("reports:draft_create", args=[progress.code]),
+        {"org": "371471", "period": "2017-13"},
+    )
     assert response.status_code == 400
     assert 'data-testid="period-error"' in response.content.decode()
     assert Draft.objects.count() == before
@@ -130,8 +140,9 @@ def test_a_block_is_edited_in_place_with_versions(login, draft):
     url = reverse("reports:block", args=[draft.pk, "opening"])
     editor = client.get(url, HTTP_HX_REQUEST="true")
     assert 'data-testid="block-editor"' in editor.content.decode()
-    saved = client.post(url, {"text": "今年以来，全区经济稳中向好。", "version": 1},
-                        HTTP_HX_REQUEST="true")  # fmt: skip
+    saved = client.post(
+        url, {"text": "今年以来，全区经济稳中向好。", "version": 1}, HTTP_HX_REQUEST="true"
+    )
     assert saved.status_code == 200
     assert 'data-testid="block-saved"' in saved.content.decode()
     assert "今年以来，全区经济稳中向好。" in saved.content.decode()
@@ -145,8 +156,9 @@ def test_a_redraft_keeps_the_blocks_and_highlights_changed_figures(login, draft)
     client = login("economy")
     url = reverse("reports:block", args=[draft.pk, "opening"])
     client.post(url, {"text": "新的开篇。", "version": 1}, HTTP_HX_REQUEST="true")
-    DataValue.objects.filter(element__code="gdp", org_unit=draft.org_unit,
-                             period=PERIOD).update(value="186")  # fmt: skip
+    DataValue.objects.filter(element__code="gdp", org_unit=draft.org_unit, period=PERIOD).update(
+        value="186"
+    )
     response = client.post(reverse("reports:redraft", args=[draft.pk]))
     new = Draft.objects.latest("pk")
     assert response["Location"] == reverse("reports:draft", args=[new.pk])
@@ -168,8 +180,10 @@ def test_template_upload_refusal_names_the_placeholder(login, progress):
     document.add_paragraph('{{ f("gpd", "value") }}')
     out = io.BytesIO()
     document.save(out)
-    response = client.post(reverse("reports:upload", args=[progress.code]),
-                           {"file": SimpleUploadedFile("t.docx", out.getvalue())})  # fmt: skip
+    response = client.post(
+        reverse("reports:upload", args=[progress.code]),
+        {"file": SimpleUploadedFile("t.docx", out.getvalue())},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     problems = re.search(r'data-testid="template-problems">(.*?)</div>', page, re.S).group(1)
@@ -181,9 +195,10 @@ def test_template_upload_refusal_names_the_placeholder(login, progress):
 def test_template_upload_and_download(login, progress):
     client = login("economy")
     content = demo_template.build()
-    response = client.post(reverse("reports:upload", args=[progress.code]),
-                           {"file": SimpleUploadedFile("新版.docx", content),
-                            "note": "改"})  # fmt: skip
+    response = client.post(
+        reverse("reports:upload", args=[progress.code]),
+        {"file": SimpleUploadedFile("新版.docx", content), "note": "改"},
+    )
     assert response.status_code == 302
     download = client.get(reverse("reports:template", args=[progress.code, 2]))
     assert download.content == content
@@ -220,8 +235,9 @@ def test_a_block_the_template_does_not_have_is_not_found(login, draft):
 
 
 def test_a_new_quarter_starts_its_blocks_from_the_last_one(login, demo, progress, draft):
-    q4 = draft_create(actor=None, report_type=progress, org_unit=demo.zone,
-                      period="2017-01/2017-12")  # fmt: skip
+    q4 = draft_create(
+        actor=None, report_type=progress, org_unit=demo.zone, period="2017-01/2017-12"
+    )
     assert "〔待填写：opening〕" in "".join(e["text"] for e in q4.values.values())
     client = login("economy")
     page = client.get(reverse("reports:draft", args=[q4.pk])).content.decode()

@@ -43,11 +43,25 @@ def fonts(style) -> dict[str, str]:
 
 def test_page_size_and_margins(final):
     (section,) = final.sections
-    mm = {name: round(getattr(section, name).mm, 1) for name in (
-        "page_width", "page_height", "top_margin", "bottom_margin", "left_margin",
-        "right_margin")}  # fmt: skip
-    assert mm == {"page_width": 210, "page_height": 297, "top_margin": 37, "bottom_margin": 35,
-                  "left_margin": 28, "right_margin": 26}  # fmt: skip
+    mm = {
+        name: round(getattr(section, name).mm, 1)
+        for name in (
+            "page_width",
+            "page_height",
+            "top_margin",
+            "bottom_margin",
+            "left_margin",
+            "right_margin",
+        )
+    }
+    assert mm == {
+        "page_width": 210,
+        "page_height": 297,
+        "top_margin": 37,
+        "bottom_margin": 35,
+        "left_margin": 28,
+        "right_margin": 26,
+    }
 
 
 def test_document_grid_22_lines_of_28_characters(final):
@@ -91,16 +105,21 @@ def test_title_centred_body_indented_two_characters(final):
     headings = [
         (p.style.name, p.text) for p in final.paragraphs if p.style.name.startswith("Heading")
     ]
-    assert headings[:3] == [("Heading 1", "一、基本情况"), ("Heading 1", "二、主要工作进展"),
-                            ("Heading 2", "（一）协同发展体制机制日趋成熟。")]  # fmt: skip
+    assert headings[:3] == [
+        ("Heading 1", "一、基本情况"),
+        ("Heading 1", "二、主要工作进展"),
+        ("Heading 2", "（一）协同发展体制机制日趋成熟。"),
+    ]
 
 
 def test_page_numbers_odd_right_even_left(final):
     settings = final.settings.element
     assert settings.find(qn("w:evenAndOddHeaders")) is not None
     section = final.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                          (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):  # fmt: skip
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         (paragraph,) = footer.paragraphs
         assert paragraph.alignment == align
         assert paragraph.text == "— 1 —"  # the PAGE field's cached result

@@ -31,12 +31,14 @@ from kaifaqu.stats.models import DataElement, DataValue
 ZONE, CITY = "371471", "371400"
 M8, Q3 = "2017-01/2017-08", "2017-01/2017-09"
 URL = reverse("stats:entry")
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 ECONOMY_ROWS = [
     ("gdp", 0), ("va_primary", 1), ("va_secondary", 1), ("va_tertiary", 1),
     ("industrial_va", 0), ("hightech_share", 0), ("trade", 0), ("exports", 1), ("imports", 1),
     ("grant_funds", 0), ("training_voucher_firms", 0), ("training_vouchers", 0),
     ("entrepreneur_lectures", 0), ("study_tour_firms", 0),
 ]  # fmt: skip
+# A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 CONCURRENT = (
     "Someone else saved this record while you were editing it. Reload it to see their "
     "change, then make yours again."
@@ -170,19 +172,46 @@ def test_last_year_s_values_agree_with_the_figure_engine(demo, period):
 def patents(demo):
     """A flow kept by the month (项) and a stock (个), with 2016 values."""
     flow = services.element_create(
-        actor=None, code="patents", name_zh="专利授权量", name_en="Patents granted", unit="项",
-        department=demo.departments["economy"], decimals=0, order=100,
-    )  # fmt: skip
+        actor=None,
+        code="patents",
+        name_zh="专利授权量",
+        name_en="Patents granted",
+        unit="项",
+        department=demo.departments["economy"],
+        decimals=0,
+        order=100,
+    )
     stock = services.element_create(
-        actor=None, code="incubators", name_zh="孵化器数量", name_en="Incubators", unit="个",
-        department=demo.departments["economy"], decimals=0, time_aggregation="last", order=101,
-    )  # fmt: skip
+        actor=None,
+        code="incubators",
+        name_zh="孵化器数量",
+        name_en="Incubators",
+        unit="个",
+        department=demo.departments["economy"],
+        decimals=0,
+        time_aggregation="last",
+        order=101,
+    )
     for month, value in (("2016-01", 5), ("2016-02", 7), ("2016-03", 9)):
-        services.value_save(actor=None, element=flow, org_unit=demo.zone, period=month,
-                            value=value, source="test", version=CURRENT)  # fmt: skip
+        services.value_save(
+            actor=None,
+            element=flow,
+            org_unit=demo.zone,
+            period=month,
+            value=value,
+            source="test",
+            version=CURRENT,
+        )
     for month, value in (("2016-02", 100), ("2016-03", 110)):
-        services.value_save(actor=None, element=stock, org_unit=demo.zone, period=month,
-                            value=value, source="test", version=CURRENT)  # fmt: skip
+        services.value_save(
+            actor=None,
+            element=stock,
+            org_unit=demo.zone,
+            period=month,
+            value=value,
+            source="test",
+            version=CURRENT,
+        )
     return flow, stock
 
 
@@ -212,8 +241,15 @@ def test_last_year_s_value_from_the_months(demo, patents, period, expected):
 def test_a_value_entered_for_the_window_wins_over_its_months(demo, patents):
     flow, stock = patents
     for element, value in ((flow, 20), (stock, 111)):
-        services.value_save(version=CURRENT, actor=None, element=element, org_unit=demo.zone,
-                            period="2016Q1", value=value, source="test")  # fmt: skip
+        services.value_save(
+            version=CURRENT,
+            actor=None,
+            element=element,
+            org_unit=demo.zone,
+            period="2016Q1",
+            value=value,
+            source="test",
+        )
     found = prior_of(demo.economy, ZONE, "2017-01/2017-03")
     assert found["patents"] == (Decimal("20"), "entered")
     assert found["incubators"] == (Decimal("111"), "entered")
@@ -246,8 +282,13 @@ def test_users_who_are_editors_nowhere_get_403(as_user, demo, username):
     assert client.get(URL).status_code == 403
     assert client.get(URL, {"org": ZONE, "period": Q3}).status_code == 403
     before = counts()
-    data = {"org": ZONE, "period": Q3, "el-industrial_va-value": "110",
-            "el-industrial_va-status": "final", "el-industrial_va-version": "0"}  # fmt: skip
+    data = {
+        "org": ZONE,
+        "period": Q3,
+        "el-industrial_va-value": "110",
+        "el-industrial_va-status": "final",
+        "el-industrial_va-version": "0",
+    }
     assert client.post(URL, data).status_code == 403
     assert counts() == before
 
@@ -363,12 +404,24 @@ def test_the_page_takes_a_bounded_number_of_queries_whatever_the_number_of_eleme
     assert len(few.captured_queries) <= 14
     for i in range(30):
         element = services.element_create(
-            actor=None, code=f"extra{i}", name_zh=f"指标{i}", name_en=f"Element {i}",
-            unit="万元", department=demo.departments["economy"], order=200 + i,
-        )  # fmt: skip
+            actor=None,
+            code=f"extra{i}",
+            name_zh=f"指标{i}",
+            name_en=f"Element {i}",
+            unit="万元",
+            department=demo.departments["economy"],
+            order=200 + i,
+        )
         for period, value in ((M8, 10 + i), ("2016-01/2016-08", 9 + i)):
-            services.value_save(version=CURRENT, actor=None, element=element, org_unit=demo.zone,
-                                period=period, value=value, source="test")  # fmt: skip
+            services.value_save(
+                version=CURRENT,
+                actor=None,
+                element=element,
+                org_unit=demo.zone,
+                period=period,
+                value=value,
+                source="test",
+            )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = open_sheet(client, period=M8)
     rows = response.context["sheet"].rows
@@ -384,17 +437,25 @@ def test_an_editor_enters_a_new_value(as_user, demo):
     page = open_sheet(client)
     mark = AuditEntry.objects.count()
     data = form_data(
-        page, industrial_va={"value": "110.5", "status": "estimate",
-                             "reported_growth_pct": "8.3", "source": "区统计局快报"},
-    )  # fmt: skip
+        page,
+        industrial_va={
+            "value": "110.5",
+            "status": "estimate",
+            "reported_growth_pct": "8.3",
+            "source": "区统计局快报",
+        },
+    )
     response = client.post(URL, data)
     assert response.status_code == 302
     assert response["Location"] == f"{URL}?org={ZONE}&period=2017-01%2F2017-09"
     assert messages_of(response) == ["1 value saved."]
     value = stored("industrial_va", Q3)
     assert (value.value, value.status, value.reported_growth_pct, value.source) == (
-        Decimal("110.5"), "estimate", Decimal("8.3"), "区统计局快报",
-    )  # fmt: skip
+        Decimal("110.5"),
+        "estimate",
+        Decimal("8.3"),
+        "区统计局快报",
+    )
     assert (value.period, value.version, value.entered_by) == (Q3, 1, demo.economy)
     audit = list(AuditEntry.objects.filter(seq__gt=0).order_by("seq"))[mark:]
     assert [(a.action, a.actor_username, a.object_type) for a in audit] == [
@@ -453,9 +514,17 @@ def test_numbers_typed_in_other_ways_are_read(as_user, typed, expected):
 
 def test_fields_the_page_does_not_show_keep_what_is_stored(as_user, demo):
     exports = DataElement.objects.get(code="exports")
-    services.value_save(version=CURRENT, actor=None, element=exports, org_unit=demo.zone, period=M8,
-                        value="21.8", reported_growth_pct="71.9", comparable_prior="12.5",
-                        source="seed")  # fmt: skip
+    services.value_save(
+        version=CURRENT,
+        actor=None,
+        element=exports,
+        org_unit=demo.zone,
+        period=M8,
+        value="21.8",
+        reported_growth_pct="71.9",
+        comparable_prior="12.5",
+        source="seed",
+    )
     client = as_user("economy")
     page = open_sheet(client, period=M8)
     assert rows_by_code(page)["exports"].comparable_text == "12.5"
@@ -463,16 +532,23 @@ def test_fields_the_page_does_not_show_keep_what_is_stored(as_user, demo):
     client.post(URL, form_data(page, exports={"value": "22"}))
     value = stored("exports", M8)
     assert (value.value, value.reported_growth_pct, value.comparable_prior) == (
-        Decimal("22"), Decimal("71.9"), Decimal("12.5"),
-    )  # fmt: skip
+        Decimal("22"),
+        Decimal("71.9"),
+        Decimal("12.5"),
+    )
 
 
 def test_elements_of_other_departments_are_not_saved(as_user):
     client = as_user("economy")
     page = open_sheet(client)
     data = form_data(page)
-    data.update({"el-financing_indirect-value": "99", "el-financing_indirect-status": "final",
-                 "el-financing_indirect-version": "1"})  # fmt: skip
+    data.update(
+        {
+            "el-financing_indirect-value": "99",
+            "el-financing_indirect-status": "final",
+            "el-financing_indirect-version": "1",
+        }
+    )
     before = counts()
     client.post(URL, data)
     assert counts() == before
@@ -496,9 +572,16 @@ def test_a_row_someone_else_changed_meanwhile_is_refused_and_the_others_save(as_
     client = as_user("economy")
     page = open_sheet(client, period=M8)
     # 演示管理员 saves 1—8月 exports while the economy editor has the page open.
-    services.value_save(actor=demo.admin, element=DataElement.objects.get(code="exports"),
-                        org_unit=demo.zone, period=M8, value="21.9", status="final",
-                        source="seed", version=1)  # fmt: skip
+    services.value_save(
+        actor=demo.admin,
+        element=DataElement.objects.get(code="exports"),
+        org_unit=demo.zone,
+        period=M8,
+        value="21.9",
+        status="final",
+        source="seed",
+        version=1,
+    )
     mark = AuditEntry.objects.count()
     data = form_data(page, exports={"value": "22.1"}, imports={"value": "12.7"})
     response = client.post(URL, data)
@@ -528,9 +611,15 @@ def test_a_row_someone_else_changed_meanwhile_is_refused_and_the_others_save(as_
 def test_a_value_someone_else_entered_first_is_not_overwritten(as_user, demo):
     client = as_user("economy")
     page = open_sheet(client)
-    services.value_save(actor=demo.admin, element=DataElement.objects.get(code="exports"),
-                        org_unit=demo.zone, period=Q3, value="24", status="final",
-                        version=CURRENT)  # fmt: skip
+    services.value_save(
+        actor=demo.admin,
+        element=DataElement.objects.get(code="exports"),
+        org_unit=demo.zone,
+        period=Q3,
+        value="24",
+        status="final",
+        version=CURRENT,
+    )
     response = client.post(URL, form_data(page, exports={"value": "25", "status": "estimate"}))
     assert response.status_code == 200
     assert english_errors(rows_by_code(response)["exports"].form) == {"__all__": [CONCURRENT]}
@@ -540,9 +629,16 @@ def test_a_value_someone_else_entered_first_is_not_overwritten(as_user, demo):
 def test_a_row_changed_by_someone_else_but_left_alone_here_is_not_touched(as_user, demo):
     client = as_user("economy")
     page = open_sheet(client, period=M8)
-    services.value_save(actor=demo.admin, element=DataElement.objects.get(code="exports"),
-                        org_unit=demo.zone, period=M8, value="21.9", status="final",
-                        source="seed", version=1)  # fmt: skip
+    services.value_save(
+        actor=demo.admin,
+        element=DataElement.objects.get(code="exports"),
+        org_unit=demo.zone,
+        period=M8,
+        value="21.9",
+        status="final",
+        source="seed",
+        version=1,
+    )
     response = client.post(URL, form_data(page, imports={"value": "12.7"}))
     assert response.status_code == 302
     assert stored("exports", M8).value == Decimal("21.9")
@@ -556,14 +652,23 @@ BAD_ROWS = {
     "hightech_share": ({"value": "35"}, "status", "Choose the status of this value."),
     "trade": ({"status": "final"}, "value", "Enter a value: a status, growth or note needs one."),
     "imports": ({"source": "海关"}, "value", "Enter a value: a status, growth or note needs one."),
-    "gdp": ({"value": ""}, "value",
-            "A saved value cannot be removed here: enter the corrected value instead."),
-    "va_primary": ({"value": "1.1234567", "status": "final"}, "value",
-                   "Ensure that there are no more than 6 decimal places."),
+    "gdp": (
+        {"value": ""},
+        "value",
+        "A saved value cannot be removed here: enter the corrected value instead.",
+    ),
+    "va_primary": (
+        {"value": "1.1234567", "status": "final"},
+        "value",
+        "Ensure that there are no more than 6 decimal places.",
+    ),
     "va_secondary": ({"value": "1e5", "status": "final"}, "value", "1e5 is not a number."),
-    "va_tertiary": ({"value": "60", "status": "final", "reported_growth_pct": "八"},
-                    "reported_growth_pct", "八 is not a number."),
-}  # fmt: skip
+    "va_tertiary": (
+        {"value": "60", "status": "final", "reported_growth_pct": "八"},
+        "reported_growth_pct",
+        "八 is not a number.",
+    ),
+}
 
 
 @pytest.mark.parametrize("code", BAD_ROWS)
@@ -589,11 +694,18 @@ def test_bad_rows_are_refused_and_good_rows_beside_them_save(as_user):
     before = counts()
     response = client.post(URL, form_data(page, **changes))
     assert response.status_code == 200
-    untouched = ["grant_funds", "training_voucher_firms", "training_vouchers",
-                 "entrepreneur_lectures", "study_tour_firms"]  # fmt: skip
+    untouched = [
+        "grant_funds",
+        "training_voucher_firms",
+        "training_vouchers",
+        "entrepreneur_lectures",
+        "study_tour_firms",
+    ]
     assert {code: row.state for code, row in rows_by_code(response).items()} == {
-        **dict.fromkeys(BAD_ROWS, "refused"), "exports": "saved", **dict.fromkeys(untouched, ""),
-    }  # fmt: skip
+        **dict.fromkeys(BAD_ROWS, "refused"),
+        "exports": "saved",
+        **dict.fromkeys(untouched, ""),
+    }
     assert DataValue.objects.count() == before[0] + 1
     assert stored("exports", Q3).status == "preliminary"
     assert stored("gdp", Q3).value == Decimal("185")
@@ -605,8 +717,11 @@ def test_bad_rows_are_refused_and_good_rows_beside_them_save(as_user):
 def test_messages_are_in_the_user_s_language(as_user):
     client = as_user("economy", "zh-hans")
     page = open_sheet(client)
-    data = form_data(page, industrial_va={"value": "abc", "status": "final"},
-                     hightech_share={"value": "35.1234567", "status": "final"})  # fmt: skip
+    data = form_data(
+        page,
+        industrial_va={"value": "abc", "status": "final"},
+        hightech_share={"value": "35.1234567", "status": "final"},
+    )
     rows = rows_by_code(client.post(URL, data))
     assert rows["industrial_va"].form.errors["value"] == ["abc不是数字。"]
     assert rows["hightech_share"].form.errors["value"] == ["确认小数不超过 6 位."]
@@ -615,8 +730,11 @@ def test_messages_are_in_the_user_s_language(as_user):
 # --- reading what is typed ------------------------------------------------------------------
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=6, min_value=-(10**17),
-                   max_value=10**17))  # fmt: skip
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=6, min_value=-(10**17), max_value=10**17
+    )
+)
 def test_a_stored_number_shown_on_the_page_reads_back_as_itself(number):
     assert parse_number(plain(number)) == number
 

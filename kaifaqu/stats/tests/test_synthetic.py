@@ -51,11 +51,16 @@ def _snapshot() -> list[tuple]:
 
 def _month_sum(rows, elements, org, first, last) -> Decimal:
     return sum(
-        (r.value for r in rows
-         if r.element in elements and r.org == org and r.month_from == r.month_to
-         and first <= r.month_from <= last),
+        (
+            r.value
+            for r in rows
+            if r.element in elements
+            and r.org == org
+            and r.month_from == r.month_to
+            and first <= r.month_from <= last
+        ),
         Decimal(0),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.django_db
@@ -67,9 +72,11 @@ def test_exactly_n_values_with_their_units_elements_and_targets():
     # the whole has no values of its own; the two parts are complete; the stock is cut off
     assert per_element == {"syn_0001": 792, "syn_0002": 792, "syn_0003": 416}
     assert list(DataElement.objects.order_by("code").values_list("code", "whole__code")) == [
-        ("syn_0000", None), ("syn_0001", "syn_0000"), ("syn_0002", "syn_0000"),
+        ("syn_0000", None),
+        ("syn_0001", "syn_0000"),
+        ("syn_0002", "syn_0000"),
         ("syn_0003", None),
-    ]  # fmt: skip
+    ]
     city = OrgUnit.objects.get(code="SYN")
     assert (city.kind, city.parent) == ("city", None)
     assert sorted(city.children.values_list("code", flat=True)) == ["SYN01", "SYN02", "SYN03"]
@@ -198,8 +205,9 @@ def test_only_a_zone_administrator_may_generate(demo):
     assert result.values == 100
     # 经济发展局 exists in the demo: it keeps the synthetic elements
     economy = Department.objects.get(name="经济发展局")
-    assert set(DataElement.objects.filter(code__startswith="syn_").values_list(
-        "department", flat=True)) == {economy.pk}  # fmt: skip
+    assert set(
+        DataElement.objects.filter(code__startswith="syn_").values_list("department", flat=True)
+    ) == {economy.pk}
     assert AuditEntry.objects.filter(object_type="stats.synthetic").get().actor_id == demo.admin.pk
 
 
@@ -240,15 +248,16 @@ def test_a_published_window_wins_over_its_months_and_targets_give_progress():
     _generate(7524)
     rows = list(synthetic_rows(values=7524, orgs=3))
     (published,) = [
-        r for r in rows
-        if (r.element, r.org, r.period) == ("syn_0005", "SYN01", "2017-01/2017-08")
-    ]  # fmt: skip
+        r for r in rows if (r.element, r.org, r.period) == ("syn_0005", "SYN01", "2017-01/2017-08")
+    ]
     months = _month_sum(rows, ("syn_0005",), "SYN01", 201701, 201708)
     assert published.value != months
     figure, month = compute(
-        [FigureRequest("syn_0005", "SYN01", "2017-01/2017-08"),
-         FigureRequest("syn_0005", "SYN01", "2017-08")]
-    )  # fmt: skip
+        [
+            FigureRequest("syn_0005", "SYN01", "2017-01/2017-08"),
+            FigureRequest("syn_0005", "SYN01", "2017-08"),
+        ]
+    )
     assert figure.value == published.value
     assert figure.status == "estimate"
     target = Target.objects.get(metric_code="syn_0005", org_unit__code="SYN01", year=2017)

@@ -66,8 +66,10 @@ def test_export_writes_what_is_stored(demo):
     assert (gdp.department, gdp.growth_basis, gdp.unit) == ("economy", "reported", "亿元")
     value = next(r for r in plan.values if (r.org, r.element, r.period) == (ZONE, "gdp", Q3))
     assert (value.value, value.status, value.reported_growth_pct) == (
-        Decimal(185), "estimate", Decimal(8),
-    )  # fmt: skip
+        Decimal(185),
+        "estimate",
+        Decimal(8),
+    )
     stored = {(v.org_unit.code, v.element.code, v.period): v for v in DataValue.objects.all()}
     for row in plan.values:
         v = stored[(row.org, row.element, row.period)]
@@ -199,10 +201,18 @@ def test_random_values_round_trip_through_export_and_read(demo, rows):
     gdp = DataElement.objects.get(code="gdp")
     zone = OrgUnit.objects.get(code=ZONE)
     values = [
-        DataValue(element=gdp, org_unit=zone, period=period, value=value, status=status,
-                  reported_growth_pct=growth, comparable_prior=prior, source=note)
+        DataValue(
+            element=gdp,
+            org_unit=zone,
+            period=period,
+            value=value,
+            status=status,
+            reported_growth_pct=growth,
+            comparable_prior=prior,
+            source=note,
+        )
         for period, value, status, growth, prior, note in rows
-    ]  # fmt: skip
+    ]
     data = export_workbook(elements=[], orgs=[], values=values, targets=[])
     plan = read_workbook(data, name="random.xlsx")
     assert plan.problems == []

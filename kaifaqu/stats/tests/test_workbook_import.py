@@ -187,14 +187,44 @@ def test_a_whole_lists_its_parts_in_order(demo):
     sheets = {
         "elements": [
             ELEMENTS_HEADER,
-            ["patents", "专利授权量", "Patents", "项", None, None, None, 0, "patents_invention, "
-             "patents_utility", "economy"],
-            ["patents_invention", "发明专利", "Invention patents", "项", None, None, None, 0, None,
-             "economy"],
-            ["patents_utility", "实用新型专利", "Utility patents", "项", None, None, None, 0, None,
-             "economy"],
+            [
+                "patents",
+                "专利授权量",
+                "Patents",
+                "项",
+                None,
+                None,
+                None,
+                0,
+                "patents_invention, patents_utility",
+                "economy",
+            ],
+            [
+                "patents_invention",
+                "发明专利",
+                "Invention patents",
+                "项",
+                None,
+                None,
+                None,
+                0,
+                None,
+                "economy",
+            ],
+            [
+                "patents_utility",
+                "实用新型专利",
+                "Utility patents",
+                "项",
+                None,
+                None,
+                None,
+                0,
+                None,
+                "economy",
+            ],
         ]
-    }  # fmt: skip
+    }
     result = import_plan(read(sheets), actor=demo.economy)
     assert result.imported, result.problems
     parts = DataElement.objects.filter(whole__code="patents").order_by("part_order")
@@ -252,8 +282,12 @@ def test_blank_cells_of_a_stored_element_keep_what_it_has(demo):
     assert result.counts["elements"]["updated"] == 1
     gdp = DataElement.objects.get(code="gdp")
     assert (gdp.name_zh, gdp.name_en, gdp.unit, gdp.growth_basis, gdp.decimals) == (
-        "地区生产总值", "GDP", "亿元", "reported", 1,
-    )  # fmt: skip
+        "地区生产总值",
+        "GDP",
+        "亿元",
+        "reported",
+        1,
+    )
     assert gdp.parts.count() == 3
 
 

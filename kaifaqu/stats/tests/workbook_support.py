@@ -16,14 +16,28 @@ from kaifaqu.stats.workbook import read_workbook
 NEW_ZONE, NEW_TOWN, CITY, ZONE = "371499", "371499101", "371400", "371471"
 M8, M8_2016, Q3 = "2017-01/2017-08", "2016-01/2016-08", "2017-01/2017-09"
 ELEMENTS_HEADER = (
-    "code", "name_zh", "name_en", "unit", "time_sum", "unit_sum", "growth_basis", "decimals",
-    "parts", "department",
-)  # fmt: skip
+    "code",
+    "name_zh",
+    "name_en",
+    "unit",
+    "time_sum",
+    "unit_sum",
+    "growth_basis",
+    "decimals",
+    "parts",
+    "department",
+)
 ORGUNITS_HEADER = ("code", "name", "kind", "parent")
 VALUES_HEADER = (
-    "org", "element", "period", "value", "status", "reported_growth_pct", "comparable_prior",
+    "org",
+    "element",
+    "period",
+    "value",
+    "status",
+    "reported_growth_pct",
+    "comparable_prior",
     "note",
-)  # fmt: skip
+)
 TARGETS_HEADER = ("org", "element", "year", "target", "note")
 NOT_XLSX = (
     "This file is not an Excel workbook (.xlsx). Save it from the spreadsheet program as "

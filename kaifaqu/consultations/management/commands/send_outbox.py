@@ -14,8 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit, **options):
         result = outbox_send(limit=limit)
-        self.stdout.write(f"Emails sent: {result.sent}; failed (kept for the next run): "
-                          f"{result.failed}.")  # fmt: skip
+        self.stdout.write(
+            f"Emails sent: {result.sent}; failed (kept for the next run): {result.failed}."
+        )
         if result.sms_pending and not sms_gateway_configured():
             self.stdout.write(
                 f"SMS messages pending: {result.sms_pending}. No SMS gateway is configured, so "

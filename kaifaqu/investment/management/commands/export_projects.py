@@ -36,14 +36,16 @@ class Command(BaseCommand):
         chosen = {k: options[k] for k in ("stage", "key_level", "signed_in", "started_in")}
         departments = Department.objects.order_by("code").values_list("code", flat=True)
         unknown = {
-            "department": lambda code: _(
-                "Unknown department %(code)s: the departments are %(codes)s."
-            ) % {"code": code, "codes": ", ".join(departments)},
-            "industry": lambda code: _(
-                "Unknown industry %(code)s: it is not in the industry catalogue."
-            ) % {"code": code},
+            "department": lambda code: (
+                _("Unknown department %(code)s: the departments are %(codes)s.")
+                % {"code": code, "codes": ", ".join(departments)}
+            ),
+            "industry": lambda code: (
+                _("Unknown industry %(code)s: it is not in the industry catalogue.")
+                % {"code": code}
+            ),
             "org": lambda code: _("Unknown org unit %(code)s.") % {"code": code},
-        }  # fmt: skip
+        }
         for option, model, field in (
             ("department", Department, "department"),
             ("industry", Industry, "industry"),

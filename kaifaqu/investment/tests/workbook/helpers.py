@@ -60,17 +60,32 @@ def letter(sheet: str, column: str) -> str:
 def new_project(**values) -> list:
     """A new project at stage started, with every move's date and evidence."""
     fields = {
-        "ref": "new-1", "name": "甬江精密轴承制造项目", "investor_name": "宁波甬江轴承有限公司",
-        "investor_credit_code": CODE_A, "industry": "C3841", "source": "event",
-        "department": "investment", "officer": "investment", "org": "371471101",
-        "contract_investment": 8000, "total_investment": 9500.5, "capital": "foreign",
-        "light_asset": "no", "key_level": "city", "stage": "started",
-        "first_contact_on": date(2017, 1, 5), "negotiating_on": date(2017, 2, 1),
-        "signed_on": date(2017, 3, 1), "agreement": "甬江轴承投资协议 2017-07号",
-        "started_on": date(2017, 5, 2), "start_confirmation": "开工确认 2017-031",
-        "contact_person": "周敏", "phone": "13912345678", "email": "zhou@example.com",
+        "ref": "new-1",
+        "name": "甬江精密轴承制造项目",
+        "investor_name": "宁波甬江轴承有限公司",
+        "investor_credit_code": CODE_A,
+        "industry": "C3841",
+        "source": "event",
+        "department": "investment",
+        "officer": "investment",
+        "org": "371471101",
+        "contract_investment": 8000,
+        "total_investment": 9500.5,
+        "capital": "foreign",
+        "light_asset": "no",
+        "key_level": "city",
+        "stage": "started",
+        "first_contact_on": date(2017, 1, 5),
+        "negotiating_on": date(2017, 2, 1),
+        "signed_on": date(2017, 3, 1),
+        "agreement": "甬江轴承投资协议 2017-07号",
+        "started_on": date(2017, 5, 2),
+        "start_confirmation": "开工确认 2017-031",
+        "contact_person": "周敏",
+        "phone": "13912345678",
+        "email": "zhou@example.com",
         "note": "illustrative",
-    }  # fmt: skip
+    }
     fields.update(values)
     return row(PROJECTS, **fields)
 
@@ -86,15 +101,30 @@ def good_sheets() -> dict[str, list[list]]:
         "plans": [HEADERS["plans"], row("plans", project="new-1", year=2017, annual_plan=6000)],
         "progress": [
             HEADERS["progress"],
-            row("progress", project="new-1", month="2017-06", completed_investment=800,
-                image_progress="厂房封顶", problem_kind="land", problem="二期用地待批",
-                solver_department="construction", due_on=date(2017, 9, 30)),
-            row("progress", project="new-1", month="2017-06", completed_investment=800,
-                problem_kind="funds", problem="配套资金待落实", solver_department="finance",
-                due_on=date(2017, 8, 31)),
+            row(
+                "progress",
+                project="new-1",
+                month="2017-06",
+                completed_investment=800,
+                image_progress="厂房封顶",
+                problem_kind="land",
+                problem="二期用地待批",
+                solver_department="construction",
+                due_on=date(2017, 9, 30),
+            ),
+            row(
+                "progress",
+                project="new-1",
+                month="2017-06",
+                completed_investment=800,
+                problem_kind="funds",
+                problem="配套资金待落实",
+                solver_department="finance",
+                due_on=date(2017, 8, 31),
+            ),
             row("progress", project="new-1", month="2017-07", completed_investment=650),
         ],
-    }  # fmt: skip
+    }
 
 
 def read(sheets_or_bytes, name="projects.xlsx"):

@@ -88,11 +88,14 @@ def test_export_writes_what_is_stored(seeded, coded):
     named = Project.objects.get(name="凯旺新能源与杭州锣卜科技合作中国邮政专用车项目")
     shown = rows[named.pk]
     assert (shown["stage"], shown["partner"], shown["contract_investment"]) == (
-        "operating", "凯旺新能源", 50000,
-    )  # fmt: skip
+        "operating",
+        "凯旺新能源",
+        50000,
+    )
     assert (shown["signed_on"].date(), shown["operating_on"].date()) == (
-        date(2017, 2, 20), date(2017, 8, 28),
-    )  # fmt: skip
+        date(2017, 2, 20),
+        date(2017, 8, 28),
+    )
     assert shown["agreement"] == f"投资合作协议（{named.name}）"
     coded_row = rows[coded.pk]
     assert coded_row["investor_credit_code"] == coded.investor.credit_code
@@ -121,8 +124,10 @@ def test_a_changed_export_imports_the_change_and_the_moves(seeded):
     assert result.changed == 1
     project.refresh_from_db()
     assert (project.total_investment, project.stage, project.started_on) == (
-        Decimal("12345.67"), Stage.UNDER_CONSTRUCTION, project.signed_on + timedelta(days=20),
-    )  # fmt: skip
+        Decimal("12345.67"),
+        Stage.UNDER_CONSTRUCTION,
+        project.signed_on + timedelta(days=20),
+    )
     assert project.moves.get(to_stage=Stage.STARTED).evidence_text == "开工确认单 2017-099"
 
 
@@ -217,8 +222,10 @@ def test_an_export_for_a_user_without_the_permission_is_masked_and_not_logged(se
     assert _sensitive().count() == before
     export = AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("seq")
     assert (export.actor_username, export.object_type, export.after["contacts"]) == (
-        "leader", "investment.workbook", "masked",
-    )  # fmt: skip
+        "leader",
+        "investment.workbook",
+        "masked",
+    )
 
 
 def test_an_unmasked_export_is_audited(seeded):
@@ -270,15 +277,18 @@ def test_the_template_has_the_sheets_notes_and_lists(seeded):
         for dv in ws.data_validations.dataValidation
     }
     assert rules[("projects", f"{letter(PROJECTS, 'stage')}2")] == (
-        "list", '"lead,negotiating,signed,started,under_construction,operating,dropped"',
-    )  # fmt: skip
+        "list",
+        '"lead,negotiating,signed,started,under_construction,operating,dropped"',
+    )
     assert rules[("projects", f"{letter(PROJECTS, 'source')}2")] == (
-        "list", '"portal_consultation,hotline,referral,event,outreach"',
-    )  # fmt: skip
+        "list",
+        '"portal_consultation,hotline,referral,event,outreach"',
+    )
     assert rules[("projects", f"{letter(PROJECTS, 'light_asset')}2")] == ("list", '"yes,no"')
     assert rules[("projects", f"{letter(PROJECTS, 'department')}2")] == (
-        "list", '"office,economy,investment,finance,construction,social_affairs,party"',
-    )  # fmt: skip
+        "list",
+        '"office,economy,investment,finance,construction,social_affairs,party"',
+    )
     assert rules[("progress", "E2")] == ("list", '"funds,land,approvals,policy"')
     assert rules[("progress", "G2")][0] == "list"  # the solver's department
     assert rules[("projects", f"{letter(PROJECTS, 'signed_on')}2")][0] == "date"
@@ -384,9 +394,17 @@ def test_the_export_command(seeded, tmp_path):
     entry = AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("seq")
     assert (entry.actor_username, entry.after["contacts"]) == ("system:export_projects", "masked")
     call_command(
-        "export_projects", "-o", str(path_), "--department", "investment", "--org", "371471103",
-        "--industry", "C36", stdout=out,
-    )  # fmt: skip
+        "export_projects",
+        "-o",
+        str(path_),
+        "--department",
+        "investment",
+        "--org",
+        "371471103",
+        "--industry",
+        "C36",
+        stdout=out,
+    )
     assert {r.project.org_unit.code for r in read_workbook(path_).projects} == {"371471103"}
     assert {r.project.industry.code[:3] for r in read_workbook(path_).projects} == {"C36"}
     with pytest.raises(CommandError, match=r"Unknown org unit 999\."):

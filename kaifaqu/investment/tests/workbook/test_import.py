@@ -50,14 +50,25 @@ def test_a_duplicate_credit_code_and_a_bad_amount_import_nothing_and_name_both_r
         "projects": [
             HEADERS["projects"],
             new_project(),
-            new_project(ref="new-2", name="青岛海岳新材料项目", investor_name=coded.investor.name,
-                        investor_credit_code=coded.investor.credit_code),
-            new_project(ref="new-3", name="济南泉城数据中心", investor_name="济南泉城数据有限公司",
-                        investor_credit_code=CODE_B, contract_investment="八千"),
+            new_project(
+                ref="new-2",
+                name="青岛海岳新材料项目",
+                investor_name=coded.investor.name,
+                investor_credit_code=coded.investor.credit_code,
+            ),
+            new_project(
+                ref="new-3",
+                name="济南泉城数据中心",
+                investor_name="济南泉城数据有限公司",
+                investor_credit_code=CODE_B,
+                contract_investment="八千",
+            ),
         ],
-        "tranches": [HEADERS["tranches"],
-                     row("tranches", project="new-3", date=date(2017, 6, 1), amount=100)],
-    }  # fmt: skip
+        "tranches": [
+            HEADERS["tranches"],
+            row("tranches", project="new-3", date=date(2017, 6, 1), amount=100),
+        ],
+    }
     plan = read(sheets)
     assert problems(plan) == [
         f'projects!{letter(PROJECTS, "contract_investment")}4: "八千" is not a number.',
@@ -79,10 +90,14 @@ def test_the_same_investor_twice_in_a_file_is_a_duplicate(seeded, nothing_writte
             HEADERS["projects"],
             new_project(),
             new_project(ref="new-2", name="宁波甬江二期项目"),
-            new_project(ref="new-3", name="甬江精密轴承制造项目",
-                        investor_credit_code="", investor_name="宁波甬江轴承有限公司"),
+            new_project(
+                ref="new-3",
+                name="甬江精密轴承制造项目",
+                investor_credit_code="",
+                investor_name="宁波甬江轴承有限公司",
+            ),
         ]
-    }  # fmt: skip
+    }
     assert problems(read(sheets)) == [
         f"projects!D3: Row 2 is a new project of the same investor (credit code {CODE_A}).",
         "projects!B4: Row 2 is a new project of the same investor with a similar name "
@@ -108,14 +123,21 @@ def test_a_new_project_comes_in_with_its_moves_funds_plan_and_progress(seeded):
     }
     project = Project.objects.select_related("investor").get(name="甬江精密轴承制造项目")
     assert (project.stage, project.signed_on, project.started_on, project.first_contact_on) == (
-        Stage.STARTED, date(2017, 3, 1), date(2017, 5, 2), date(2017, 1, 5),
-    )  # fmt: skip
+        Stage.STARTED,
+        date(2017, 3, 1),
+        date(2017, 5, 2),
+        date(2017, 1, 5),
+    )
     assert (project.contract_investment, project.total_investment, project.capital) == (
-        Decimal("8000"), Decimal("9500.5"), "foreign",
-    )  # fmt: skip
+        Decimal("8000"),
+        Decimal("9500.5"),
+        "foreign",
+    )
     assert (project.key_level, project.officer.username, project.org_unit.code) == (
-        "city", "investment", "371471101",
-    )  # fmt: skip
+        "city",
+        "investment",
+        "371471101",
+    )
     assert project.note == "illustrative"
     assert [(m.to_stage, m.on, m.evidence_text) for m in project.moves.order_by("on")] == [
         ("lead", date(2017, 1, 5), "First contact"),
@@ -125,8 +147,11 @@ def test_a_new_project_comes_in_with_its_moves_funds_plan_and_progress(seeded):
     ]
     investor = project.investor
     assert (investor.name, investor.credit_code, investor.contact_person, investor.phone) == (
-        "宁波甬江轴承有限公司", CODE_A, "周敏", "13912345678",
-    )  # fmt: skip
+        "宁波甬江轴承有限公司",
+        CODE_A,
+        "周敏",
+        "13912345678",
+    )
     assert [(t.on, t.amount, t.capital, t.voucher_note) for t in project.tranches.all()] == [
         (date(2017, 5, 20), Decimal("1200"), "foreign", "银行回单"),
         (date(2017, 6, 30), Decimal("300.25"), "foreign", ""),
@@ -135,12 +160,15 @@ def test_a_new_project_comes_in_with_its_moves_funds_plan_and_progress(seeded):
     june = project.reports.get(month="2017-06")
     assert (june.completed_investment, june.image_progress) == (Decimal("800"), "厂房封顶")
     assert sorted((i.kind, i.responsible_department.code) for i in june.issues.all()) == [
-        ("funds", "finance"), ("land", "construction"),
-    ]  # fmt: skip
+        ("funds", "finance"),
+        ("land", "construction"),
+    ]
     entry = AuditEntry.objects.filter(action=AuditAction.IMPORT).latest("seq")
     assert (entry.actor_username, entry.object_type, entry.after["counts"]["tranches"]) == (
-        "investment", "investment.workbook", {"created": 2, "updated": 0, "unchanged": 0},
-    )  # fmt: skip
+        "investment",
+        "investment.workbook",
+        {"created": 2, "updated": 0, "unchanged": 0},
+    )
     assert AuditEntry.objects.count() > before + 1  # the services' own rows besides
 
 
@@ -238,10 +266,13 @@ def test_a_stored_project_does_not_move_back_or_change_a_recorded_move(seeded, n
             HEADERS["projects"],
             row(PROJECTS, ref=str(project.pk), stage="signed"),
             row(PROJECTS, ref=str(project.pk)),
-            row(PROJECTS, ref=str(Project.objects.filter(stage=Stage.OPERATING).first().pk),
-                signed_on=date(2001, 1, 1)),
+            row(
+                PROJECTS,
+                ref=str(Project.objects.filter(stage=Stage.OPERATING).first().pk),
+                signed_on=date(2001, 1, 1),
+            ),
         ]
-    }  # fmt: skip
+    }
     operating = Project.objects.filter(stage=Stage.OPERATING).first()
     assert problems(read(sheets)) == [
         "projects!Q2: A project does not move back: it is started already.",
@@ -268,12 +299,18 @@ def test_a_row_of_the_other_sheets_names_a_known_project(seeded, coded, nothing_
         "progress": [
             HEADERS["progress"],
             row("progress", project="new-1", month="2017-01/2017-02", completed_investment=5),
-            row("progress", project="new-1", month="2017-03", completed_investment=5,
-                problem="用地", solver_department="nowhere"),
+            row(
+                "progress",
+                project="new-1",
+                month="2017-03",
+                completed_investment=5,
+                problem="用地",
+                solver_department="nowhere",
+            ),
             row("progress", project="new-1", month="2017-04", completed_investment=5),
             row("progress", project="new-1", month="2017-04", completed_investment=6),
         ],
-    }  # fmt: skip
+    }
     assert problems(read(sheets)) == [
         "tranches!B2: Unknown project new-9: it is neither a project number in the ledger nor a "
         "ref on the projects sheet.",
@@ -294,9 +331,13 @@ def test_a_service_refusal_is_a_problem_on_its_row(seeded, nothing_written):
     service, and the project before it is rolled back with it."""
     sheets = good_sheets()
     sheets["projects"][1] = new_project(
-        stage="lead", negotiating_on=None, signed_on=None, started_on=None, agreement=None,
+        stage="lead",
+        negotiating_on=None,
+        signed_on=None,
+        started_on=None,
+        agreement=None,
         start_confirmation=None,
-    )  # fmt: skip
+    )
     del sheets["plans"], sheets["progress"]
     result = import_plan(read(sheets), actor=seeded.investment)
     assert problems(result) == [

@@ -126,9 +126,10 @@ def test_the_preview_lists_every_problem_and_offers_no_import(page, coded):
     client = page("investment")
     sheets = good_sheets()
     sheets["projects"][1] = new_project(
-        investor_credit_code=coded.investor.credit_code, investor_name=coded.investor.name,
+        investor_credit_code=coded.investor.credit_code,
+        investor_name=coded.investor.name,
         contract_investment="abc",
-    )  # fmt: skip
+    )
     preview = _upload(client, sheets)["Location"]
     html = client.get(preview).content.decode()
     assert 'data-problem="projects!K2"' in html

@@ -47,9 +47,13 @@ class Command(BaseCommand):
         try:
             with acting(label="system:generate_synthetic"):
                 result = synthetic_generate(
-                    actor=None, values=values, seed=seed, orgs=orgs, replace=replace,
+                    actor=None,
+                    values=values,
+                    seed=seed,
+                    orgs=orgs,
+                    replace=replace,
                     progress=progress,
-                )  # fmt: skip
+                )
         except SyntheticDataExists as error:
             raise CommandError(
                 " ".join(error.messages) + " " + _("Pass --replace to delete it and generate anew.")
@@ -58,17 +62,25 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         if result.deleted:
             self.stdout.write(
-                _("Replaced: %(units)s org units, %(elements)s elements, %(values)s values and "
-                  "%(targets)s targets deleted first.")
+                _(
+                    "Replaced: %(units)s org units, %(elements)s elements, %(values)s values and "
+                    "%(targets)s targets deleted first."
+                )
                 % {name: f"{count:,}" for name, count in result.deleted.items()}
-            )  # fmt: skip
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                _("Generated %(values)s values, %(elements)s elements, %(units)s org units and "
-                  "%(targets)s targets in %(seconds).1f s.")
-                % {"values": f"{result.values:,}", "elements": result.elements,
-                   "units": result.org_units, "targets": result.targets,
-                   "seconds": time.perf_counter() - start}
+                _(
+                    "Generated %(values)s values, %(elements)s elements, %(units)s org units and "
+                    "%(targets)s targets in %(seconds).1f s."
+                )
+                % {
+                    "values": f"{result.values:,}",
+                    "elements": result.elements,
+                    "units": result.org_units,
+                    "targets": result.targets,
+                    "seconds": time.perf_counter() - start,
+                }
             )
-        )  # fmt: skip
+        )
         self.stdout.write(_("Checksum of the values (SHA-256): %(sum)s") % {"sum": result.checksum})
