@@ -250,12 +250,15 @@ def test_mainland_phones_are_accepted(demo, phone):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("virus.exe", b"MZ\x90\x00" + b"\x00" * 64,
-         "virus.exe: only PDF, Word, Excel, PNG and JPEG files are accepted."),
+        (
+            "virus.exe",
+            b"MZ\x90\x00" + b"\x00" * 64,
+            "virus.exe: only PDF, Word, Excel, PNG and JPEG files are accepted.",
+        ),
         ("photo.pdf", PNG, "photo.pdf is not the kind of file its name says: its content is PNG."),
         ("empty.pdf", b"", "empty.pdf is empty."),
     ],
-)  # fmt: skip
+)
 def test_files_are_checked_by_their_content(demo, settings, name, content, message):
     error = _refused(settings, files=[SimpleUploadedFile(name, content)])
     assert error.message_dict == {"files": [message]}

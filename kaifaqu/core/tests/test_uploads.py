@@ -110,16 +110,25 @@ def test_images_include_webp_but_not_documents():
         ("noextension", PDF, f"noextension: {DOCUMENTS_REFUSAL}"),
         ("photo.pdf", PNG, "photo.pdf is not the kind of file its name says: its content is PNG."),
         ("fake.pdf", EXE, "fake.pdf is not the kind of file its name says: its content is EXE."),
-        ("old.pdf", OLE, "old.pdf is not the kind of file its name says: its content is "
-                         "Word/Excel."),
-        ("sheet.docx", XLSX, "sheet.docx is not the kind of file its name says: its content is "
-                             "Excel."),
+        (
+            "old.pdf",
+            OLE,
+            "old.pdf is not the kind of file its name says: its content is Word/Excel.",
+        ),
+        (
+            "sheet.docx",
+            XLSX,
+            "sheet.docx is not the kind of file its name says: its content is Excel.",
+        ),
         # A zip is not a Word file because its name ends in .docx.
-        ("archive.docx", PLAIN_ZIP, "archive.docx is not the kind of file its name says: its "
-                                    "content is ZIP."),
+        (
+            "archive.docx",
+            PLAIN_ZIP,
+            "archive.docx is not the kind of file its name says: its content is ZIP.",
+        ),
         ("x.png", b"\x00\x01garbage", "x.png is not the kind of file its name says (.png)."),
     ],
-)  # fmt: skip
+)
 def test_refusals_name_the_file_and_say_why(name, content, message):
     assert refusal(name, content) == message
 

@@ -109,24 +109,32 @@ def test_an_unknown_show_kind_is_refused_and_named(demo):
     ("placeholder", "message"),
     [
         ("{{ gdp }}", 'A placeholder is one call, such as {{ f("gdp", "value") }}.'),
-        ('{{ g("gdp") }}',
-         "Unknown placeholder g; known: f, fact, units, period, org, block, chart."),
+        (
+            '{{ g("gdp") }}',
+            "Unknown placeholder g; known: f, fact, units, period, org, block, chart.",
+        ),
         ("{{ f(metric) }}", "Arguments must be written out (text in quotes, or numbers)."),
         ('{{ f("gdp", "value", lag="1") }}', "The option lag takes a int."),
         ('{{ f("gdp", "value", colour=1) }}', "f has no option colour."),
         ('{{ f("gdp", "value", lag=13) }}', "lag is a number of months from 0 to 11."),
-        ('{{ fact("area") }}', (
-            "Unknown profile fact area; known: founded_year, national_level_year, area_km2, "
-            "planned_area_km2, built_up_area_km2, households, registered_population, "
-            "agricultural_population, non_agricultural_population, resident_population.")),
+        (
+            '{{ fact("area") }}',
+            (
+                "Unknown profile fact area; known: founded_year, national_level_year, area_km2, "
+                "planned_area_km2, built_up_area_km2, households, registered_population, "
+                "agricultural_population, non_agricultural_population, resident_population."
+            ),
+        ),
         ('{{ units("village") }}', "units takes town, subdistrict."),
         ('{{ chart("gdp", "radar") }}', "Unknown chart kind radar; known: structure, parts."),
         ('{{ block("Overview 1") }}', "A block's key is lower-case letters, digits and _."),
-        ("{% if x %}",
-         "Templates hold placeholders {{ … }} only; conditions and loops are not used."),
+        (
+            "{% if x %}",
+            "Templates hold placeholders {{ … }} only; conditions and loops are not used.",
+        ),
         ('{{ f("gdp", }}', "This placeholder cannot be read: unexpected '}', expected ')'."),
     ],
-)  # fmt: skip
+)
 def test_calls_outside_the_vocabulary_are_refused(demo, placeholder, message):
     assert problems(docx(placeholder)) == [(placeholder, message)]
 

@@ -298,14 +298,24 @@ def test_users_who_are_editors_nowhere_get_403(as_user, demo, username):
     [
         ("economy", [code for code, _depth in ECONOMY_ROWS]),
         ("admin", None),  # every element
-        ("twodept", [
-            "financing_indirect", "financing_direct", "transfer_payments", "transfer_general",
-            "transfer_special", "taxpayers_over_10m", "taxpayers_over_100m",
-            "taxpayers_over_300m", "taxpayers_over_5m", "taxpayers_over_1m",
-        ]),
+        (
+            "twodept",
+            [
+                "financing_indirect",
+                "financing_direct",
+                "transfer_payments",
+                "transfer_general",
+                "transfer_special",
+                "taxpayers_over_10m",
+                "taxpayers_over_100m",
+                "taxpayers_over_300m",
+                "taxpayers_over_5m",
+                "taxpayers_over_1m",
+            ],
+        ),
         ("investment", []),
     ],
-)  # fmt: skip
+)
 def test_editors_see_the_elements_of_their_departments(as_user, demo, username, codes):
     response = open_sheet(as_user(username))
     shown = [row.element.code for row in response.context["sheet"].rows]

@@ -353,9 +353,15 @@ def test_parts_rule_is_broken_exactly_when_the_sum_is_off_by_more_than_the_round
 
 @pytest.mark.parametrize(
     ("username", "status"),
-    [("leader", 200), ("economy", 200), ("finance", 200), ("admin", 200), ("sysadmin", 403),
-     ("auditadmin", 403)],
-)  # fmt: skip
+    [
+        ("leader", 200),
+        ("economy", 200),
+        ("finance", 200),
+        ("admin", 200),
+        ("sysadmin", 403),
+        ("auditadmin", 403),
+    ],
+)
 def test_the_checks_page_is_for_business_readers(login, username, status):
     assert login(username).get(reverse("stats:violations")).status_code == status
 

@@ -246,16 +246,24 @@ def test_a_whole_lists_its_parts_in_order(demo):
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        ("gdp", "elements!I2: gdp would both have parts and be a part of trade: parts have one "
-         "level."),
+        (
+            "gdp",
+            "elements!I2: gdp would both have parts and be a part of trade: parts have one level.",
+        ),
         ("trade", "elements!I2: An element cannot be a part of itself."),
         ("exports, exports", "elements!I2: exports is listed twice."),
-        ("exports, hightech_share", "elements!I2: hightech_share is in % but trade is in 亿元: a "
-         "part has the unit of its whole."),
-        ("exports, nothing", "elements!I2: Unknown element nothing: it is neither in the "
-         "catalogue nor on the elements sheet."),
+        (
+            "exports, hightech_share",
+            "elements!I2: hightech_share is in % but trade is in 亿元: a "
+            "part has the unit of its whole.",
+        ),
+        (
+            "exports, nothing",
+            "elements!I2: Unknown element nothing: it is neither in the "
+            "catalogue nor on the elements sheet.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_parts_keep_one_level_and_their_whole_s_unit(demo, nothing_written, parts, message):
     sheets = {
         "elements": [
@@ -308,39 +316,89 @@ def test_one_bad_cell_imports_nothing_and_names_the_cell(demo, nothing_written):
 @pytest.mark.parametrize(
     ("sheet", "row", "column", "value", "message"),
     [
-        ("values", 2, 2, "patent", "Unknown element patent: it is neither in the catalogue nor "
-         "on the elements sheet."),
-        ("values", 2, 1, "999999", "Unknown org unit 999999: it is neither in the system nor on "
-         "the orgunits sheet."),
-        ("values", 2, 3, "2017-13", '"2017-13" is not a period: write 2017, 2017H1, 2017Q3, '
-         "2017-08 or 2017-01/2017-08."),
-        ("values", 2, 3, "2017-09/2017-01", '"2017-09/2017-01" ends before it starts: write the '
-         "earlier month first, as in 2017-01/2017-08."),
+        (
+            "values",
+            2,
+            2,
+            "patent",
+            "Unknown element patent: it is neither in the catalogue nor on the elements sheet.",
+        ),
+        (
+            "values",
+            2,
+            1,
+            "999999",
+            "Unknown org unit 999999: it is neither in the system nor on the orgunits sheet.",
+        ),
+        (
+            "values",
+            2,
+            3,
+            "2017-13",
+            '"2017-13" is not a period: write 2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08.',
+        ),
+        (
+            "values",
+            2,
+            3,
+            "2017-09/2017-01",
+            '"2017-09/2017-01" ends before it starts: write the '
+            "earlier month first, as in 2017-01/2017-08.",
+        ),
         ("values", 2, 4, "=1+1", "A formula is not accepted here: type the number itself."),
         ("values", 2, 4, 1.1234567, "1.1234567 has more than 6 decimal places."),
         ("values", 2, 4, None, "This cell must not be empty."),
         ("values", 2, 5, "done", '"done" is not one of: estimate, preliminary, final.'),
         ("values", 2, 6, "=B2*2", "A formula is not accepted here: type the number itself."),
         ("values", 2, 6, "123456789.5", "123456789.5 is too large."),
-        ("elements", 3, 4, "件", '"件" is not one of: 亿元, 万元, 元, 个, 家, 人, 名, %, 亩, 户, '
-         "km, 平方公里, 万平方米, 倍, 所, 项, 期."),
+        (
+            "elements",
+            3,
+            4,
+            "件",
+            '"件" is not one of: 亿元, 万元, 元, 个, 家, 人, 名, %, 亩, 户, '
+            "km, 平方公里, 万平方米, 倍, 所, 项, 期.",
+        ),
         ("elements", 3, 5, "flow", '"flow" is not one of: sum, last, none.'),
         ("elements", 3, 6, "avg", '"avg" is not one of: sum, none.'),
         ("elements", 3, 7, "real", '"real" is not one of: computed, reported.'),
         ("elements", 3, 8, 9, "9 is not a whole number from 0 to 6."),
-        ("elements", 3, 10, "stats", "Unknown department stats: the departments are "
-         "construction, economy, finance, investment, office, party, social_affairs."),
-        ("elements", 2, 1, "专利", '"专利" is not a code: use letters, digits, hyphens and '
-         "underscores."),
-        ("orgunits", 2, 3, "park", '"park" is not one of: city, district, county, zone, town, '
-         "subdistrict, community, village, grid."),
-        ("orgunits", 3, 4, "371499999", "Unknown org unit 371499999: it is neither in the system "
-         "nor on an earlier row of the orgunits sheet."),
+        (
+            "elements",
+            3,
+            10,
+            "stats",
+            "Unknown department stats: the departments are "
+            "construction, economy, finance, investment, office, party, social_affairs.",
+        ),
+        (
+            "elements",
+            2,
+            1,
+            "专利",
+            '"专利" is not a code: use letters, digits, hyphens and underscores.',
+        ),
+        (
+            "orgunits",
+            2,
+            3,
+            "park",
+            '"park" is not one of: city, district, county, zone, town, '
+            "subdistrict, community, village, grid.",
+        ),
+        (
+            "orgunits",
+            3,
+            4,
+            "371499999",
+            "Unknown org unit 371499999: it is neither in the system "
+            "nor on an earlier row of the orgunits sheet.",
+        ),
         ("orgunits", 3, 3, "city", "A Development zone cannot hold a City."),
         ("targets", 2, 3, 17, "17 is not a whole number from 1900 to 2999."),
         ("targets", 2, 4, "=SUM(A1:A2)", "A formula is not accepted here: type the number itself."),
     ],
-)  # fmt: skip
+)
 def test_each_bad_cell_is_refused_with_its_message(
     demo, nothing_written, sheet, row, column, value, message
 ):
@@ -377,14 +435,20 @@ def test_an_org_defined_later_in_the_sheet_is_not_a_parent_yet(demo):
 @pytest.mark.parametrize(
     ("sheet", "copy", "message"),
     [
-        ("values", 2, "values!C6: Row 2 already has a value for this org unit, element and "
-         "period."),
-        ("targets", 2, "targets!C3: Row 2 already has a target for this org unit, element and "
-         "year."),
+        (
+            "values",
+            2,
+            "values!C6: Row 2 already has a value for this org unit, element and period.",
+        ),
+        (
+            "targets",
+            2,
+            "targets!C3: Row 2 already has a target for this org unit, element and year.",
+        ),
         ("orgunits", 2, "orgunits!A4: The code is already on row 2."),
         ("elements", 3, "elements!A4: The code is already on row 3."),
     ],
-)  # fmt: skip
+)
 def test_a_duplicate_row_is_refused(demo, nothing_written, sheet, copy, message):
     sheets = zone_sheets()
     sheets[sheet].append(list(sheets[sheet][copy - 1]))

@@ -215,43 +215,85 @@ def _bad(column, value, message, **more):
 @pytest.mark.parametrize(
     ("change", "column", "message"),
     [
-        _bad("investor_credit_code", CODE_A[:17] + ("0" if CODE_A[17] != "0" else "1"),
-             "The check character (the 18th) does not match: the code is mistyped."),
-        _bad("investor_credit_code", "91371400", "A unified social credit code has 18 characters; "
-             "this one has 8."),
-        _bad("department", "tourism", "Unknown department tourism: the departments are "
-             "construction, economy, finance, investment, office, party, social_affairs."),
+        _bad(
+            "investor_credit_code",
+            CODE_A[:17] + ("0" if CODE_A[17] != "0" else "1"),
+            "The check character (the 18th) does not match: the code is mistyped.",
+        ),
+        _bad(
+            "investor_credit_code",
+            "91371400",
+            "A unified social credit code has 18 characters; this one has 8.",
+        ),
+        _bad(
+            "department",
+            "tourism",
+            "Unknown department tourism: the departments are "
+            "construction, economy, finance, investment, office, party, social_affairs.",
+        ),
         _bad("org", "999999", "Unknown org unit 999999."),
         _bad("industry", "C9999", "Unknown industry C9999: it is not in the industry catalogue."),
         _bad("officer", "nobody", "There is no active user nobody."),
-        _bad("carrier", "no-such/unit", "Unknown carrier no-such/unit: write a land parcel's code, "
-             "or a building's code and the unit's code as building/unit."),
+        _bad(
+            "carrier",
+            "no-such/unit",
+            "Unknown carrier no-such/unit: write a land parcel's code, "
+            "or a building's code and the unit's code as building/unit.",
+        ),
         _bad("total_investment", -5, "An amount cannot be negative."),
         _bad("contract_investment", 1.234, "1.234 has more than 2 decimal places."),
-        _bad("contract_investment", "=A1*2", "A formula is not accepted here: type the number "
-             "itself."),
+        _bad(
+            "contract_investment",
+            "=A1*2",
+            "A formula is not accepted here: type the number itself.",
+        ),
         _bad("signed_on", "2017-13-01", '"2017-13-01" is not a date: write it as 2017-03-15.'),
         _bad("light_asset", "maybe", '"maybe" is not yes or no.'),
-        _bad("stage", "built", '"built" is not one of: lead, negotiating, signed, started, '
-             "under_construction, operating, dropped."),
-        _bad("agreement", None, "Signing needs its evidence: the agreement (its title or number, "
-             "or the signed file)."),
-        _bad("start_confirmation", "", "Starting needs its evidence: the start confirmation (its "
-             "number, or the file)."),
+        _bad(
+            "stage",
+            "built",
+            '"built" is not one of: lead, negotiating, signed, started, '
+            "under_construction, operating, dropped.",
+        ),
+        _bad(
+            "agreement",
+            None,
+            "Signing needs its evidence: the agreement (its title or number, or the signed file).",
+        ),
+        _bad(
+            "start_confirmation",
+            "",
+            "Starting needs its evidence: the start confirmation (its number, or the file).",
+        ),
         _bad("started_on", None, "The project moves to started: give the date of that move."),
-        _bad("signed_on", date(2017, 1, 20), "The project's last move is dated 2017-02-01; a move "
-             "cannot be dated earlier."),
+        _bad(
+            "signed_on",
+            date(2017, 1, 20),
+            "The project's last move is dated 2017-02-01; a move cannot be dated earlier.",
+        ),
         _bad("started_on", TODAY + timedelta(days=3), "The date cannot be in the future."),
-        _bad("operating_on", date(2017, 9, 1), "operating_on is given but the stage is started: "
-             "change the stage, or clear this cell."),
+        _bad(
+            "operating_on",
+            date(2017, 9, 1),
+            "operating_on is given but the stage is started: change the stage, or clear this cell.",
+        ),
         _bad("contract_investment", None, "Enter the contracted investment before signing."),
-        _bad("ref", "99999", "No project number 99999 in the ledger: for a new project leave ref "
-             "blank or write a label that is not a number."),
+        _bad(
+            "ref",
+            "99999",
+            "No project number 99999 in the ledger: for a new project leave ref "
+            "blank or write a label that is not a number.",
+        ),
         _bad("name", None, "This cell must not be empty."),
-        _bad("dropped_reason", None, "Say why the project is dropped.", stage="dropped",
-             dropped_on=date(2017, 6, 1)),
+        _bad(
+            "dropped_reason",
+            None,
+            "Say why the project is dropped.",
+            stage="dropped",
+            dropped_on=date(2017, 6, 1),
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_bad_project_cell_is_refused_with_its_message(
     seeded, nothing_written, change, column, message
 ):
