@@ -60,8 +60,12 @@ deploy-check: install
 deploy-prepare:
 	$(KAIFAQU) serve --prepare-only
 
+# On every core, a database per worker (settings_test.py, pytest-django's _gwN suffix). A test
+# module stays on one worker (--dist loadfile): the demo is loaded once per module.
+# PYTEST_WORKERS=0 runs in this process; PYTEST_ARGS selects, e.g. PYTEST_ARGS="-k audit".
+PYTEST_WORKERS ?= auto
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 # Re-extract and compile the translations (needs GNU gettext: apt-get install gettext).
 messages: install

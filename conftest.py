@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
+from kaifaqu.core.testing import in_english, run_command, sign_in
 from kaifaqu.orgs.demo import demo_password
 
 
@@ -41,7 +41,7 @@ def _demo_loaded(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("load_demo", stdout=io.StringIO())
+            run_command("load_demo")
             yield
         finally:
             transaction.set_rollback(True)
@@ -69,19 +69,48 @@ def seeded(demo):
 def demo_committed(transactional_db):
     """The demo loaded and committed for this test alone (the live server's thread, or
     concurrent requests, see it); the database is emptied after the test."""
-    call_command("load_demo", stdout=io.StringIO())
+    run_command("load_demo")
     return _demo_namespace()
 
 
 @pytest.fixture
-def login(client, demo):
-    """Log the test client in as a demo account by username; returns the client."""
+def as_user(client, demo):
+    """The test client signed in as a demo account (its username) or any user, reading the
+    pages in English (their msgid language) unless told another language."""
 
-    def _login(username: str):
-        client.force_login(demo.users[username])
-        return client
+    def _as(user, language: str | None = "en"):
+        return sign_in(client, demo.users[user] if isinstance(user, str) else user, language)
 
-    return _login
+    return _as
+
+
+@pytest.fixture
+def login(as_user):
+    """As ``as_user``, reading the pages in the site's default language (Chinese)."""
+    return partial(as_user, language=None)
+
+
+@pytest.fixture
+def english():
+    """Messages in English, their msgid language, in this thread (what a service raises,
+    a form says); a package's conftest makes it autouse where every test compares them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_client(client):
+    """The test client with the language switch set to English, for exact messages."""
+    return in_english(client)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own (made when the first file is)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

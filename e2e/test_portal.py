@@ -8,12 +8,26 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 TRAINING = "德州经济技术开发区企业培训券发放使用办法（示例）"
+#: Bootstrap's collapse once its transition is over: shown, no longer "collapsing".
+SHOWN = re.compile(r"^(?!.*\bcollapsing\b)(?=.*(^|\s)show(\s|$))")
+
+
+def open_folded_menu(page: Page) -> None:
+    """Open the phone's folded menu and return once it is shown. The toggle does nothing until
+    Bootstrap's script, at the end of the body, has run: the page's content can be there
+    before it, so wait for it rather than click too early; then wait for the end of the
+    transition, not for a time."""
+    page.wait_for_function("() => window.bootstrap !== undefined")
+    toggle = page.get_by_test_id("nav-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#public-nav")).to_have_class(SHOWN)
 
 
 def test_a_visitor_on_a_phone_reads_figures_and_a_policy(new_page, live_server, e2e_demo):
@@ -30,7 +44,7 @@ def test_a_visitor_on_a_phone_reads_figures_and_a_policy(new_page, live_server, 
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The menu is folded on a phone; open it and go to the policy library.
-    page.get_by_test_id("nav-toggle").click()
+    open_folded_menu(page)
     page.locator('[data-nav="policies"]').click()
     expect(page).to_have_url(f"{live_server.url}/policies/")
     page.locator("#category").select_option("other")
@@ -43,7 +57,8 @@ def test_a_visitor_on_a_phone_reads_figures_and_a_policy(new_page, live_server, 
     expect(page.get_by_test_id("illustrative")).to_be_visible()
 
     # English: the switch sits in the folded menu.
-    page.get_by_test_id("nav-toggle").click()
+    open_folded_menu(page)
+    expect(page.get_by_test_id("language-en")).to_be_visible()
     page.get_by_test_id("language-en").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("policy-title")).to_have_text(TRAINING)

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+    from django.test import Client
+
+    from kaifaqu.core.models import AuditEntry, User
 
 CHROMIUM = os.environ.get("KAIFAQU_CHROMIUM", "/usr/bin/chromium")
+#: The repository: the seed lies beside it, in ../shared/seed, as CI lays it.
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def require_all() -> bool:
@@ -32,3 +45,62 @@ def require_program(name: str, package: str) -> str:
     if path is None:
         skip_or_fail(f"{name} not found (apt-get install {package})")
     return path
+
+
+def seed_dir() -> Path:
+    """Where the seed document is: ``$KAIFAQU_SHARED_DIR/seed``, by default ``../shared/seed``
+    beside the repository. Read on every call, so that a test can point it elsewhere."""
+    shared = os.environ.get("KAIFAQU_SHARED_DIR") or REPOSITORY.parent / "shared"
+    return Path(shared) / "seed"
+
+
+def require_seed() -> Path:
+    """The seed's folder; a fresh clone has none beside it, so its tests skip (CI has it)."""
+    path = seed_dir()
+    if not path.is_dir():
+        skip_or_fail(f"the seed document is not at {path} (set KAIFAQU_SHARED_DIR)")
+    return path
+
+
+def run_command(*args: Any, **options: Any) -> str:
+    """Run a management command as ``kaifaqu`` would and return what it printed."""
+    out = io.StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+def in_english(client: Client) -> Client:
+    """The client with the language switch set to English, so that pages show their msgids."""
+    return in_language(client, "en")
+
+
+def in_language(client: Client, language: str) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def sign_in(client: Client, user: User, language: str | None = "en") -> Client:
+    """The client signed in as ``user``, reading the pages in ``language`` (None: the site's
+    default, Chinese)."""
+    client.force_login(user)
+    return client if language is None else in_language(client, language)
+
+
+def messages_of(response: HttpResponse) -> list[str]:
+    """The flash messages a response left for the next page."""
+    from django.contrib.messages import get_messages
+
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def audit_mark() -> int:
+    """The audit log's last row: with ``audit_since``, what a step wrote to it."""
+    from kaifaqu.core.models import AuditEntry
+
+    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def audit_since(mark: int) -> list[AuditEntry]:
+    from kaifaqu.core.models import AuditEntry
+
+    return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))

@@ -10,15 +10,15 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from kaifaqu.carriers import demo as carriers_demo
 from kaifaqu.carriers import services
 from kaifaqu.core.models import User
+from kaifaqu.core.testing import sign_in
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs import demo as orgs_demo
 from kaifaqu.orgs.models import Department, OrgUnit
@@ -53,21 +53,10 @@ def zone(blank_zone):
 
 
 @pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
 def as_user(client):
-    """The test client signed in as an account, reading the pages in English."""
-
-    def _as(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _as
+    """The root's ``as_user`` without the demo: these tests build their own zone and pass
+    its users."""
+    return partial(sign_in, client)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from kaifaqu.carriers.models import (
     CarrierStatusChange,
     LandParcel,
 )
-from kaifaqu.core.models import AuditEntry
+from kaifaqu.core.testing import audit_mark, audit_since
 from kaifaqu.core.versioning import CURRENT, ConcurrentEditError
 
 from .conftest import CHANGHE, DECHENG, ZHAOHU
@@ -25,14 +25,6 @@ from .conftest import CHANGHE, DECHENG, ZHAOHU
 pytestmark = pytest.mark.usefixtures("english")
 
 D = date(2017, 5, 1)
-
-
-def audit_mark() -> int:
-    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def audit_since(mark: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))
 
 
 def moves(carrier) -> list[tuple]:

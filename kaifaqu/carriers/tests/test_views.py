@@ -7,10 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kaifaqu.carriers.models import Building, BuildingUnit, LandParcel
+from kaifaqu.core.testing import messages_of
 
 from .conftest import ZHAOHU
 
@@ -18,10 +18,6 @@ READERS = ["admin", "leader", "investment", "twodept"]
 OTHER_DEPARTMENTS = ["economy", "finance"]
 SEPARATED = ["sysadmin", "secadmin", "auditadmin"]
 EDITORS = ["admin", "investment", "twodept"]
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

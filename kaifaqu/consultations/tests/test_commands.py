@@ -3,7 +3,6 @@ anonymise_consultations."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,12 +10,12 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.utils import timezone, translation
 
 from kaifaqu.consultations import services
 from kaifaqu.consultations.models import Consultation, OutboxMessage, Visitor
 from kaifaqu.core.models import AuditEntry, User
+from kaifaqu.core.testing import run_command
 from kaifaqu.core.versioning import CURRENT
 
 
@@ -29,12 +28,6 @@ def _isolated(settings, tmp_path):
         yield
 
 
-def run(*args) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
 def submit(**kw):
     fields = {"category": "other", "question": "问题", "name": "周七", "consent": True}
     return services.consultation_submit(**{**fields, **kw})
@@ -44,7 +37,7 @@ def test_send_outbox_sends_email_and_leaves_sms_pending(demo):
     OutboxMessage.objects.update(sent_at=timezone.now())  # what the demo queued
     submit(email="zhou@example.com")
     submit(phone="13812345678")
-    output = run("send_outbox")
+    output = run_command("send_outbox")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["zhou@example.com"]
     assert mail.outbox[0].subject == "Your personal space"
@@ -53,7 +46,7 @@ def test_send_outbox_sends_email_and_leaves_sms_pending(demo):
     assert OutboxMessage.objects.get(recipient="13812345678").sent_at is None
     assert "Emails sent: 1; failed (kept for the next run): 0." in output
     assert "SMS messages pending: 1. No SMS gateway is configured" in output
-    assert "Emails sent: 0" in run("send_outbox")  # nothing is sent twice
+    assert "Emails sent: 0" in run_command("send_outbox")  # nothing is sent twice
     assert len(mail.outbox) == 1
 
 
@@ -62,7 +55,7 @@ def test_a_failing_mail_server_keeps_the_row_pending(demo, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     submit(email="zhou@example.com")
-    assert "failed (kept for the next run): 1" in run("send_outbox")
+    assert "failed (kept for the next run): 1" in run_command("send_outbox")
     row = OutboxMessage.objects.get(recipient="zhou@example.com")
     assert row.sent_at is None
     assert row.error
@@ -81,7 +74,7 @@ def test_anonymise_blanks_old_consultations_once_and_deletes_idle_visitors(
     Consultation.objects.filter(pk=old.consultation.pk).update(last_activity_at=long_ago)
     Visitor.objects.filter(pk=old.visitor.pk).update(created_at=long_ago)
     with django_capture_on_commit_callbacks(execute=True):
-        output = run("anonymise_consultations")
+        output = run_command("anonymise_consultations")
     assert output.startswith("Consultations anonymised: 1 ")
     c = Consultation.objects.get(pk=old.consultation.pk)
     assert (c.name, c.organisation, c.phone, c.email) == (services.ANONYMISED, "", "", "")
@@ -101,9 +94,11 @@ def test_anonymise_blanks_old_consultations_once_and_deletes_idle_visitors(
     entry = AuditEntry.objects.filter(object_type="consultations.consultation").order_by("-seq")[0]
     assert entry.actor_username == "system:anonymise_consultations"
     assert entry.after["anonymised"] == [c.pk]
-    assert run("anonymise_consultations").startswith("Consultations anonymised: 0 ")
+    assert run_command("anonymise_consultations").startswith("Consultations anonymised: 0 ")
 
 
 def test_anonymise_takes_its_period_from_days(demo):
     submit(phone="13812345678")
-    assert run("anonymise_consultations", "--days", "30").startswith("Consultations anonymised: 0")
+    assert run_command("anonymise_consultations", "--days", "30").startswith(
+        "Consultations anonymised: 0"
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kaifaqu.consultations.models import Channel, Consultation, Message, Route, Status
 from kaifaqu.core.models import AuditAction
+from kaifaqu.core.testing import audit_mark, audit_since
 from kaifaqu.investment.models import Project
 from kaifaqu.investment.stages import Stage
 
@@ -29,16 +30,11 @@ from .test_views_support import (
     REFUSED,
     TRICKY,
     TRICKY_ESCAPED,
-    audit_mark,
-    audit_since,
     submit,
 )
 
 # The shared fixtures, under the names the tests ask for.
-_fresh_rate_limits = support._fresh_rate_limits
-as_user = support.as_user
 asked = support.asked
-media = support.media
 visitor_client = support.visitor_client
 
 INBOX = "/backoffice/consultations/"

@@ -17,20 +17,17 @@ from django.urls import reverse
 
 from kaifaqu.consultations.models import Consultation, SignInLink, Visitor
 from kaifaqu.consultations.views.public import DONE_KEY
+from kaifaqu.core.testing import in_english
 
 from . import test_views_support as support
 from .test_views_support import (
     PNG,
     STAFF,
     count,
-    english,
 )
 
 # The shared fixtures, under the names the tests ask for.
-_fresh_rate_limits = support._fresh_rate_limits
-as_user = support.as_user
 asked = support.asked
-media = support.media
 
 ASK = "/consult/"
 FORM = {
@@ -47,7 +44,7 @@ FORM = {
 
 @pytest.fixture
 def anon(demo, media) -> Client:
-    return english(Client(REMOTE_ADDR="10.1.2.3"))
+    return in_english(Client(REMOTE_ADDR="10.1.2.3"))
 
 
 def post(client: Client, **changes):
@@ -70,7 +67,7 @@ def test_the_urls_are_the_contracts():
 def test_everyone_may_open_the_form(client, demo, username):
     if username:
         client.force_login(demo.users[username])
-    assert english(client).get(ASK).status_code == 200
+    assert in_english(client).get(ASK).status_code == 200
 
 
 def test_the_form_preselects_the_category_and_shows_the_notice_and_hides_the_honeypot(
@@ -236,7 +233,7 @@ def test_a_link_signs_the_visitor_in_once(anon, asked):
     assert (response.status_code, response["Location"]) == (302, "/space/")
     assert anon.session["_auth_user_id"] == str(asked.visitor.user_id)
     assert anon.get("/space/").status_code == 200
-    fresh = english(Client())
+    fresh = in_english(Client())
     spent = fresh.post(url)
     assert spent.status_code == 410
     assert 'data-testid="link-invalid"' in spent.content.decode()

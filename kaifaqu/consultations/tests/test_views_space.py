@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from kaifaqu.consultations import services
 from kaifaqu.consultations.models import Consultation, Message, Status, Visitor
+from kaifaqu.core.testing import in_english, messages_of
 from kaifaqu.core.versioning import CURRENT
 
 from . import test_views_support as support
@@ -20,15 +21,11 @@ from .test_views_support import (
     STAFF,
     TRICKY,
     TRICKY_ESCAPED,
-    english,
-    messages_of,
     submit,
 )
 
 # The shared fixtures, under the names the tests ask for.
-_fresh_rate_limits = support._fresh_rate_limits
 asked = support.asked
-media = support.media
 visitor_client = support.visitor_client
 
 SPACE_PAGES = [
@@ -46,7 +43,7 @@ def url(name: str, submission=None) -> str:
 
 @pytest.mark.parametrize(("name", "with_pk"), SPACE_PAGES)
 def test_anonymous_people_are_sent_to_the_form_with_a_word_on_links(asked, name, with_pk):
-    client = english(Client())
+    client = in_english(Client())
     response = client.get(url(name, asked if with_pk else None))
     assert (response.status_code, response["Location"]) == (302, "/consult/")
     assert "sign-in link" in messages_of(response)[0]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.test import Client
 
 from kaifaqu.consultations import services
 from kaifaqu.consultations.models import Consultation
-from kaifaqu.core.models import AuditEntry
+from kaifaqu.core.testing import in_english
 
 STAFF = [
     "admin",
@@ -30,36 +27,6 @@ REFUSED = ["economy", "finance", "sysadmin", "secadmin", "auditadmin"]
 TRICKY = "A&B <3 \"x\" 'y' > z"
 TRICKY_ESCAPED = "A&amp;B &lt;3 &quot;x&quot; &#x27;y&#x27; &gt; z"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """The rate limits count in the cache, which outlives a test's savepoint."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def as_user(client, demo):
-    """The test client signed in as a demo account, reading the pages in English."""
-
-    def _as(username: str) -> Client:
-        client.force_login(demo.users[username])
-        return english(client)
-
-    return _as
 
 
 def submit(**overrides) -> services.Submission:
@@ -86,21 +53,9 @@ def asked(demo, media) -> services.Submission:
 @pytest.fixture
 def visitor_client(asked) -> Client:
     """A browser signed in to the personal space of the visitor who asked ``asked``."""
-    client = english(Client())
+    client = in_english(Client())
     client.force_login(asked.visitor.user)
     return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def audit_mark() -> int:
-    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def audit_since(mark: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))
 
 
 def count() -> int:

@@ -27,13 +27,6 @@ LOCKED_EN = (
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def english(client):
-    """The test client with the language switch set to English, for exact messages."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _post_login(client, password, username="admin"):
     return client.post(LOGIN, {"username": username, "password": password})
 
@@ -59,22 +52,24 @@ def test_the_urls_are_the_ones_these_tests_use():
 # Lockout ---------------------------------------------------------------------------------
 
 
-def test_five_failed_logins_lock_the_account_and_the_right_password_is_then_refused(english, demo):
-    _fail_five_times(english)
+def test_five_failed_logins_lock_the_account_and_the_right_password_is_then_refused(
+    english_client, demo
+):
+    _fail_five_times(english_client)
     assert _rows(AuditAction.LOGIN_FAILED).count() == 5
     assert _rows(AuditAction.LOCKOUT).count() == 1
     for row in _rows(AuditAction.LOGIN_FAILED):
         assert row.ip == "127.0.0.1"
 
-    response = _post_login(english, demo.password)
+    response = _post_login(english_client, demo.password)
     assert response.status_code == 429
     assert "core/lockout.html" in [t.name for t in response.templates]
     content = response.content.decode()
     assert 'data-testid="lockout"' in content
     assert LOCKED_EN in content
-    assert "_auth_user_id" not in english.session
+    assert "_auth_user_id" not in english_client.session
     assert not _rows(AuditAction.LOGIN).exists()
-    assert english.get(DASHBOARD).status_code == 302
+    assert english_client.get(DASHBOARD).status_code == 302
 
 
 def test_the_lock_is_per_account_not_per_address(client, demo):
@@ -120,10 +115,13 @@ def test_the_lock_holds_for_twenty_nine_minutes(client, demo):
         assert _post_login(client, demo.password).status_code == 429
 
 
-def test_the_api_token_endpoint_counts_failures_and_locks_too(english, demo):
-    bad = [english.post(TOKEN, {"username": "admin", "password": f"wrong-{i}"}) for i in range(5)]
+def test_the_api_token_endpoint_counts_failures_and_locks_too(english_client, demo):
+    bad = [
+        english_client.post(TOKEN, {"username": "admin", "password": f"wrong-{i}"})
+        for i in range(5)
+    ]
     assert [r.status_code for r in bad] == [400, 400, 400, 400, 429]
-    response = english.post(TOKEN, {"username": "admin", "password": demo.password})
+    response = english_client.post(TOKEN, {"username": "admin", "password": demo.password})
     assert response.status_code == 429
     body = response.json()
     assert "token" not in body
@@ -131,7 +129,7 @@ def test_the_api_token_endpoint_counts_failures_and_locks_too(english, demo):
     assert _rows(AuditAction.LOGIN_FAILED).count() >= 5
     assert _rows(AuditAction.LOCKOUT).exists()
     # The lock is the account's, whichever door the failures came through.
-    assert _post_login(english, demo.password).status_code == 429
+    assert _post_login(english_client, demo.password).status_code == 429
 
 
 def test_the_api_token_endpoint_gives_a_token_for_the_right_password(client, demo):
@@ -294,7 +292,7 @@ def test_a_failed_login_writes_one_row_with_the_username_tried(client, demo):
     assert row.ip == "127.0.0.1"
 
 
-def test_the_security_administrator_sees_and_lifts_a_lockout(client, demo, english):
+def test_the_security_administrator_sees_and_lifts_a_lockout(client, demo, english_client):
     _fail_five_times(client)
     security = client.__class__()
     security.force_login(demo.secadmin)
@@ -307,7 +305,7 @@ def test_the_security_administrator_sees_and_lifts_a_lockout(client, demo, engli
     assert "<td>admin</td>" not in security.get(reverse("core:security")).content.decode()
 
 
-def test_only_the_security_administrator_unlocks(client, demo, english):
+def test_only_the_security_administrator_unlocks(client, demo, english_client):
     _fail_five_times(client)
     leader = client.__class__()
     leader.force_login(demo.leader)

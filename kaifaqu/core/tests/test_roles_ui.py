@@ -11,8 +11,6 @@ import csv
 import io
 
 import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +18,7 @@ from django.urls import reverse
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditEntry, User
+from kaifaqu.core.testing import audit_mark, audit_since, messages_of
 
 EVERYONE = [
     "admin",
@@ -33,30 +32,6 @@ EVERYONE = [
     "auditadmin",
 ]
 NEW_PASSWORD = "Kaifaqu#Staff2017"
-
-
-@pytest.fixture
-def as_user(client, demo):
-    """The test client signed in as a demo account, reading the pages in English."""
-
-    def _as(username: str):
-        client.force_login(demo.users[username])
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _as
-
-
-def audit_mark() -> int:
-    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def audit_since(mark: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def others_than(*usernames: str) -> list[str]:

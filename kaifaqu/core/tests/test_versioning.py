@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from kaifaqu.core.access import acting_user, require_change
 from kaifaqu.core.models import AuditAction, AuditEntry
@@ -22,12 +21,6 @@ STALE = (
     "Someone else saved this record while you were editing it. Reload it to see their "
     "change, then make yours again."
 )
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -69,12 +69,6 @@ def chinese():
         yield
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def _token(preview: str) -> str:
     found = re.search(r"/import/([^/]+)/", preview)
     assert found is not None

@@ -86,12 +86,6 @@ def test_a_follow_up_with_its_next_action(seeded, signed):
 # --- files ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def test_files_are_checked(seeded, signed, media):
     good = SimpleUploadedFile("规划.png", b"\x89PNG\r\n\x1a\n...", content_type="image/png")
     kept = services.project_file_add(

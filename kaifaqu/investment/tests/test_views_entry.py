@@ -14,16 +14,11 @@ from kaifaqu.investment.models import Project
 from kaifaqu.investment.services import MoveSpec
 from kaifaqu.investment.stages import Stage
 
-from . import test_views_support as support
 from .test_views_support import (
     LEAD,
     page_url,
     project,
 )
-
-# The shared fixtures, under the names the tests ask for.
-as_user = support.as_user
-
 
 # --- a new project and duplicates -----------------------------------------------------------
 

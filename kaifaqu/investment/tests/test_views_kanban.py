@@ -13,12 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaifaqu.core.testing import audit_mark, audit_since
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.investment.models import Project
 from kaifaqu.investment.services import MoveSpec
 from kaifaqu.investment.stages import Stage
 
-from . import test_views_support as support
 from .test_views_support import (
     DEMO_COLUMNS,
     LEAD,
@@ -26,16 +26,10 @@ from .test_views_support import (
     OTHER_DEPARTMENTS,
     READERS,
     SEPARATED,
-    audit_mark,
-    audit_since,
     columns_of,
     move_url,
     project,
 )
-
-# The shared fixtures, under the names the tests ask for.
-as_user = support.as_user
-
 
 # --- anonymous visitors -------------------------------------------------------------------
 

@@ -16,15 +16,10 @@ from kaifaqu.investment.models import (
     Project,
 )
 
-from . import test_views_support as support
 from .test_views_support import (
     NEGOTIATING,
     project,
 )
-
-# The shared fixtures, under the names the tests ask for.
-as_user = support.as_user
-
 
 # --- key projects ---------------------------------------------------------------------------
 

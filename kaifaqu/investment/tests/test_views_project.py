@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifaqu.core.models import AuditAction
+from kaifaqu.core.testing import audit_mark, audit_since, messages_of
 from kaifaqu.investment.models import StageMove
 from kaifaqu.investment.stages import Stage
 
-from . import test_views_support as support
 from .test_views_support import (
     EDITORS,
     EVIDENCE_REFUSAL,
@@ -28,19 +28,11 @@ from .test_views_support import (
     SEPARATED,
     SKIP_REFUSAL,
     STALE,
-    audit_mark,
-    audit_since,
     columns_of,
-    messages_of,
     move_url,
     page_url,
     project,
 )
-
-# The shared fixtures, under the names the tests ask for.
-as_user = support.as_user
-media = support.media
-
 
 # --- a project's page -------------------------------------------------------------------------
 

@@ -16,18 +16,12 @@ from kaifaqu.investment.models import (
     ProjectFile,
 )
 
-from . import test_views_support as support
 from .test_views_support import (
     NEGOTIATING,
     STALE,
     page_url,
     project,
 )
-
-# The shared fixtures, under the names the tests ask for.
-as_user = support.as_user
-media = support.media
-
 
 # --- follow-ups, files, funds ---------------------------------------------------------------
 

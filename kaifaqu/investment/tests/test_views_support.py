@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from kaifaqu.core.models import AuditEntry
 from kaifaqu.investment.models import Project
 
 READERS = ["admin", "leader", "investment", "twodept"]
@@ -41,38 +37,8 @@ STALE = (
 )
 
 
-@pytest.fixture
-def as_user(client, seeded):
-    """The test client signed in as a demo account, reading the pages in English."""
-
-    def _as(username: str):
-        client.force_login(seeded.users[username])
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _as
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def project(name: str) -> Project:
     return Project.objects.select_related("investor").get(name=name)
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def audit_mark() -> int:
-    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def audit_since(mark: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))
 
 
 def columns_of(response) -> dict[str, tuple[int, Decimal, Decimal]]:

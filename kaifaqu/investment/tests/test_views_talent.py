@@ -14,12 +14,6 @@ from kaifaqu.investment.models import (
     TalentSubsidy,
 )
 
-from . import test_views_support as support
-
-# The shared fixtures, under the names the tests ask for.
-as_user = support.as_user
-
-
 # --- talent ---------------------------------------------------------------------------------
 
 

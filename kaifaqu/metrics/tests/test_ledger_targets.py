@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.utils import translation
 from openpyxl import Workbook
 
 from kaifaqu.metrics import registry
@@ -21,6 +20,9 @@ from kaifaqu.metrics.figures import FigureRequest
 from kaifaqu.stats.models import Target
 from kaifaqu.stats.registry import extra_target_codes
 from kaifaqu.stats.workbook import import_plan, read_workbook, workbook_export
+
+#: Messages are compared in English, their msgid language.
+pytestmark = pytest.mark.usefixtures("english")
 
 ZONE = "371471"
 CODE = "key_projects_completed_test"
@@ -36,12 +38,6 @@ def xlsx(rows: list[list]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from kaifaqu.core import access
 from kaifaqu.core import services as core_services
 from kaifaqu.core.models import AuditEntry, RoleGrant
+from kaifaqu.core.testing import audit_mark, audit_since, messages_of
 from kaifaqu.orgs import services
 from kaifaqu.orgs.demo import HONOURS, SEED
 from kaifaqu.orgs.models import Membership, OrgUnit, ProfileFact, ProfileFactKey
@@ -26,26 +25,6 @@ SEPARATED_ADMINS = ["sysadmin", "secadmin", "auditadmin"]
 EVERYONE = BUSINESS_READERS + SEPARATED_ADMINS
 TOWN = "371471101"  # 赵虎镇
 EDIT_LINK = re.compile(r'href="/backoffice/orgs/facts/\d+/edit/"')
-
-
-@pytest.fixture
-def as_user(client, demo):
-    """The test client signed in as a demo account (or any user), reading the pages in English."""
-
-    def _as(user):
-        client.force_login(demo.users[user] if isinstance(user, str) else user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _as
-
-
-def audit_mark() -> int:
-    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def audit_since(mark: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))
 
 
 def fact_form(fact: ProfileFact, value: str = "325.00", version: int | None = None) -> dict:
@@ -59,10 +38,6 @@ def fact_form(fact: ProfileFact, value: str = "325.00", version: int | None = No
 
 def fact_edit_url(fact: ProfileFact) -> str:
     return reverse("orgs:fact_edit", args=[fact.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 # --- reading -----------------------------------------------------------------------------

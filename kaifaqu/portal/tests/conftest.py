@@ -1,13 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

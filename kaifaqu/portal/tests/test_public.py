@@ -49,8 +49,8 @@ def test_home_figures_equal_the_engine_for_the_same_period(client, demo):
     assert 'data-chart="chart-growth"' in html
 
 
-def test_home_in_english(english, demo):
-    response = english.get(reverse("portal:home"))
+def test_home_in_english(english_client, demo):
+    response = english_client.get(reverse("portal:home"))
     gdp = {k.figure.metric: k for k in response.context["key_figures"]}["gdp"]
     assert (gdp.name, gdp.value, gdp.change) == (
         "Gross regional product",

@@ -5,26 +5,26 @@ shared/seed/figures.tsv S001–S074 equal to the seed's.
 The seed's ASCII punctuation is compared in its full-width form (specs/report-format.md).
 Where the draft words a figure otherwise than the seed, DIFFERENCES names it, its row and why;
 nothing else may differ.
+
+The seed lies beside the repository (``../shared/seed``, or ``$KAIFAQU_SHARED_DIR/seed``); on a
+fresh clone without it the tests that read it skip, and fail under ``KAIFAQU_REQUIRE_ALL=1``
+(CI, which has it).
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from kaifaqu.core.numbers import to_fullwidth_punct
+from kaifaqu.core.testing import require_seed
 from kaifaqu.reports import render
 from kaifaqu.reports.demo_template import SEED_BLOCKS
 from kaifaqu.reports.services import draft_create
 
 from .conftest import PERIOD
-
-REPO = Path(__file__).resolve().parents[3]
-SEED_DIR = Path(os.environ.get("KAIFAQU_SHARED_DIR", REPO.parent / "shared")) / "seed"
 
 #: (the seed's words, the draft's words, figures.tsv rows, why they differ)
 DIFFERENCES = [
@@ -67,9 +67,7 @@ PRINTED = {
 
 
 def seed_text() -> str:
-    # The seed lives beside the repository (../shared), as CI lays it; never skipped.
-    assert SEED_DIR.is_dir(), f"the seed is not at {SEED_DIR}: set KAIFAQU_SHARED_DIR"
-    (path,) = SEED_DIR.glob("000_*.txt")
+    (path,) = require_seed().glob("000_*.txt")
     return path.read_text(encoding="utf-8")
 
 
@@ -92,8 +90,7 @@ def sentences(text: str) -> list[str]:
 
 
 def figure_rows() -> list[dict[str, str]]:
-    assert SEED_DIR.is_dir(), f"the seed is not at {SEED_DIR}: set KAIFAQU_SHARED_DIR"
-    with open(SEED_DIR / "figures.tsv", encoding="utf-8") as fh:
+    with open(require_seed() / "figures.tsv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     return [r for r in rows if "S001" <= r["id"] <= "S074"]
 

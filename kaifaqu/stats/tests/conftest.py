@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from kaifaqu.core.models import AuditEntry
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.stats.models import DataValue
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

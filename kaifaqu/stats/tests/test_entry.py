@@ -8,8 +8,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 from kaifaqu.core import numbers
 from kaifaqu.core.models import AuditEntry
 from kaifaqu.core.periods import parse
+from kaifaqu.core.testing import messages_of
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
@@ -43,18 +42,6 @@ CONCURRENT = (
     "Someone else saved this record while you were editing it. Reload it to see their "
     "change, then make yours again."
 )
-
-
-@pytest.fixture
-def as_user(client, demo):
-    """The test client signed in as a demo account, reading the pages in English."""
-
-    def _as(username: str, language: str = "en"):
-        client.force_login(demo.users[username])
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        return client
-
-    return _as
 
 
 def stored(code: str, period: str, org: str = ZONE) -> DataValue | None:
@@ -97,10 +84,6 @@ def form_data(response, **changes: dict[str, str]) -> dict[str, str]:
 
 def rows_by_code(response) -> dict:
     return {row.element.code: row for row in response.context["sheet"].rows}
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def wording_of(html: str) -> dict:

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -27,14 +26,11 @@ from kaifaqu.stats import services, validation
 from kaifaqu.stats.models import DataElement, DataValue, RuleViolation, ValidationRule
 from kaifaqu.stats.workbook import import_plan, read_workbook
 
+#: Messages are compared in English, their msgid language.
+pytestmark = pytest.mark.usefixtures("english")
+
 ZONE, TOWN = "371471", "371471101"
 M8, M8_2016 = "2017-01/2017-08", "2016-01/2016-08"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def element(code: str) -> DataElement:

@@ -100,12 +100,6 @@ def test_the_export_command_writes_a_workbook_for_the_orgs_named(demo, tmp_path)
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def page(client, demo, media):
     def _as(username):
         if username:

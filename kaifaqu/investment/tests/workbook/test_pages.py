@@ -34,12 +34,6 @@ if not any(getattr(p, "namespace", None) == "investment_workbook" for p in urlpa
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def page(client, seeded, media):
     def _as(username):
         if username:
