@@ -317,6 +317,7 @@ def test_the_drill_a_backup_under_concurrent_writes_restores_consistent(
                         value=n,
                         source="drill",
                         check_rules=False,
+                        version=0,  # a new value each time: there was none
                     )
                     written.append(row.pk)
                     n += 1
