@@ -8,15 +8,20 @@ row writes the same rows in a fraction of that, on SQLite and PostgreSQL alike. 
 prepared by each field (``get_db_prep_save``), as the ORM would; only the model's own table
 and column names are written into the statement.
 
-Neither function runs ``save()``, signals or ``full_clean()``: the caller has checked the
+None of them runs ``save()``, signals or ``full_clean()``: the caller has checked the
 rows (for values, ``stats.value_rules``). ``insert_many`` does not set primary keys.
+``insert_rows`` takes rows already as the database's parameters, for a writer that makes
+many rows of an append-only table (the audit's change log) and need not build a model
+instance for each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import AutoFieldMixin
 
 #: Rows per ``executemany`` call.
@@ -52,6 +57,41 @@ def insert_many(
     table = ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names only)
     _run(sql, fields, objects, batch, key=False)
+
+
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    batch: int = BATCH,
+) -> None:
+    """INSERT rows of the fields ``names``, each row its values already prepared for the
+    database (as ``get_db_prep_save`` would make them: see ``json_parameter``)."""
+    if not rows:
+        return
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(model._meta.get_field(n).column) for n in names)
+    marks = ", ".join(["%s"] * len(names))
+    table = ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names only)
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            cursor.executemany(sql, rows[start : start + batch])
+
+
+def json_stored_as_text() -> bool:
+    """Whether the database keeps a JSON field as its text (SQLite, MySQL): then any JSON
+    text of a value is its parameter, and a writer that has made it need not make it again.
+    PostgreSQL adapts it itself (jsonb)."""
+    adapt = type(connections[DEFAULT_DB_ALIAS].ops).adapt_json_value
+    return adapt is BaseDatabaseOperations.adapt_json_value
+
+
+def json_parameter(value: Any) -> Any:
+    """A JSON field's parameter for a value that is not None, as the field would make it."""
+    return connections[DEFAULT_DB_ALIAS].ops.adapt_json_value(value, None)
 
 
 def update_many(
