@@ -163,7 +163,7 @@ def _number(value: Decimal) -> int | Decimal | str:
     text = format(number, "f")
     if len(number.as_tuple().digits) > EXCEL_DIGITS:
         return text  # exact as text; a number cell would round it
-    return int(text) if "." not in text else Decimal(text)
+    return int(text) if "." not in text else number
 
 
 def put_cell(ws, row: int, column: int, value: Any) -> None:
