@@ -28,7 +28,29 @@ from django.db.models.fields import AutoFieldMixin
 BATCH = 2000
 
 
-def _run(sql: str, fields: list, objects: Sequence[models.Model], batch: int, key: bool) -> None:
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
+    """The model's fields of these names, each with a column of the model's table."""
+    fields = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field) or not field.concrete:
+            raise ValueError(f"{model._meta.label}.{name} has no column")
+        fields.append(field)
+    return fields
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    """The field's column, quoted for the statement."""
+    return str(connection.ops.quote_name(str(field.column)))
+
+
+def _run(
+    sql: str,
+    fields: Sequence[models.Field[Any, Any]],
+    objects: Sequence[models.Model],
+    batch: int,
+    key: bool,
+) -> None:
     """Run ``sql`` for every object, its fields' values (and its key) as the parameters."""
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it looks the connection up each time
     with db.cursor() as cursor:
@@ -52,7 +74,7 @@ def insert_many(
         for f in model._meta.concrete_fields
         if not (f.primary_key and isinstance(f, AutoFieldMixin))
     ]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(_column(f) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names only)
@@ -71,7 +93,7 @@ def insert_rows(
     if not rows:
         return
     ops = connection.ops
-    columns = ", ".join(ops.quote_name(model._meta.get_field(n).column) for n in names)
+    columns = ", ".join(_column(f) for f in _fields(model, names))
     marks = ", ".join(["%s"] * len(names))
     table = ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names only)
@@ -105,8 +127,8 @@ def update_many(
     if not objects:
         return
     ops = connection.ops
-    fields = [model._meta.get_field(name) for name in names]
-    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
-    table, key = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
+    fields = _fields(model, names)
+    assignments = ", ".join(f"{_column(f)} = %s" for f in fields)
+    table, key = ops.quote_name(model._meta.db_table), _column(model._meta.pk)
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names only)
     _run(sql, fields, objects, batch, key=True)

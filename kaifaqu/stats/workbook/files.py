@@ -525,13 +525,7 @@ def sheet_rows(
     # Each column's reader chosen once, not per cell: the default reads a column's repeated
     # texts once (``cell_reader``).
     readers = [
-        (
-            name,
-            i,
-            cell_reader(spec[name])
-            if read is read_cell
-            else (lambda cell, column=spec[name]: read(cell, column)),
-        )
+        (name, i, _reader(spec[name], read))
         for i, cell in enumerate(header)
         if (name := as_text(cell.value).strip().lower()) in spec
     ]
@@ -549,6 +543,12 @@ def sheet_rows(
                 parsed[name] = None
                 refused.add(name)
         yield number, parsed, refused
+
+
+def _reader(column: Column, read: Callable[[Any, Column], Any]) -> Callable[[Any], Any]:
+    if read is read_cell:
+        return cell_reader(column)
+    return lambda cell: read(cell, column)
 
 
 _VALUE_TAG, _INLINE_TAG, _TEXT_TAG = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("v", "is", "t"))
