@@ -172,6 +172,13 @@ def verify_chain(batch_size: int = 2000) -> ChainBreak | None:
 
 #: Change rows written per INSERT batch; the list of a batch is all that is held in memory.
 CHANGES_BATCH = 2000
+#: The columns of a change row, in the order ``ChangeLog`` keeps its pending rows.
+CHANGE_COLUMNS = ("batch", "n", "object_type", "object_id", "object_repr", "before", "after")
+
+
+def _dumps(value: Any) -> str:
+    """The one JSON form the change log hashes (sorted keys, no spaces, text as it is)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _change_line(change: AuditChange) -> bytes:
@@ -183,8 +190,7 @@ def _change_line(change: AuditChange) -> bytes:
         change.before,
         change.after,
     ]
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8") + b"\n"
+    return _dumps(body).encode("utf-8") + b"\n"
 
 
 class ChangeLog:
@@ -195,6 +201,11 @@ class ChangeLog:
     entry of the event (``record(..., after={..., "changes": log.summary()})``): the batch,
     the count and the SHA-256 of the rows, which the entry's hash then covers. With
     ``write=False`` (a dry run, rolled back) changes are only counted.
+
+    Each change is serialised once: the line hashed is composed of the JSON of its parts
+    (the same bytes ``_change_line`` makes of the row read back, which ``verify_changes``
+    checks), and where the database keeps JSON as text that JSON is what is stored; the
+    rows are inserted as plain parameters, without a model instance each.
     """
 
     def __init__(self, *, write: bool = True):
@@ -202,7 +213,8 @@ class ChangeLog:
         self.count = 0
         self.write = write
         self._digest = hashlib.sha256()
-        self._pending: list[AuditChange] = []
+        self._pending: list[tuple[Any, ...]] = []
+        self._stored_as_text = bulk.json_stored_as_text()
 
     def add(
         self, *, object_type: str, object_id: Any, object_repr: str, before: Any, after: Any
@@ -211,24 +223,39 @@ class ChangeLog:
         self.count += 1
         if not self.write:
             return  # a dry run records nothing: counting is all its summary needs
-        change = AuditChange(
-            batch=self.batch,
-            n=self.count,
-            object_type=object_type,
-            object_id=str(object_id)[:64],
-            object_repr=_canonical(object_repr)[:255],
-            before=_canonical(before),
-            after=_canonical(after),
+        object_id = str(object_id)[:64]
+        object_repr = _canonical(object_repr)[:255]
+        before, after = _canonical(before), _canonical(after)
+        before_json, after_json = _dumps(before), _dumps(after)
+        line = (
+            f"[{self.count},{_dumps(object_type)},{_dumps(object_id)},{_dumps(object_repr)},"
+            f"{before_json},{after_json}]\n"
         )
-        self._digest.update(_change_line(change))
-        if self.write:
-            self._pending.append(change)
-            if len(self._pending) >= CHANGES_BATCH:
-                self.flush()
+        self._digest.update(line.encode("utf-8"))
+        self._pending.append(
+            (
+                self.batch,
+                self.count,
+                object_type,
+                object_id,
+                object_repr,
+                self._stored(before, before_json),
+                self._stored(after, after_json),
+            )
+        )
+        if len(self._pending) >= CHANGES_BATCH:
+            self.flush()
+
+    def _stored(self, value: Any, text: str) -> Any:
+        """A JSON column's parameter: SQL NULL for None (as the model field stores it), the
+        JSON already made where the database keeps JSON as text, else the backend's own."""
+        if value is None:
+            return None
+        return text if self._stored_as_text else bulk.json_parameter(value)
 
     def flush(self) -> None:
         if self._pending:
-            bulk.insert_many(AuditChange, self._pending)
+            bulk.insert_rows(AuditChange, CHANGE_COLUMNS, self._pending)
             self._pending = []
 
     def summary(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Each reader returns the value or raises CellError with the message the user sees
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, DecimalException
 from typing import Any
@@ -22,6 +23,25 @@ PART_SEPARATORS = re.compile(r"[,，、;；]")
 
 class CellError(Exception):
     """A cell that cannot be read as its column asks; the message is for the user."""
+
+
+class Cell:
+    """A cell as a sheet is read: its value and openpyxl's letter for its type (n a number,
+    s text, b a flag, d a date, e an error value, f a formula). What every reader of a cell
+    takes, here and in other workbooks."""
+
+    __slots__ = ("data_type", "value")
+
+    def __init__(self, value: Any, data_type: str = "n") -> None:
+        self.value = value
+        self.data_type = data_type
+
+    def __repr__(self) -> str:
+        return f"Cell({self.value!r}, {self.data_type!r})"
+
+
+#: A cell the row does not have.
+EMPTY = Cell(None)
 
 
 def raw_value(cell: Any, column: Column) -> Any:
@@ -169,17 +189,55 @@ def _codes(value: Any) -> tuple[str, ...]:
 
 def read_cell(cell: Any, column: Column) -> Any:
     """The cell as its column reads it; raises CellError with the user's message."""
-    value = raw_value(cell, column)
-    if column.kind == NUMBER:
-        return parse_number(value, column)
-    if column.kind == INTEGER:
-        return _integer(value, column)
-    if column.kind == CHOICE:
-        return _choice(value, column)
-    if column.kind == PERIOD:
-        return _period(value)
-    if column.kind == CODES:
-        return None if value is None else _codes(value)
+    return _converter(column)(raw_value(cell, column))
+
+
+#: The texts a ``cell_reader`` remembers what it read them as (a sheet repeats its codes,
+#: periods and statuses; a column of distinct notes stops being remembered past this).
+REMEMBERED = 10_000
+
+
+def cell_reader(column: Column) -> Callable[[Any], Any]:
+    """``read_cell`` for one column: its kind dispatched once, and a text cell read once per
+    distinct text (what a text reads as, or why it is refused, depends on the text alone)."""
+    convert = _converter(column)
+    if column.kind in (NUMBER, INTEGER):
+        return lambda cell: convert(raw_value(cell, column))
+    known: dict[str, Any] = {}
+
+    def read(cell: Any) -> Any:
+        value = cell.value
+        if cell.data_type != "s" or type(value) is not str:
+            return convert(raw_value(cell, column))
+        try:
+            return known[value]
+        except KeyError:
+            pass
+        result = convert(value.strip() or None)
+        if len(known) < REMEMBERED:
+            known[value] = result
+        return result
+
+    return read
+
+
+def _converter(column: Column) -> Callable[[Any], Any]:
+    """What reads a cell's value (``raw_value``) as the column asks."""
+    kind = column.kind
+    if kind == NUMBER:
+        return lambda value: parse_number(value, column)
+    if kind == INTEGER:
+        return lambda value: _integer(value, column)
+    if kind == CHOICE:
+        return lambda value: _choice(value, column)
+    if kind == PERIOD:
+        return _period
+    if kind == CODES:
+        return lambda value: None if value is None else _codes(value)
+    return lambda value: _text(value, column)
+
+
+def _text(value: Any, column: Column) -> str:
     text = as_text(value)
     if column.max_length and len(text) > column.max_length:
         raise CellError(

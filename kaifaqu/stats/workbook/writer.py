@@ -10,14 +10,14 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -53,6 +53,8 @@ LAST_ROW = 1048576
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 #: Characters XML 1.0 cannot hold at all (openpyxl strips the control characters only).
 NOT_IN_XML = re.compile("[\ufffe\uffff]")
+#: Both, removed from a text in one pass.
+NOT_WRITABLE = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|{NOT_IN_XML.pattern}")
 
 
 def data_validation(column: Column) -> DataValidation | None:
@@ -161,7 +163,7 @@ def _number(value: Decimal) -> int | Decimal | str:
     text = format(number, "f")
     if len(number.as_tuple().digits) > EXCEL_DIGITS:
         return text  # exact as text; a number cell would round it
-    return int(text) if "." not in text else Decimal(text)
+    return int(text) if "." not in text else number
 
 
 def put_cell(ws, row: int, column: int, value: Any) -> None:
@@ -193,34 +195,62 @@ def write_rows(ws, rows: Iterable[list[Any]]) -> int:
     return count
 
 
-def stream_rows(ws, rows: Iterable[Iterable[Any]]) -> int:
+class _TextCell(Cell):
+    """A write-only text cell that ``stream_rows`` reuses row after row, its style set once.
+    openpyxl looks the style up again for every cell it writes, and takes a cell appended in
+    a row by failing to read it as a value first, wording that failure with the cell's repr
+    (which reckons its coordinate): the style's number is kept, and the repr costs nothing."""
+
+    __slots__ = ("_style_number",)
+
+    def __init__(self, ws: Any, *, quote: bool) -> None:
+        super().__init__(ws, row=1, column=1)
+        self.number_format = "@"
+        self.quotePrefix = quote
+        self._style_number: int = Cell.style_id.fget(self)  # type: ignore[attr-defined]
+
+    @property
+    def style_id(self) -> int:
+        return self._style_number
+
+    def __repr__(self) -> str:
+        return "<text cell>"
+
+
+def stream_rows(ws, rows: Iterable[Iterable[Any]], columns: Sequence[Column] = ()) -> int:
     """Append rows to a write-only sheet, each value written as ``put_cell`` writes it;
     returns how many. A text cell is formatted as text, which takes a styled cell: one per
     column is reused from row to row (openpyxl writes a row out as it is appended), so a
-    million rows cost no more cells than one."""
-    text: dict[int, WriteOnlyCell] = {}
-    quoted: dict[int, WriteOnlyCell] = {}
+    million rows cost no more cells than one. Given the sheet's ``columns``, a choice
+    column's words (which no spreadsheet turns into a number or a date) are written as plain
+    text, without the style."""
+    text: dict[int, _TextCell] = {}
+    quoted: dict[int, _TextCell] = {}
+    plain = {i for i, c in enumerate(columns, start=1) if c.kind == CHOICE}
 
-    def styled(cells: dict[int, WriteOnlyCell], column: int, quote: bool) -> WriteOnlyCell:
+    def styled(cells: dict[int, _TextCell], column: int, quote: bool) -> _TextCell:
         if column not in cells:
-            cell = WriteOnlyCell(ws)
-            cell.number_format = "@"
-            cell.quotePrefix = quote
-            cells[column] = cell
+            cells[column] = _TextCell(ws, quote=quote)
         return cells[column]
 
     count = 0
     for values in rows:
         out: list[Any] = []
         for column, value in enumerate(values, start=1):
+            if value is None:
+                out.append(None)
+                continue
             if isinstance(value, Decimal):
                 value = _number(value)
             if isinstance(value, str):
                 if not value:
                     out.append(None)
                     continue
-                value = NOT_IN_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+                value = NOT_WRITABLE.sub("", value)
                 quote = value.startswith(FORMULA_START)
+                if column in plain and not quote and value not in ERROR_CODES:
+                    out.append(value)  # openpyxl writes it as text, as it is
+                    continue
                 cell = styled(quoted if quote else text, column, quote)
                 cell.value = value
                 cell.data_type = "s"  # openpyxl reads a leading = as a formula; this is text
@@ -302,15 +332,18 @@ def _stream(
         ELEMENTS: stream_rows(
             book[ELEMENTS],
             (_element_row(e, ", ".join(c for _o, c in sorted(parts[e.pk]))) for e in elements),
+            SHEETS[ELEMENTS],
         ),
         ORGUNITS: stream_rows(
             book[ORGUNITS],
             ([u.code, u.name, u.kind, parent] for u, parent in units),
+            SHEETS[ORGUNITS],
         ),
-        VALUES: stream_rows(book[VALUES], value_rows),
+        VALUES: stream_rows(book[VALUES], value_rows, SHEETS[VALUES]),
         TARGETS: stream_rows(
             book[TARGETS],
             ([t.org_unit.code, t.metric_code, t.year, t.value, t.source] for t in targets),
+            SHEETS[TARGETS],
         ),
     }
     return save_workbook(book), counts
