@@ -297,6 +297,10 @@ KAIFAQU_PDF_TIMEOUT = env.int("KAIFAQU_PDF_TIMEOUT", default=120)
 # one (a part that declares less than it holds). Rows: Excel's own maximum, so a statistics
 # workbook of a million values fits; styles: above Excel's 64,000 cell formats; shared
 # strings (distinct texts): as many as a sheet has rows, some 30 s for openpyxl to load.
+# A workbook file, and what its zip members may expand to, past which it is refused unopened:
+# a 1,000,000-value statistics workbook is about 29 MB and expands to about 250 MB.
+KAIFAQU_WORKBOOK_MAX_FILE_MB = env.int("KAIFAQU_WORKBOOK_MAX_FILE_MB", default=40)
+KAIFAQU_WORKBOOK_MAX_EXPANDED_MB = env.int("KAIFAQU_WORKBOOK_MAX_EXPANDED_MB", default=400)
 KAIFAQU_WORKBOOK_MAX_ROWS = env.int("KAIFAQU_WORKBOOK_MAX_ROWS", default=1_048_576)
 KAIFAQU_WORKBOOK_MAX_COLUMNS = env.int("KAIFAQU_WORKBOOK_MAX_COLUMNS", default=256)
 KAIFAQU_WORKBOOK_MAX_STYLES = env.int("KAIFAQU_WORKBOOK_MAX_STYLES", default=100_000)

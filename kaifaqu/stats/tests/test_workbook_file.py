@@ -36,11 +36,11 @@ def test_a_file_over_the_size_limit_is_refused_unopened(demo, monkeypatch):
     assert plan.row_counts == {"elements": 0, "orgunits": 0, "values": 0, "targets": 0}
 
 
-def test_the_size_limit_is_20_mb(demo):
-    assert columns.MAX_FILE_BYTES == 20 * 1024 * 1024
-    assert columns.MAX_EXPANDED_BYTES == 200 * 1024 * 1024
+def test_the_size_limit_is_40_mb(demo):
+    assert columns.MAX_FILE_BYTES == 40 * 1024 * 1024
+    assert columns.MAX_EXPANDED_BYTES == 400 * 1024 * 1024
     assert refused(read_workbook(b"x" * (columns.MAX_FILE_BYTES + 1), name="big.xlsx")) == [
-        "The file is larger than 20.0\xa0MB: split it into smaller workbooks."
+        "The file is larger than 40.0\xa0MB: split it into smaller workbooks."
     ]
 
 
@@ -112,13 +112,13 @@ def test_a_zip_bomb_is_refused_before_anything_is_inflated(demo, monkeypatch):
 
 
 def test_a_declared_size_is_what_counts_even_if_the_member_claims_to_be_huge(demo):
-    """A member whose header declares 300 MB is refused without reading it."""
+    """A member whose header declares 500 MB is refused without reading it."""
     data = bytearray(xlsx(zone_sheets()))
     # The uncompressed size in the central directory entry of the first member.
     first = data.find(b"PK\x01\x02")
-    data[first + 24 : first + 28] = (300 * 1024 * 1024).to_bytes(4, "little")
+    data[first + 24 : first + 28] = (500 * 1024 * 1024).to_bytes(4, "little")
     assert (
-        "expand to more than 200.0\xa0MB" in refused(read_workbook(bytes(data), name="b.xlsx"))[0]
+        "expand to more than 400.0\xa0MB" in refused(read_workbook(bytes(data), name="b.xlsx"))[0]
     )
 
 

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from django.conf import settings
+
 from kaifaqu.orgs.models import OrgUnitKind
 
 from ..models import UNITS, GrowthBasis, TimeAggregation, UnitAggregation, ValueStatus
 
 #: A file larger than this is refused before it is opened.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = settings.KAIFAQU_WORKBOOK_MAX_FILE_MB * 1024 * 1024
 #: The members of the zip may expand to this much in all (a zip bomb expands far past it).
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+MAX_EXPANDED_BYTES = settings.KAIFAQU_WORKBOOK_MAX_EXPANDED_MB * 1024 * 1024
 
 TEXT, NUMBER, INTEGER, CHOICE, PERIOD, CODES = (
     "text",
