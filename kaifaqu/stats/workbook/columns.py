@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-from django.conf import settings
 
 from kaifaqu.orgs.models import OrgUnitKind
 
