@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class BootstrapMixin:
     """Gives every widget Bootstrap's class for its kind."""
 
+    # Mixed into a form, which sets its fields before this runs.
+    fields: dict[str, forms.Field]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -1,3 +1,5 @@
+from typing import Any, NoReturn, TypeVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -69,11 +71,14 @@ class AuditAction(models.TextChoices):
     VIEW_SENSITIVE = "view_sensitive", _("View of personal data")
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AuditEntryQuerySet(models.QuerySet[_M]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries cannot be changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionError("audit entries cannot be deleted")
 
 
@@ -111,12 +116,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("audit entries cannot be changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries cannot be deleted")
 
 
@@ -153,12 +158,12 @@ class AuditChange(models.Model):
     def __str__(self) -> str:
         return f"{self.batch} #{self.n} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("audit entries cannot be changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries cannot be deleted")
 
 

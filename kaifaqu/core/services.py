@@ -15,7 +15,7 @@ from .roles import SEPARATED_ADMIN_ROLES, Role
 _ACCOUNT_FIELDS = ["username", "full_name", "email", "phone", "is_active"]
 
 
-def _require(actor, role: str) -> None:
+def _require(actor: User | None, role: str) -> None:
     """``actor=None`` is the system itself: a management command run by the operator."""
     if actor is not None and not access.has_role(actor, role):
         raise PermissionDenied(_("You do not have the role this action needs."))
@@ -24,7 +24,7 @@ def _require(actor, role: str) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: User | None,
     username: str,
     password: str,
     full_name: str = "",
@@ -45,7 +45,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, **changes) -> User:
+def user_update(*, actor: User | None, user: User, **changes: object) -> User:
     _require(actor, Role.SYSTEM_ADMIN)
     unknown = set(changes) - set(_ACCOUNT_FIELDS)
     if unknown:
@@ -65,7 +65,7 @@ def user_update(*, actor, user: User, **changes) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, actor, user: User, password: str) -> User:
+def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     """The user themself, or a system administrator resetting it."""
     if actor is None or actor.pk != user.pk:
         _require(actor, Role.SYSTEM_ADMIN)
@@ -94,7 +94,7 @@ def check_separation(user: User, adding: str) -> None:
 
 
 @transaction.atomic
-def role_grant(*, actor, user: User, role: str) -> RoleGrant:
+def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
     _require(actor, Role.SECURITY_ADMIN)
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
@@ -118,9 +118,9 @@ def role_grant(*, actor, user: User, role: str) -> RoleGrant:
 
 
 @transaction.atomic
-def role_revoke(*, actor, user: User, role: str) -> None:
+def role_revoke(*, actor: User | None, user: User, role: str) -> None:
     _require(actor, Role.SECURITY_ADMIN)
-    if user.pk == actor.pk:
+    if actor is not None and user.pk == actor.pk:
         raise ValidationError(_("You cannot change your own roles."))
     deleted, _count = RoleGrant.objects.filter(user=user, role=role).delete()
     if not deleted:
@@ -132,7 +132,7 @@ def role_revoke(*, actor, user: User, role: str) -> None:
 
 
 @transaction.atomic
-def account_unlock(*, actor, username: str) -> None:
+def account_unlock(*, actor: User | None, username: str) -> None:
     """A security administrator lifts a lockout before its 30 minutes are up."""
     _require(actor, Role.SECURITY_ADMIN)
     axes_reset(username=username)

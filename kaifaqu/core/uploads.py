@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, NamedTuple
 
@@ -108,7 +108,7 @@ def accept_attribute(kinds: Kinds) -> str:
     return ",".join(kinds)
 
 
-def _labels(kinds) -> list[str]:
+def _labels(kinds: Iterable[Kind]) -> list[str]:
     return list(dict.fromkeys(kind.label for kind in kinds))
 
 
@@ -117,7 +117,7 @@ def _extension(name: str) -> str:
     return "." + name.rpartition(".")[2].lower() if "." in name else ""
 
 
-def _name(upload) -> str:
+def _name(upload: IO[bytes]) -> str:
     """The name without its path, at most 255 characters: a longer one loses the end of its
     stem, not its extension."""
     name = os.path.basename(getattr(upload, "name", "") or "") or "file"
@@ -127,8 +127,9 @@ def _name(upload) -> str:
     return name
 
 
-def _size(upload) -> int:
-    size = getattr(upload, "size", None)
+def _size(upload: IO[bytes]) -> int:
+    # An uploaded file knows its size; a plain stream is measured.
+    size: int | None = getattr(upload, "size", None)
     if size is None:
         upload.seek(0, os.SEEK_END)
         size = upload.tell()
@@ -149,7 +150,7 @@ def _not_accepted(field: str, name: str, kinds: Kinds) -> ValidationError:
     )
 
 
-def _what_it_is(head: bytes, upload) -> str | None:
+def _what_it_is(head: bytes, upload: IO[bytes]) -> str | None:
     """What the content is, for a message: a kind known here, else what ``filetype`` says."""
     labels = _labels(kind for kind in _KNOWN.values() if kind.matches(head, upload))
     if labels:
@@ -159,7 +160,7 @@ def _what_it_is(head: bytes, upload) -> str | None:
 
 
 def checked_upload(
-    upload, *, kinds: Kinds, max_bytes: int, field: str, by_content: bool = False
+    upload: IO[bytes], *, kinds: Kinds, max_bytes: int, field: str, by_content: bool = False
 ) -> CheckedUpload:
     """The file's name, content type and size; ValidationError ``{field: message}`` naming the
     file if it is empty, larger than ``max_bytes``, not of an accepted kind, or not what its

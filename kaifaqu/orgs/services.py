@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
@@ -21,17 +21,25 @@ from .models import Department, Honour, Membership, OrgUnit, ProfileFact
 ACTOR_SYSTEM = None  # commands that run as the system (the demo loader) pass actor=None
 
 
-def _require_zone_admin(actor) -> None:
+def _require_zone_admin(actor: User | None) -> None:
     if actor is not ACTOR_SYSTEM and not access.has_role(actor, Role.ZONE_ADMIN):
         raise PermissionDenied(_("Only a zone administrator may change the org tree."))
 
 
-def _created(actor, obj) -> None:
+def _created(actor: User | None, obj: models.Model) -> None:
     audit.record(AuditAction.CREATE, actor=actor, obj=obj, after=audit.snapshot(obj))
 
 
 @transaction.atomic
-def orgunit_create(*, actor, code: str, name: str, kind: str, parent: OrgUnit | None, **extra):
+def orgunit_create(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None,
+    **extra: object,
+) -> OrgUnit:
     _require_zone_admin(actor)
     unit = OrgUnit(code=code, name=name, kind=kind, parent=parent, **extra)
     unit.full_clean()
@@ -41,7 +49,9 @@ def orgunit_create(*, actor, code: str, name: str, kind: str, parent: OrgUnit | 
 
 
 @transaction.atomic
-def orgunit_update(*, actor: User | None, unit: OrgUnit, version: Version, **changes) -> OrgUnit:
+def orgunit_update(
+    *, actor: User | None, unit: OrgUnit, version: Version, **changes: object
+) -> OrgUnit:
     return versioned_update(
         unit,
         actor=actor,
@@ -52,7 +62,9 @@ def orgunit_update(*, actor: User | None, unit: OrgUnit, version: Version, **cha
 
 
 @transaction.atomic
-def department_create(*, actor, code: str, name: str, name_en: str = "", order: int = 0):
+def department_create(
+    *, actor: User | None, code: str, name: str, name_en: str = "", order: int = 0
+) -> Department:
     _require_zone_admin(actor)
     dept = Department(code=code, name=name, name_en=name_en, order=order)
     dept.full_clean()
@@ -62,7 +74,9 @@ def department_create(*, actor, code: str, name: str, name_en: str = "", order: 
 
 
 @transaction.atomic
-def membership_grant(*, actor, user: User, department: Department, role: str) -> Membership:
+def membership_grant(
+    *, actor: User | None, user: User, department: Department, role: str
+) -> Membership:
     """A security administrator gives a user a role within a department."""
     if actor is not ACTOR_SYSTEM and not access.has_role(actor, Role.SECURITY_ADMIN):
         raise PermissionDenied(_("You do not have the role this action needs."))
@@ -91,8 +105,9 @@ def membership_grant(*, actor, user: User, department: Department, role: str) ->
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership: Membership) -> None:
-    if not access.has_role(actor, Role.SECURITY_ADMIN):
+def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+    # Unlike a grant, a revocation is never the system's (has_role(None) is False too).
+    if actor is ACTOR_SYSTEM or not access.has_role(actor, Role.SECURITY_ADMIN):
         raise PermissionDenied(_("You do not have the role this action needs."))
     if actor.pk == membership.user_id:
         raise ValidationError(_("You cannot change your own roles."))
@@ -106,7 +121,7 @@ def membership_revoke(*, actor, membership: Membership) -> None:
 @transaction.atomic
 def profile_fact_create(
     *,
-    actor,
+    actor: User | None,
     org_unit: OrgUnit,
     key: str,
     value: Decimal,
@@ -136,7 +151,7 @@ PROFILE_FACT_EDITABLE = ("value", "approximate", "as_of", "source")
 
 @transaction.atomic
 def profile_fact_update(
-    *, actor: User | None, fact: ProfileFact, version: Version, **changes
+    *, actor: User | None, fact: ProfileFact, version: Version, **changes: object
 ) -> ProfileFact:
     """Change a fact; ``version`` is the one the editor started from (optimistic locking)."""
     return versioned_update(
@@ -152,7 +167,7 @@ def profile_fact_update(
 @transaction.atomic
 def honour_create(
     *,
-    actor,
+    actor: User | None,
     org_unit: OrgUnit,
     name: str,
     level: str,
@@ -171,7 +186,7 @@ def honour_create(
 
 
 @transaction.atomic
-def honour_delete(*, actor, honour: Honour) -> None:
+def honour_delete(*, actor: User | None, honour: Honour) -> None:
     require_change(actor, honour.department_id)
     before = audit.snapshot(honour)
     audit.record(AuditAction.DELETE, actor=actor, obj=honour, before=before)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,7 +33,14 @@ def period_months(text: str) -> tuple[str, int, int]:
 
 @transaction.atomic
 def element_create(
-    *, actor, code: str, name_zh: str, name_en: str, unit: str, department: Department, **options
+    *,
+    actor: User | None,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    unit: str,
+    department: Department,
+    **options: object,
 ) -> DataElement:
     require_change(actor, department.pk)
     element = DataElement(
@@ -46,14 +55,14 @@ def element_create(
 @transaction.atomic
 def value_save(
     *,
-    actor,
+    actor: User | None,
     element: DataElement,
     org_unit: OrgUnit,
     period: str,
-    value,
+    value: object,
     status: str = "final",
-    reported_growth_pct=None,
-    comparable_prior=None,
+    reported_growth_pct: object = None,
+    comparable_prior: object = None,
     source: str = "",
     version: Version,
     check_rules: bool = True,
@@ -133,7 +142,7 @@ def target_save(
     metric_code: str,
     org_unit: OrgUnit,
     year: int,
-    value,
+    value: object,
     department_id: int | None,
     version: Version,
     source: str = "",
@@ -192,7 +201,7 @@ ELEMENT_EDITABLE = (
 
 @transaction.atomic
 def element_update(
-    *, actor: User | None, element: DataElement, version: Version, **changes
+    *, actor: User | None, element: DataElement, version: Version, **changes: Any
 ) -> DataElement:
     """Change an element of the catalogue; changing nothing writes nothing.
 
@@ -229,26 +238,27 @@ RULE_EDITABLE = (
 
 
 def _default_rule_name(rule: ValidationRule) -> str:
-    right = {
+    wording: dict[str, str] = {
         RuleRight.PARTS: _("the sum of its parts"),
         RuleRight.ELEMENT: str(rule.right_element) if rule.right_element_id else "",
         RuleRight.NUMBER: f"{rule.right_number.normalize():f}" if rule.right_number else "",
         RuleRight.PRIOR_MULTIPLE: _("%(n)s × last year's value")
         % {"n": f"{rule.right_number.normalize():f}" if rule.right_number else ""},
-    }[rule.right_kind]
+    }
+    right = wording[rule.right_kind]
     return f"{rule.left} {rule.get_operator_display()} {right}"
 
 
 @transaction.atomic
 def rule_create(
     *,
-    actor,
+    actor: User | None,
     code: str,
     left: DataElement,
     operator: str,
     right_kind: str,
     name: str = "",
-    **options,
+    **options: object,
 ) -> ValidationRule:
     """A rule on ``left``'s values, kept by ``left``'s department; checked at once."""
     require_change(actor, left.department_id)
@@ -272,7 +282,7 @@ def rule_create(
 
 @transaction.atomic
 def rule_update(
-    *, actor: User | None, rule: ValidationRule, version: Version, **changes
+    *, actor: User | None, rule: ValidationRule, version: Version, **changes: object
 ) -> ValidationRule:
     """Change a rule (its left element stays: that is what it is about); rechecks it."""
     stored: list[int] = []
@@ -297,7 +307,7 @@ def rule_update(
 
 
 @transaction.atomic
-def rule_delete(*, actor, rule: ValidationRule) -> None:
+def rule_delete(*, actor: User | None, rule: ValidationRule) -> None:
     require_change(actor, rule.department_id)
     before = audit.snapshot(rule)
     audit.record(AuditAction.DELETE, actor=actor, obj=rule, before=before)
@@ -305,7 +315,7 @@ def rule_delete(*, actor, rule: ValidationRule) -> None:
 
 
 @transaction.atomic
-def rules_run(*, actor, department: Department | None = None) -> list[RuleViolation]:
+def rules_run(*, actor: User | None, department: Department | None = None) -> list[RuleViolation]:
     """Check every active rule (of one department) over all stored values, on demand.
 
     Anyone who reads the department may ask: checking changes no value, only the list of

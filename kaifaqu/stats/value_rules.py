@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .models import DataValue, ValueStatus
+
+if TYPE_CHECKING:
+    from django.db.models import Field
 
 #: The fields of a value that an editor or a file states (the rest is its identity).
 VALUE_FIELDS = ("value", "status", "reported_growth_pct", "comparable_prior", "source")
@@ -67,9 +70,10 @@ def value_fields(
 def check_values(values: Sequence[DataValue]) -> dict[int, ValidationError]:
     """The model's field rules over unsaved values: the position of each value refused, with
     its errors by field (as ``full_clean`` raises them)."""
+    # Columns of the value itself, never a relation.
     meta = DataValue._meta
-    texts = [meta.get_field(name) for name in _CHECKED_TEXT]
-    numbers = [meta.get_field(name) for name in _CHECKED_NUMBERS]
+    texts = [cast("Field[Any, Any]", meta.get_field(name)) for name in _CHECKED_TEXT]
+    numbers = [cast("Field[Any, Any]", meta.get_field(name)) for name in _CHECKED_NUMBERS]
     seen: dict[tuple[str, Any], list[str]] = {}
     refused: dict[int, ValidationError] = {}
     for index, row in enumerate(values):

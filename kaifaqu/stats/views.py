@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +21,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access, numbers
+from kaifaqu.core.http import AuthenticatedHttpRequest
 from kaifaqu.core.periods import label
 from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs import selectors as org_selectors
+from kaifaqu.orgs.models import Department
 from kaifaqu.orgs.selectors import home_zone, orgunit_tree
 
 from . import selectors, services
@@ -49,33 +51,33 @@ from .workbook.http import (
 )
 from .workbook.importer import ImportResult
 from .workbook.selectors import orgunits_by_code
-from .workbook.sheets import OrgUnitRow, Plan, TargetRow, ValueRow
+from .workbook.sheets import ElementRow, OrgUnitRow, Plan, TargetRow, ValueRow
 
 
 class WorkbookEditorMixin(LoginRequiredMixin):
     """Department editors and zone administrators; others get 403 (anonymous: the login)."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not access.changes_some_business(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-class WorkbookView(WorkbookEditorMixin, FormView):
+class WorkbookView(WorkbookEditorMixin, FormView[WorkbookUploadForm]):
     template_name = "stats/workbook.html"
     form_class = WorkbookUploadForm
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(sheets=SHEETS, **kwargs)
 
-    def form_valid(self, form):
+    def form_valid(self, form: WorkbookUploadForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
         token = staging.stage(upload)
         staging.remember(self.request.session, token, upload.name)
         return redirect("stats:import_preview", token=token)
 
 
-def _cells(row) -> list:
+def _cells(row: ElementRow | OrgUnitRow | ValueRow | TargetRow) -> list[object]:
     """A planned row as the sheet shows it, for the preview."""
     if isinstance(row, ValueRow):
         return [
@@ -138,6 +140,7 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
     dry run is made on the first view and kept beside the upload."""
 
     template_name = "stats/preview.html"
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         def check(path: Path, name: str) -> dict[str, Any]:
@@ -149,7 +152,7 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
 
 
 class ImportConfirmView(WorkbookEditorMixin, View):
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
         name, result = import_upload(
             request,
             token,
@@ -167,14 +170,14 @@ class ImportConfirmView(WorkbookEditorMixin, View):
 
 
 class TemplateDownloadView(WorkbookEditorMixin, View):
-    def get(self, request):
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return xlsx_attachment(template_workbook(), "kaifaqu-statistics-template.xlsx")
 
 
 class ExportDownloadView(BusinessReadMixin, View):
     """The values and targets of the elements the user may read (``?org=`` narrows the units)."""
 
-    def get(self, request):
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         codes = [c for c in request.GET.getlist("org") if c]
         orgs = orgunits_by_code(codes)
         if set(codes) - set(orgs):
@@ -198,14 +201,14 @@ class EntryView(WorkbookEditorMixin, View):
     template_name = "stats/entry.html"
     SAVED = "stats_entry_saved"  # session: the rows the last save wrote, shown after redirect
 
-    def _pick(self, data) -> EntryPickForm:
+    def _pick(self, data: QueryDict) -> EntryPickForm:
         tree = orgunit_tree()
         if "org" in data or "period" in data:
             return EntryPickForm(data, tree=tree)
         zone = home_zone()
         return EntryPickForm(initial={"org": zone.code if zone else ""}, tree=tree)
 
-    def get(self, request):
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         pick = self._pick(request.GET)
         sheet = None
         if pick.is_bound and pick.is_valid():
@@ -218,7 +221,7 @@ class EntryView(WorkbookEditorMixin, View):
                         row.state = "saved"
         return self._render(pick, sheet)
 
-    def post(self, request):
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         pick = self._pick(request.POST)
         if not pick.is_valid():
             return self._render(pick, None, status=400)
@@ -254,11 +257,13 @@ class EntryView(WorkbookEditorMixin, View):
         )
         return self._render(pick, fresh)
 
-    def _render(self, pick: EntryPickForm, sheet: EntrySheet | None, status: int = 200):
+    def _render(
+        self, pick: EntryPickForm, sheet: EntrySheet | None, status: int = 200
+    ) -> HttpResponse:
         english = (get_language() or "").startswith("en")
         lang = "en" if english else "zh"
         year = sheet.period.year if sheet else timezone.localdate().year
-        context = {
+        context: dict[str, Any] = {
             "pick": pick,
             "sheet": sheet,
             "periods": period_suggestions(year),
@@ -284,8 +289,9 @@ class ViolationListView(BusinessReadMixin, TemplateView):
     """What the rules find now, by department, each with a link to the values it is about."""
 
     template_name = "stats/violations.html"
+    request: AuthenticatedHttpRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         departments = list(org_selectors.department_list(user))
         wanted = self.request.GET.get("department", "")
@@ -296,7 +302,7 @@ class ViolationListView(BusinessReadMixin, TemplateView):
         found = selectors.violation_list(
             user, department_id=department.pk if department else None, importance=importance
         )
-        groups: dict = {}
+        groups: dict[Department, list[RuleViolation]] = {}
         for violation in found:
             groups.setdefault(violation.rule.department, []).append(violation)
         return super().get_context_data(
@@ -314,7 +320,7 @@ class ViolationListView(BusinessReadMixin, TemplateView):
 class RulesRunView(BusinessReadMixin, View):
     """Check the rules now (all of them, or one department's)."""
 
-    def post(self, request):
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         code = request.POST.get("department", "")
         department = None
         if code:
@@ -337,12 +343,14 @@ class RulesRunView(BusinessReadMixin, View):
 
 class RuleListView(BusinessReadMixin, TemplateView):
     template_name = "stats/rules.html"
+    request: AuthenticatedHttpRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         rules = list(selectors.rule_list(user))
         for rule in rules:
-            rule.editable = access.can_change_department(user, rule.department_id)
+            # Read by the template beside the rule's fields; not a field of the model.
+            rule.editable = access.can_change_department(user, rule.department_id)  # type: ignore[attr-defined]
         return super().get_context_data(
             rules=rules, may_add=access.changes_some_business(user), **kwargs
         )
@@ -353,6 +361,7 @@ class RuleFormView(WorkbookEditorMixin, ServiceFormView):
 
     template_name = "stats/rule_form.html"
     form_class = RuleForm
+    request: AuthenticatedHttpRequest
 
     @cached_property
     def rule(self) -> ValidationRule | None:
@@ -385,7 +394,7 @@ class RuleFormView(WorkbookEditorMixin, ServiceFormView):
 
 
 class RuleDeleteView(WorkbookEditorMixin, View):
-    def post(self, request, pk):
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         rule = get_object_or_404(selectors.rule_list(request.user), pk=pk)
         services.rule_delete(actor=request.user, rule=rule)
         messages.success(request, _("Rule %(name)s deleted.") % {"name": rule})

@@ -3,6 +3,8 @@ the profile facts (orgs), the carriers' fields and their status moves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.conf import settings
 
@@ -53,7 +55,7 @@ CHANGES = {
     ),
 }
 
-MOVES = {
+MOVES: dict[str, tuple[Callable[[], BuildingUnit | LandParcel], str, str]] = {
     "reserve a unit": (_unit, "building-units", "reserve"),
     "take a unit": (_unit, "building-units", "take"),
     "reserve a parcel": (_parcel, "land-parcels", "reserve"),
@@ -68,12 +70,13 @@ def _key(row) -> str:
 def test_a_stale_change_is_409_and_writes_nothing(as_api, area):
     username, load, request = CHANGES[area]
     row = load()
+    assert row is not None
     url, data = request(row)
     count = AuditEntry.objects.count()
     response = as_api(username).patch(url, {**data, "version": row.version + 1}, format="json")
     assert (response.status_code, response.json()) == (409, STALE)
     assert AuditEntry.objects.count() == count
-    assert type(row).objects.get(pk=row.pk).version == row.version
+    assert type(row)._default_manager.get(pk=row.pk).version == row.version
 
 
 @pytest.mark.parametrize("move", MOVES)

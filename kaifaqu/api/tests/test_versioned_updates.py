@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from kaifaqu.carriers.models import Building, BuildingUnit, LandParcel
 from kaifaqu.consultations.models import Consultation, Status
-from kaifaqu.core.models import AuditEntry
+from kaifaqu.core.models import AuditEntry, Versioned
 from kaifaqu.core.versioning import ConcurrentEditError
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.investment.models import (
@@ -105,7 +105,7 @@ def _service_modules() -> list:
 
 def _services() -> dict[str, Callable]:
     """Every public function defined in a services module, by name."""
-    found = {}
+    found: dict[str, Callable] = {}
     for module in _service_modules():
         for name, value in vars(module).items():
             if (
@@ -141,7 +141,7 @@ def test_each_update_takes_a_required_version(name):
 
 def test_the_version_is_bumped_in_one_place():
     """No services module bumps a version itself, but the bulk writes named above."""
-    bumps = {}
+    bumps: dict[str, int] = {}
     for module in _service_modules():
         source = Path(module.__file__).read_text()
         for match in re.finditer(r"^def (\w+)|(\w+)\.version \+= 1", source, re.M):
@@ -156,8 +156,8 @@ def test_the_version_is_bumped_in_one_place():
 # --- each update, on a real row, with a stale version ---------------------------------------
 
 
-def _first(model: type[models.Model], **where) -> Any:
-    row = model.objects.filter(**where).order_by("pk").first()
+def _first(model: type[models.Model], *order: str, **where) -> Any:
+    row = model._default_manager.filter(**where).order_by(*order or ["pk"]).first()
     assert row is not None, f"the demo has no {model.__name__} {where}"
     return row
 
@@ -178,7 +178,7 @@ def _draft(demo) -> Policy:
 
 
 #: name → demo → (the row whose version is checked, the call's arguments but the version)
-CASES: dict[str, Callable[[Any], tuple[models.Model, dict]]] = {
+CASES: dict[str, Callable[[Any], tuple[Versioned, dict]]] = {
     "orgunit_update": lambda d: (u := _first(OrgUnit), {"unit": u, "name": "改"}),
     "profile_fact_update": lambda d: (f := _first(ProfileFact), {"fact": f, "source": "改"}),
     "element_update": lambda d: (e := _first(DataElement), {"element": e, "name_en": "x"}),
@@ -258,7 +258,7 @@ CASES: dict[str, Callable[[Any], tuple[models.Model, dict]]] = {
         {"consultation": c, "project_name": "测试", "org_unit": _first(OrgUnit, code="371471101")},
     ),
     "block_save": lambda d: (
-        b := NarrativeBlock.objects.order_by("-version", "pk").first(),
+        b := _first(NarrativeBlock, "-version", "pk"),
         {
             "report_type": b.report_type,
             "org_unit": b.org_unit,
@@ -271,8 +271,17 @@ CASES: dict[str, Callable[[Any], tuple[models.Model, dict]]] = {
 
 
 def _counts() -> dict[str, int]:
-    models_ = {DataValue, Target, KeyProjectPlan, ProgressReport, NarrativeBlock, Project}
-    return {m.__name__: m.objects.count() for m in models_} | {"audit": AuditEntry.objects.count()}
+    models_: set[type[models.Model]] = {
+        DataValue,
+        Target,
+        KeyProjectPlan,
+        ProgressReport,
+        NarrativeBlock,
+        Project,
+    }
+    return {m.__name__: m._default_manager.count() for m in models_} | {
+        "audit": AuditEntry.objects.count()
+    }
 
 
 @pytest.mark.parametrize("name", VERSIONED)

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.serializers import BaseSerializer
 
 from kaifaqu.core.api.permissions import DepartmentScoped, ReadsBusiness
+from kaifaqu.core.models import User
 from kaifaqu.orgs import selectors, services
 from kaifaqu.orgs.filters import OrgUnitFilter
 from kaifaqu.orgs.models import Department, Honour, OrgUnit, ProfileFact
@@ -66,8 +67,10 @@ class ProfileFactViewSet(
             raise ValidationError({"version": ["This field is required."]})
         # An update: UpdateModelMixin gave the serializer the fact it looked up.
         fact = cast(ProfileFact, serializer.instance)
+        # DepartmentScoped lets only an account through (an anonymous visitor reads nothing).
+        actor = cast(User, self.request.user)
         serializer.instance = services.profile_fact_update(
-            actor=self.request.user, fact=fact, version=version, **data
+            actor=actor, fact=fact, version=version, **data
         )
 
 
