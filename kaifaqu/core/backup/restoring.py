@@ -1,76 +1,44 @@
-"""Backups that restore: a consistent copy of the database taken while the site runs, the
-uploaded files, and a manifest that lets a restore prove the copy whole.
-
-A backup is one directory or one ``.tar`` archive named with the time it was taken. It holds
-the database (SQLite through its online backup API, PostgreSQL as ``pg_dump -Fc``), every file
-under ``MEDIA_ROOT`` in ``media/``, and ``manifest.json``: the kaifaqu version, the database
-vendor, the applied migrations, the row count of every table and the audit chain's head, all
-read from the copy itself rather than from the live database (which moves on while the backup
-runs), and the SHA-256 of every other file in the backup.
-
-A restore goes only into an empty database. Everything that can be checked without changing
-anything is checked first (the archive, the manifest, the checksums, the migrations this
-version knows, the emptiness of the target), so bad input changes nothing; then the copy is
-restored and verified against the manifest.
-"""
+"""Restoring a backup into an empty database, and verifying the restored copy against its
+manifest."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.backends.utils import CursorWrapper
+from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
-from django.utils import timezone
 
 import kaifaqu
 
-from . import audit
-from .context import acting
-from .models import AuditAction, AuditEntry
-
-#: The manifest's layout; a restore refuses a manifest of a layout it does not know.
-FORMAT = 1
-MANIFEST = "manifest.json"
-MEDIA = "media"
-DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
-PREFIX = "kaifaqu-backup-"
-
-Log = Callable[[str], None]
-
-
-class BackupError(Exception):
-    """A backup or restore refused, with the reason; a refused restore has changed nothing."""
-
-
-class _Cursor(Protocol):
-    def execute(self, sql: str, /) -> Any: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> Any: ...
-
-
-@dataclass(frozen=True)
-class DatabaseState:
-    """What a manifest records of a database: read from one consistent view of it."""
-
-    migrations: list[list[str]]
-    tables: dict[str, int]
-    audit_head: dict[str, Any] | None
+from .. import audit
+from ..context import acting
+from ..models import AuditAction, AuditEntry
+from .database import (
+    FORMAT,
+    MANIFEST,
+    MEDIA,
+    BackupError,
+    DatabaseState,
+    Log,
+    _files_under,
+    _ignore,
+    _media_root,
+    _program,
+    _run,
+    _sqlite_file_state,
+    _vendor,
+    live_state,
+    sha256,
+)
 
 
 @dataclass(frozen=True)
@@ -93,245 +61,6 @@ class Verdict:
 
     def add(self, name: str, ok: bool, detail: str) -> None:
         self.checks.append(Check(name, ok, detail))
-
-
-def _ignore(message: str) -> None:
-    pass
-
-
-# Reading a database -------------------------------------------------------------------------
-
-
-def read_state(
-    cursor: _Cursor, tables: Sequence[str], quote: Callable[[str], str]
-) -> DatabaseState:
-    """Migrations, row counts and the audit head, read through one cursor (so one snapshot)."""
-    counts = {}
-    for table in sorted(tables):
-        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608 (names from the catalogue)
-        counts[table] = int(cursor.fetchone()[0])
-    recorder = MigrationRecorder.Migration._meta.db_table
-    migrations: list[list[str]] = []
-    if recorder in counts:
-        cursor.execute(f"SELECT app, name FROM {quote(recorder)} ORDER BY app, name")  # noqa: S608
-        migrations = [[app, name] for app, name in cursor.fetchall()]
-    head = None
-    entries = AuditEntry._meta.db_table
-    if counts.get(entries):
-        cursor.execute(
-            f"SELECT id, seq, hash FROM {quote(entries)} ORDER BY seq DESC LIMIT 1"  # noqa: S608
-        )
-        entry_id, seq, digest = cursor.fetchone()
-        head = {"id": int(entry_id), "seq": int(seq), "hash": digest}
-    return DatabaseState(migrations=migrations, tables=counts, audit_head=head)
-
-
-def _sqlite_quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sqlite_tables(cursor: _Cursor) -> list[str]:
-    # SQLite's own tables (sqlite_sequence, sqlite_stat1 after an ANALYZE) are not data.
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return [name for (name,) in cursor.fetchall() if not name.startswith("sqlite_")]
-
-
-def _sqlite_file_state(path: Path) -> tuple[str, DatabaseState]:
-    """The integrity check's answer and the state of a SQLite file, opened read-only."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        cursor = db.cursor()
-        cursor.execute("PRAGMA integrity_check")
-        integrity = "; ".join(row[0] for row in cursor.fetchall())
-        return integrity, read_state(cursor, _sqlite_tables(cursor), _sqlite_quote)
-
-
-def live_state() -> DatabaseState:
-    """The configured database's state, as a manifest would record it."""
-    with connection.cursor() as cursor:
-        return read_state(cursor, _live_tables(cursor), connection.ops.quote_name)
-
-
-def _live_tables(cursor: CursorWrapper) -> list[str]:
-    if connection.vendor == "sqlite":
-        return _sqlite_tables(cursor)
-    return list(connection.introspection.table_names(cursor))
-
-
-# PostgreSQL's tools -----------------------------------------------------------------------
-
-
-def _program(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        raise BackupError(f"{name} not found: install the PostgreSQL client (postgresql-client)")
-    return path
-
-
-def _pg_env() -> dict[str, str]:
-    """libpq's environment for the configured database, so no password shows in ``ps``."""
-    db = connection.settings_dict
-    env = dict(os.environ)
-    for key, variable in (
-        ("NAME", "PGDATABASE"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-    ):
-        if db.get(key):
-            env[variable] = str(db[key])
-    for option, variable in (
-        ("sslmode", "PGSSLMODE"),
-        ("sslrootcert", "PGSSLROOTCERT"),
-        ("sslcert", "PGSSLCERT"),
-        ("sslkey", "PGSSLKEY"),
-        ("passfile", "PGPASSFILE"),
-    ):
-        if value := db.get("OPTIONS", {}).get(option):
-            env[variable] = str(value)
-    return env
-
-
-def _run(args: list[str]) -> None:
-    result = subprocess.run(  # noqa: S603 (PostgreSQL's own tools, arguments built here)
-        args, env=_pg_env(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise BackupError(f"{Path(args[0]).name} failed: {result.stderr.strip()}")
-
-
-# Files -------------------------------------------------------------------------------------
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _files_under(root: Path) -> Iterator[Path]:
-    """Regular files only: a symbolic link could point anywhere, a socket is no upload."""
-    if not root.is_dir():
-        return
-    for directory, _dirs, names in os.walk(root):
-        for name in sorted(names):
-            path = Path(directory) / name
-            if path.is_file() and not path.is_symlink():
-                yield path
-
-
-def _media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
-
-
-# Backup -------------------------------------------------------------------------------------
-
-
-def _snapshot_sqlite(target: Path) -> DatabaseState:
-    connection.ensure_connection()
-    with contextlib.closing(sqlite3.connect(target)) as copy:
-        # One step (pages=-1) copies the whole file under one read transaction: a consistent
-        # snapshot, while writers go on in WAL mode. Steps of a few pages would restart on
-        # every write from another connection and might never finish on a busy site.
-        connection.connection.backup(copy)
-        # The copy stands alone (no -wal file beside it) and opens read-only anywhere.
-        copy.execute("PRAGMA journal_mode=DELETE")
-        cursor = copy.cursor()
-        return read_state(cursor, _sqlite_tables(cursor), _sqlite_quote)
-
-
-def _snapshot_postgresql(target: Path) -> DatabaseState:
-    pg_dump = _program("pg_dump")
-    with transaction.atomic(), connection.cursor() as cursor:
-        # pg_dump reads the snapshot this transaction exports, and the manifest is counted in
-        # the same snapshot, so the counts are those of the dump and not of a moment later.
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        (snapshot,) = cursor.fetchone()
-        _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={target}"])
-        return read_state(cursor, _live_tables(cursor), connection.ops.quote_name)
-
-
-def _vendor() -> str:
-    if connection.vendor not in DATABASE_FILES:
-        raise BackupError(f"backups of a {connection.vendor} database are not supported")
-    return connection.vendor
-
-
-def backup(
-    *, output_dir: Path, as_tar: bool = True, now: datetime | None = None, log: Log = _ignore
-) -> Path:
-    """Write a backup into ``output_dir`` and return its path (a ``.tar`` file or a directory)."""
-    vendor = _vendor()
-    taken = timezone.localtime(now)
-    name = PREFIX + taken.strftime("%Y%m%dT%H%M%S%z")
-    final = output_dir / (name + ".tar" if as_tar else name)
-    if final.exists():
-        raise BackupError(f"{final} exists already")
-    output_dir.mkdir(parents=True, exist_ok=True)
-    # Built beside its final place, then renamed: an interrupted backup leaves no archive
-    # that looks complete.
-    with tempfile.TemporaryDirectory(prefix=f".{name}-", dir=output_dir) as staging_dir:
-        staging = Path(staging_dir) / name
-        # The copy holds password hashes and personal data: readable by its owner only.
-        staging.mkdir(mode=0o700)
-        database_file = staging / DATABASE_FILES[vendor]
-        if vendor == "sqlite":
-            state = _snapshot_sqlite(database_file)
-        else:
-            state = _snapshot_postgresql(database_file)
-        log(f"Database copied: {sum(state.tables.values())} rows in {len(state.tables)} tables.")
-        # After the snapshot: an upload is on disk before the row naming it commits, so every
-        # file the copy refers to exists now, unless it was deleted in between.
-        media = _media_root()
-        files = {database_file.name: _describe(database_file)}
-        for path in _files_under(media):
-            relative = PurePosixPath(MEDIA, *path.relative_to(media).parts)
-            copied = staging / relative
-            copied.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copied)
-            files[str(relative)] = _describe(copied)
-        log(f"Uploaded files copied: {len(files) - 1}.")
-        manifest = {
-            "format": FORMAT,
-            "kaifaqu_version": kaifaqu.__version__,
-            "created_at": taken.isoformat(timespec="seconds"),
-            "database": {"vendor": vendor, "file": database_file.name},
-            "migrations": state.migrations,
-            "tables": state.tables,
-            "audit_head": state.audit_head,
-            "files": files,
-        }
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
-        if as_tar:
-            partial = Path(staging_dir) / (name + ".tar")
-            with tarfile.open(partial, "w") as archive:
-                # The manifest first, so a reader finds it without reading the whole archive.
-                archive.add(staging / MANIFEST, arcname=MANIFEST)
-                for relative_name in sorted(files):
-                    archive.add(staging / relative_name, arcname=relative_name)
-            partial.chmod(0o600)
-            os.replace(partial, final)
-        else:
-            os.replace(staging, final)
-    with acting(label="system:backup"):
-        audit.record(
-            AuditAction.EXPORT,
-            object_type="backup",
-            object_id=name,
-            object_repr=f"backup {final.name}",
-            after={"tables": len(state.tables), "files": len(files), "head": state.audit_head},
-        )
-    return final
-
-
-def _describe(path: Path) -> dict[str, Any]:
-    return {"sha256": sha256(path), "size": path.stat().st_size}
 
 
 # Restore ------------------------------------------------------------------------------------
