@@ -86,7 +86,7 @@ LIBRARY_PRIVATE_NAMES = {
     # The workbook file layer reads rows with their own numbers from openpyxl's sheet parser
     # (iter_rows invents an empty row for every skipped number, which a sheet with one cell at
     # row 99,999,999 turns into minutes) and catches what the parser raises.
-    "stats/workbook/files.py": {
+    "stats/workbook/rows.py": {
         "openpyxl.worksheet._read_only.ReadOnlyWorksheet",
         "openpyxl.worksheet._reader.WorkSheetParser",
     },

@@ -19,7 +19,8 @@ from ..registry import extra_target_codes
 from . import columns as fmt
 from .cells import CellError, check_code
 from .columns import ELEMENTS, ORGUNITS, TARGETS, VALUES, Problem
-from .files import WorkbookPlan, name_of, open_workbook, sheet_rows
+from .files import WorkbookPlan, name_of, open_workbook
+from .rows import sheet_rows
 
 
 @dataclass

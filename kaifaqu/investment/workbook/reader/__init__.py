@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kaifaqu.stats.workbook.files import name_of, open_workbook, sheet_rows
+from kaifaqu.stats.workbook.files import name_of, open_workbook
+from kaifaqu.stats.workbook.rows import sheet_rows
 
 from ..cells import read_cell
 from ..columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES
