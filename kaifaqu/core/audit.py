@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -23,6 +23,11 @@ from django.utils import timezone
 from . import bulk
 from .context import current
 from .models import AuditAction, AuditChainLock, AuditChange, AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 GENESIS_HASH = "0" * 64
 
@@ -73,7 +78,9 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
             # As the database will hold it, so a row reads the same before and after a reload.
             value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
         data[field.attname] = value
-    return to_json(data)
+    # ``to_json`` keeps a dict a dict; the annotation says so where its ``Any`` cannot.
+    result: dict[str, Any] = to_json(data)
+    return result
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -98,7 +105,7 @@ def _digest(entry: AuditEntry) -> str:
 def record(
     action: AuditAction | str,
     *,
-    actor=None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     obj: models.Model | None = None,
     object_type: str = "",
@@ -114,7 +121,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         AuditChainLock.objects.select_for_update().get_or_create(pk=1)
         last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
@@ -122,9 +129,9 @@ def record(
         entry = AuditEntry(
             seq=last_seq + 1,
             created_at=timezone.now(),
-            actor_id=actor.pk if is_user else None,
+            actor_id=user.pk if user is not None else None,
             actor_username=_canonical(
-                actor.get_username() if is_user else actor_label or context.label
+                user.get_username() if user is not None else actor_label or context.label
             )[:150],
             ip=ip if ip is not None else context.ip,
             action=str(action),
@@ -277,4 +284,4 @@ def verify_changes(entry: AuditEntry) -> bool:
         if change.n != count:
             return False
         digest.update(_change_line(change))
-    return count == summary["count"] and digest.hexdigest() == summary["sha256"]
+    return bool(count == summary["count"] and digest.hexdigest() == summary["sha256"])

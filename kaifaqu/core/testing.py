@@ -6,15 +6,17 @@ import io
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
     from django.test import Client
+
+    # What the test client returns: a response with the request that made it.
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
     from kaifaqu.core.models import AuditEntry, User
 
@@ -28,7 +30,7 @@ def require_all() -> bool:
     return os.environ.get("KAIFAQU_REQUIRE_ALL", "") not in ("", "0", "false", "no")
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     if require_all():
         pytest.fail(f"{reason} (KAIFAQU_REQUIRE_ALL=1 forbids skipping)", pytrace=False)
     pytest.skip(reason)
@@ -86,7 +88,7 @@ def sign_in(client: Client, user: User, language: str | None = "en") -> Client:
     return client if language is None else in_language(client, language)
 
 
-def messages_of(response: HttpResponse) -> list[str]:
+def messages_of(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     """The flash messages a response left for the next page."""
     from django.contrib.messages import get_messages
 

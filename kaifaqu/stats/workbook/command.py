@@ -3,18 +3,29 @@ every problem printed as sheet!CELL: message, nothing written if there is one.""
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kaifaqu.core.context import acting
 
+from .files import WorkbookPlan
+
+if TYPE_CHECKING:
+    from .importer import ImportResult
+
+#: The plan a workbook's reader makes and its importer takes.
+PlanT = TypeVar("PlanT", bound=WorkbookPlan)
+
 
 class ProgressBar:
     """A one-line bar on stderr, redrawn when the percentage moves."""
 
-    def __init__(self, stream, label: str, width: int = 30):
+    def __init__(self, stream: OutputWrapper, label: str, width: int = 30) -> None:
         self.stream = stream
         self.label = label
         self.width = width
@@ -32,18 +43,18 @@ class ProgressBar:
         self.stream.flush()
 
 
-class WorkbookImportCommand(BaseCommand):
+class WorkbookImportCommand(BaseCommand, Generic[PlanT]):
     """A workbook's import command; a subclass names its reader, importer and command name."""
 
     name = ""
 
-    def read(self, file):
+    def read(self, file: str) -> PlanT:
         raise NotImplementedError
 
-    def import_plan(self, plan, **kwargs):
+    def import_plan(self, plan: PlanT, **kwargs: Any) -> ImportResult:
         raise NotImplementedError
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the .xlsx file")
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count everything, write nothing"
@@ -53,7 +64,9 @@ class WorkbookImportCommand(BaseCommand):
             help="import as this user, with their rights (default: the system, with all rights)",
         )
 
-    def handle(self, *args, file, dry_run, user, **options):
+    def handle(
+        self, *args: Any, file: str, dry_run: bool, user: str | None, **options: Any
+    ) -> None:
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()

@@ -21,15 +21,16 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs import services as org_services
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from .. import services, validation
-from ..models import DataElement, Target
+from ..models import DataElement, RuleViolation, Target
 from ..registry import extra_target_codes
 from .columns import ELEMENTS, ORGUNITS, SHEET_NAMES, TARGETS, VALUES, Problem
+from .files import WorkbookPlan
 from .sheets import ElementRow, Plan
 from .value_import import Q6, ValuesSheet, quantized
 
@@ -73,7 +74,7 @@ class ImportResult:
     #: What the validation rules find in the values the import touched, once it is written
     #: (for a dry run: would find). They do not stop an import: a part may come in before
     #: the rest, and the rules list stays to be worked off.
-    violations: list = field(default_factory=list)
+    violations: list[RuleViolation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,10 +98,10 @@ class _Rollback(Exception):
 
 
 def import_all_or_nothing(
-    plan,
+    plan: WorkbookPlan,
     result: ImportResult,
     *,
-    actor,
+    actor: User | None,
     run: Callable[[], None],
     object_type: str,
     changes: audit.ChangeLog | None = None,
@@ -141,7 +142,7 @@ def import_all_or_nothing(
 
 
 def import_plan(
-    plan: Plan, *, actor, dry_run: bool = False, progress: Progress | None = None
+    plan: Plan, *, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
     """Import a statistics workbook's checked plan, all of it or nothing."""
     result = ImportResult(problems=list(plan.problems), dry_run=dry_run)
@@ -160,11 +161,11 @@ class _Importer(ValuesSheet):
     def __init__(
         self,
         plan: Plan,
-        actor,
+        actor: User | None,
         result: ImportResult,
         progress: Progress | None,
         changes: audit.ChangeLog,
-    ):
+    ) -> None:
         self.plan = plan
         self.changes = changes
         self.actor = actor
@@ -284,9 +285,9 @@ class _Importer(ValuesSheet):
             return
         stating = {code for code, r in rows.items() if r.parts is not None}
         listed: dict[str, tuple[str, int]] = {}
-        for whole in rows.values():
-            for index, part in enumerate(whole.parts or (), start=1):
-                listed[part] = (whole.code, index)
+        for listing in rows.values():
+            for index, part in enumerate(listing.parts or (), start=1):
+                listed[part] = (listing.code, index)
         db = {
             e.code: e
             for e in DataElement.objects.select_related("whole").filter(
@@ -384,6 +385,7 @@ class _Importer(ValuesSheet):
         existing = {(t.metric_code, t.org_unit_id, t.year): t for t in stored}
         has_note = self.plan.has_column(TARGETS, "note")
         ledger = extra_target_codes()
+        owner: int | None  # a ledger metric's department may be none
         for row in rows:
             self._tick()
             org = orgs.get(row.org)

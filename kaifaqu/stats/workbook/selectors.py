@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -12,8 +13,13 @@ from kaifaqu.orgs.selectors import scoped
 
 from ..models import DataElement, DataValue, Target
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def elements_readable(user) -> QuerySet[DataElement]:
+    from kaifaqu.core.models import User
+
+
+def elements_readable(user: User | AnonymousUser | None) -> QuerySet[DataElement]:
     """The catalogue as the user may read it; ``None`` (a system command) reads it all."""
     qs = DataElement.objects.select_related("department").order_by("order", "code")
     return qs if user is None else scoped(user, qs)
@@ -46,7 +52,7 @@ VALUE_ROW = (
 
 def value_rows_for_export(
     elements: Iterable[DataElement], orgs: Iterable[OrgUnit] | None = None
-) -> Iterator[tuple]:
+) -> Iterator[tuple[Any, ...]]:
     """The values of ``values_for_export`` as the rows of the values sheet, streamed in
     chunks: an export of a million values holds one chunk, not a million objects."""
     qs = values_for_export(elements, orgs).values_list(*VALUE_ROW)

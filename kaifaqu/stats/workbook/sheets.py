@@ -7,8 +7,11 @@ here each row of the four sheets is checked against the others and against what 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,9 @@ from .cells import CellError, check_code
 from .columns import ELEMENTS, ORGUNITS, TARGETS, VALUES, Problem
 from .files import WorkbookPlan, name_of, open_workbook
 from .rows import sheet_rows
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 @dataclass
@@ -87,11 +93,12 @@ class Plan(WorkbookPlan):
     def row_counts(self) -> dict[str, int]:
         return {s: len(self.rows(s)) for s in fmt.SHEET_NAMES}
 
-    def rows(self, sheet: str) -> list:
-        return getattr(self, sheet)
+    def rows(self, sheet: str) -> list[Any]:
+        rows: list[Any] = getattr(self, sheet)  # the sheet's field, one of the four lists
+        return rows
 
 
-def read_workbook(file, *, name: str | None = None) -> Plan:
+def read_workbook(file: Any, *, name: str | None = None) -> Plan:
     """Check a workbook (a path, bytes, or a file object such as an upload) and plan its import.
 
     Nothing is written. Every problem found is in ``plan.problems``; the rows are worth
@@ -111,11 +118,11 @@ def read_workbook(file, *, name: str | None = None) -> Plan:
 class _SheetReader:
     """The four sheets of a statistics workbook read into a ``Plan``."""
 
-    def __init__(self, plan: Plan, book):
+    def __init__(self, plan: Plan, book: Workbook) -> None:
         self.plan = plan
         self.book = book
-        self.db_orgs = dict(OrgUnit.objects.values_list("code", "kind"))
-        self.db_elements = {
+        self.db_orgs: dict[str, str] = dict(OrgUnit.objects.values_list("code", "kind"))
+        self.db_elements: dict[str, Mapping[str, Any]] = {
             e["code"]: e
             for e in DataElement.objects.values("code", "unit", "whole__code", "department__code")
         }
@@ -126,7 +133,7 @@ class _SheetReader:
         self.target_codes = set(extra_target_codes())
         self.org_kinds: dict[str, str] = {}  # code → kind of the valid orgunits rows so far
         #: sheet → key → the row it was first seen on, to name duplicates.
-        self.seen: dict[str, dict] = {sheet: {} for sheet in fmt.SHEET_NAMES}
+        self.seen: dict[str, dict[Hashable, int]] = {sheet: {} for sheet in fmt.SHEET_NAMES}
         #: (org, element) → first and last month (as one number) → the row of the value
         self.value_rows: dict[tuple[str, str], dict[int, int]] = {}
         self.shared: dict[str, str] = {}  # each text of the values sheet, kept once
@@ -161,7 +168,7 @@ class _SheetReader:
                 self._sheet(sheet, handlers[sheet])
         self._check_parts()
 
-    def _sheet(self, sheet: str, handler) -> None:
+    def _sheet(self, sheet: str, handler: Callable[[int, dict[str, Any], bool], None]) -> None:
         for number, parsed, refused in sheet_rows(
             self.plan, self.book[sheet], sheet, fmt.SHEETS[sheet]
         ):
@@ -170,7 +177,7 @@ class _SheetReader:
 
     # -- one row of each sheet -----------------------------------------------------------
 
-    def _required(self, sheet: str, number: int, parsed: dict, *names: str) -> bool:
+    def _required(self, sheet: str, number: int, parsed: dict[str, Any], *names: str) -> bool:
         ok = True
         for name in names:
             if parsed.get(name) in (None, "") and name in self.plan.letters[sheet]:
@@ -180,7 +187,7 @@ class _SheetReader:
                 ok = False
         return ok
 
-    def _duplicate(self, key, sheet: str, number: int, column: str, message) -> bool:
+    def _duplicate(self, key: Hashable, sheet: str, number: int, column: str, message: str) -> bool:
         seen = self.seen[sheet]
         if key in seen:
             self.plan.add(sheet, number, column, message % {"row": seen[key]})
@@ -188,7 +195,7 @@ class _SheetReader:
         seen[key] = number
         return False
 
-    def _element(self, number: int, parsed: dict, errors: bool) -> None:
+    def _element(self, number: int, parsed: dict[str, Any], errors: bool) -> None:
         sheet = ELEMENTS
         code = parsed.get("code") or ""
         try:
@@ -242,7 +249,7 @@ class _SheetReader:
             )
         )
 
-    def _orgunit(self, number: int, parsed: dict, errors: bool) -> None:
+    def _orgunit(self, number: int, parsed: dict[str, Any], errors: bool) -> None:
         sheet = ORGUNITS
         if not self._required(sheet, number, parsed, "code", "name", "kind"):
             errors = True
@@ -292,7 +299,9 @@ class _SheetReader:
                 return
         self.plan.orgunits.append(OrgUnitRow(number, code, parsed["name"], kind, parent))
 
-    def _known(self, sheet: str, number: int, parsed: dict, also: set[str] = frozenset()) -> bool:
+    def _known(
+        self, sheet: str, number: int, parsed: dict[str, Any], also: AbstractSet[str] = frozenset()
+    ) -> bool:
         ok = True
         org, element = parsed.get("org"), parsed.get("element")
         if org and org not in self.db_orgs and org not in self.defined_orgs:
@@ -326,7 +335,7 @@ class _SheetReader:
             ok = False
         return ok
 
-    def _value(self, number: int, parsed: dict, errors: bool) -> None:
+    def _value(self, number: int, parsed: dict[str, Any], errors: bool) -> None:
         sheet = VALUES
         ok = self._required(sheet, number, parsed, "org", "element", "period", "value")
         ok = self._known(sheet, number, parsed) and ok
@@ -373,7 +382,7 @@ class _SheetReader:
             )
         )
 
-    def _target(self, number: int, parsed: dict, errors: bool) -> None:
+    def _target(self, number: int, parsed: dict[str, Any], errors: bool) -> None:
         sheet = TARGETS
         ok = self._required(sheet, number, parsed, "org", "element", "year", "target")
         ok = self._known(sheet, number, parsed, also=self.target_codes) and ok
@@ -407,10 +416,10 @@ class _SheetReader:
         db = self.db_elements
         listed: dict[str, str] = {}  # part → whole, as the workbook lists them
         bad: set[str] = set()
-        for whole in self.plan.elements:
-            for part in whole.parts or ():
+        for element in self.plan.elements:
+            for part in element.parts or ():
                 problem = None
-                if part == whole.code:
+                if part == element.code:
                     problem = _("An element cannot be a part of itself.")
                 elif part not in rows and part not in db:
                     problem = _(
@@ -423,10 +432,10 @@ class _SheetReader:
                         "whole."
                     ) % {"code": part, "whole": listed[part]}
                 if problem:
-                    self.plan.add(ELEMENTS, whole.row, "parts", problem)
-                    bad.add(whole.code)
+                    self.plan.add(ELEMENTS, element.row, "parts", problem)
+                    bad.add(element.code)
                 else:
-                    listed[part] = whole.code
+                    listed[part] = element.code
         stating = {r.code for r in self.plan.elements if r.parts is not None}
 
         def final_whole(code: str) -> str | None:

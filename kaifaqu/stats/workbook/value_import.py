@@ -114,7 +114,7 @@ class ValuesSheet:
                 continue  # its org unit row failed, and says why
             current = existing.get((org.pk, row.month_from, row.month_to))
 
-            def kept(name: str, new, default, current=current):
+            def kept(name: str, new: Any, default: Any, current: DataValue | None = current) -> Any:
                 return new if has[name] else (getattr(current, name) if current else default)
 
             desired = {
@@ -145,7 +145,7 @@ class ValuesSheet:
                 )
                 changes.append((row, value, None))
             else:
-                before = _stored(current)
+                before: dict[str, Any] | None = _stored(current)
                 for name, new in fields.items():
                     setattr(current, name, new)
                 current.entered_by_id = user_id

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaifaqu.core import access, audit
-from kaifaqu.core.models import AuditAction
+from kaifaqu.core.models import AuditAction, User
 from kaifaqu.orgs.models import OrgUnit
 
 from ..models import DataElement, DataValue, Target
@@ -60,7 +60,7 @@ NOT_WRITABLE = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|{NOT_IN_XML.pattern}
 def data_validation(column: Column) -> DataValidation | None:
     """The list, number or whole-number rule a column's cells are held to in Excel."""
     prompt = str(column.note)[:255]
-    common = {
+    common: dict[str, Any] = {
         "allow_blank": True,
         "showErrorMessage": True,
         "showInputMessage": True,
@@ -106,12 +106,13 @@ def add_sheet(
     columns: Iterable[Column],
     validation: Callable[[Column], DataValidation | None] | None = None,
     rows: int | None = None,
-):
+) -> Any:
     """A sheet whose first row names ``columns``: bold on a fill, each column's note as a
     comment, text columns formatted as text, and the data validation ``validation`` gives a
     column (by default ``data_validation``) on every row below. In a write-only workbook
     (an export, streamed) the header is the sheet's first row written; ``rows`` rows follow
-    with ``stream_rows``."""
+    with ``stream_rows``. The sheet is a ``Worksheet``, or a ``WriteOnlyWorksheet`` in a
+    write-only workbook: openpyxl's stubs type it ``Any`` (``create_sheet``), as it is here."""
     validation = validation or data_validation
     columns = tuple(columns)
     bold = Font(bold=True)
@@ -121,7 +122,7 @@ def add_sheet(
         # read-only mode parses the whole sheet once more to find where it ends.
         ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
         ws.calculate_dimension = lambda: ref
-    header = []
+    header: list[Cell] = []
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if book.write_only:
@@ -152,7 +153,8 @@ def _book(*, rows: dict[str, int] | None = None) -> Workbook:
     how many ``rows`` each will hold, a write-only workbook whose rows are to be streamed."""
     book = Workbook(write_only=rows is not None)
     if rows is None:
-        book.remove(book.active)
+        # A new workbook's active sheet is its one worksheet, never None.
+        book.remove(book.active)  # type: ignore[arg-type]
     for sheet, columns in SHEETS.items():
         add_sheet(book, sheet, columns, rows=rows[sheet] if rows is not None else None)
     return book
@@ -166,7 +168,7 @@ def _number(value: Decimal) -> int | Decimal | str:
     return int(text) if "." not in text else number
 
 
-def put_cell(ws, row: int, column: int, value: Any) -> None:
+def put_cell(ws: Any, row: int, column: int, value: Any) -> None:
     """Write a value as the reader reads it back: text as text (never a formula), numbers
     exact (beyond 15 digits as text), blanks left empty."""
     if value is None or value == "":
@@ -185,7 +187,7 @@ def put_cell(ws, row: int, column: int, value: Any) -> None:
         cell.value = value
 
 
-def write_rows(ws, rows: Iterable[list[Any]]) -> int:
+def write_rows(ws: Any, rows: Iterable[list[Any]]) -> int:
     """Write rows from the second row on (``put_cell`` each value); returns how many."""
     count = 0
     for number, values in enumerate(rows, start=2):
@@ -217,7 +219,7 @@ class _TextCell(Cell):
         return "<text cell>"
 
 
-def stream_rows(ws, rows: Iterable[Iterable[Any]], columns: Sequence[Column] = ()) -> int:
+def stream_rows(ws: Any, rows: Iterable[Iterable[Any]], columns: Sequence[Column] = ()) -> int:
     """Append rows to a write-only sheet, each value written as ``put_cell`` writes it;
     returns how many. A text cell is formatted as text, which takes a styled cell: one per
     column is reused from row to row (openpyxl writes a row out as it is appended), so a
@@ -277,8 +279,8 @@ def _tree_order(orgs: Iterable[OrgUnit]) -> list[tuple[OrgUnit, str]]:
     """Units with their parent's code, each after its parent (as the reader requires)."""
     by_id = {u.pk: u for u in OrgUnit.objects.only("pk", "code", "order", "parent_id")}
 
-    def path(unit: OrgUnit) -> tuple:
-        steps = []
+    def path(unit: OrgUnit) -> tuple[tuple[int, str], ...]:
+        steps: list[tuple[int, str]] = []
         current: OrgUnit | None = unit
         while current is not None:
             steps.append((current.order, current.code))
@@ -355,7 +357,9 @@ def _element_row(element: DataElement, parts: str) -> list[Any]:
     return [*names, e.growth_basis, e.decimals, parts, e.department.code]
 
 
-def workbook_export(*, actor, orgs: list[OrgUnit] | None = None) -> tuple[bytes, dict[str, int]]:
+def workbook_export(
+    *, actor: User | None, orgs: list[OrgUnit] | None = None
+) -> tuple[bytes, dict[str, int]]:
     """What the actor may read (``None``: everything), optionally for some org units and the
     units under them, as a workbook; the export is audited."""
     elements = list(selectors.elements_readable(actor))

@@ -4,7 +4,7 @@ from kaifaqu.stats.workbook import ImportResult, Plan, import_plan, read_workboo
 from kaifaqu.stats.workbook.command import WorkbookImportCommand
 
 
-class Command(WorkbookImportCommand):
+class Command(WorkbookImportCommand[Plan]):
     help = (
         "Import a statistics workbook (.xlsx). Every cell is checked first; any problem is "
         "printed as sheet!CELL: message and nothing is written."
