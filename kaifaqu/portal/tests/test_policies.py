@@ -303,8 +303,8 @@ def test_others_are_refused_the_policy_forms(login, draft, name):
     assert (draft.title, draft.revisions.count()) == ("测试扶持办法", 1)
 
 
-def test_a_revision_that_changes_nothing_is_refused_by_the_body_field(login, english, published):
-    response = login("investment").post(
+def test_a_revision_that_changes_nothing_is_refused_by_the_body_field(as_user, published):
+    response = as_user("investment").post(
         reverse("portal:policy_admin_revise", args=[published.pk]), _revision(published)
     )
     assert response.status_code == 200
@@ -316,8 +316,8 @@ def test_a_revision_that_changes_nothing_is_refused_by_the_body_field(login, eng
     assert published.revisions.count() == 1
 
 
-def test_a_stale_revision_answers_409_and_keeps_the_first(login, english, published):
-    client = login("investment")
+def test_a_stale_revision_answers_409_and_keeps_the_first(as_user, published):
+    client = as_user("investment")
     url = reverse("portal:policy_admin_revise", args=[published.pk])
     stale = _revision(published, body="第二个修订")
     assert client.post(url, _revision(published, body="第一个修订")).status_code == 302
@@ -331,8 +331,8 @@ def test_a_stale_revision_answers_409_and_keeps_the_first(login, english, publis
     assert (published.body, published.revisions.count()) == ("第一个修订", 2)
 
 
-def test_a_file_that_is_not_what_it_says_is_refused_by_the_file_field(login, english, draft):
-    response = login("investment").post(
+def test_a_file_that_is_not_what_it_says_is_refused_by_the_file_field(as_user, draft):
+    response = as_user("investment").post(
         reverse("portal:policy_admin_attach", args=[draft.pk]),
         {"file": SimpleUploadedFile("细则.pdf", b"MZ\x90\x00" + b"\x00" * 100)},
     )
@@ -345,8 +345,8 @@ def test_a_file_that_is_not_what_it_says_is_refused_by_the_file_field(login, eng
     assert draft.attachments.count() == 0
 
 
-def test_a_stale_publish_answers_409_on_the_policy_s_page(login, english, draft):
-    client = login("investment")
+def test_a_stale_publish_answers_409_on_the_policy_s_page(as_user, draft):
+    client = as_user("investment")
     services.policy_update(actor=None, policy=draft, version=1, title="已改")
     response = client.post(
         reverse("portal:policy_admin_publish", args=[draft.pk]), {"version": "1"}
@@ -362,8 +362,8 @@ def test_a_stale_publish_answers_409_on_the_policy_s_page(login, english, draft)
     assert (draft.status, draft.title) == (PolicyStatus.DRAFT, "已改")
 
 
-def test_a_withdrawal_without_a_reason_is_refused_by_the_reason_field(login, english, published):
-    response = login("investment").post(
+def test_a_withdrawal_without_a_reason_is_refused_by_the_reason_field(as_user, published):
+    response = as_user("investment").post(
         reverse("portal:policy_admin_withdraw", args=[published.pk]),
         {"reason": "  ", "version": published.version},
     )
