@@ -101,6 +101,15 @@ def english():
 
 
 @pytest.fixture
+def chinese():
+    """Messages in Chinese, the default language, in this thread."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture
 def english_client(client):
     """The test client with the language switch set to English, for exact messages."""
     return in_english(client)

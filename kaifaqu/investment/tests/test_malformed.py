@@ -6,14 +6,9 @@ written."""
 from __future__ import annotations
 
 import functools
-import io
-import re
 from datetime import date
-from html import escape
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,13 +16,14 @@ from kaifaqu.investment.workbook import SHEETS, import_plan, read_workbook
 from kaifaqu.stats.tests.malformed import (
     NAMES,
     Sheets,
+    assert_reader_and_importer_refuse,
+    assert_upload_page_refuses,
     corpus,
     members,
     pack,
     plain_refusal,
     row_counts,
 )
-from kaifaqu.stats.workbook import files
 
 HEADERS = {sheet: [c.name for c in columns] for sheet, columns in SHEETS.items()}
 
@@ -63,62 +59,25 @@ def files_of() -> dict[str, bytes]:
     return corpus(BOOK, ("tranches", "amount"))
 
 
-@pytest.fixture
-def chinese():
-    with translation.override("zh-hans"):
-        yield
-
-
-def _token(preview: str) -> str:
-    found = re.search(r"/import/([^/]+)/", preview)
-    assert found is not None
-    return found.group(1)
-
-
-def _refused(plan) -> list[str]:
-    messages = [str(p.message) for p in plan.problems]
-    assert messages, "the file was not refused"
-    assert all(plain_refusal(m) for m in messages), messages
-    return messages
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_the_reader_and_the_importer_refuse_each_malformed_file(name, seeded, chinese):
-    before = row_counts()
-    plan = read_workbook(files_of()[name], name="bad.xlsx")
-    _refused(plan)
-    result = import_plan(plan, actor=seeded.users["investment"])
-    assert not result.imported
-    assert result.problems
-    assert row_counts() == before
+    assert_reader_and_importer_refuse(
+        files_of()[name],
+        read=read_workbook,
+        import_plan=import_plan,
+        actor=seeded.users["investment"],
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_upload_page_refuses_each_malformed_file(name, login, media):
-    client = login("investment")  # an editor; the page is in the default language, Chinese
-    data = files_of()[name]
-    before = row_counts()
-    upload = io.BytesIO(data)
-    upload.name = "bad.xlsx"
-    response = client.post(reverse("investment_workbook:page"), {"file": upload})
-    if response.status_code == 200:  # the form refused it (an empty file)
-        assert 'class="invalid-feedback' in response.content.decode()
-        assert row_counts() == before
-        return
-    assert response.status_code == 302
-    preview = response["Location"]
-    html = client.get(preview).content.decode()
-    assert 'data-testid="preview-problems"' in html
-    assert 'data-testid="confirm-import"' not in html
-    with translation.override("zh-hans"), files.in_a_request():
-        expected = _refused(read_workbook(data, name="bad.xlsx"))
-    for message in expected:
-        assert escape(message) in html
-    token = _token(preview)
-    response = client.post(reverse("investment_workbook:confirm", args=[token]))
-    assert response.status_code == 302
-    assert response["Location"] == preview
-    assert row_counts() == before
+    assert_upload_page_refuses(  # an editor's page, in the default language, Chinese
+        login("investment"),
+        files_of()[name],
+        page="investment_workbook:page",
+        confirm="investment_workbook:confirm",
+        read=read_workbook,
+    )
 
 
 @settings(

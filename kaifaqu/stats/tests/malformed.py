@@ -560,3 +560,64 @@ def row_counts() -> dict[str, int]:
         for m in apps.get_models()
         if m._meta.label != "sessions.Session"
     }
+
+
+# -- the checks both workbooks' tests run on each file ---------------------------------------
+
+
+def preview_token(preview: str) -> str:
+    """The staged upload's token in a preview page's address."""
+    found = re.search(r"/import/([^/]+)/", preview)
+    assert found is not None
+    return found.group(1)
+
+
+def refusal_messages(plan) -> list[str]:
+    """The plan's problems, which must be there and each a message for the user."""
+    messages = [str(p.message) for p in plan.problems]
+    assert messages, "the file was not refused"
+    assert all(plain_refusal(m) for m in messages), messages
+    return messages
+
+
+def assert_reader_and_importer_refuse(data: bytes, *, read, import_plan, actor) -> None:
+    """The reader refuses the file in plain words, the importer imports nothing of it."""
+    before = row_counts()
+    plan = read(data, name="bad.xlsx")
+    refusal_messages(plan)
+    result = import_plan(plan, actor=actor)
+    assert not result.imported
+    assert result.problems
+    assert row_counts() == before
+
+
+def assert_upload_page_refuses(client, data: bytes, *, page: str, confirm: str, read) -> None:
+    """The upload page (in the default language, Chinese) shows every refusal of the file
+    and no confirmation; confirming anyway leads back to the preview; nothing is written."""
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.html import escape as html_escape
+
+    from kaifaqu.stats.workbook import files
+
+    before = row_counts()
+    upload = io.BytesIO(data)
+    upload.name = "bad.xlsx"
+    response = client.post(reverse(page), {"file": upload})
+    if response.status_code == 200:  # the form refused it (an empty file)
+        assert 'class="invalid-feedback' in response.content.decode()
+        assert row_counts() == before
+        return
+    assert response.status_code == 302
+    preview = response["Location"]
+    html = client.get(preview).content.decode()
+    assert 'data-testid="preview-problems"' in html
+    assert 'data-testid="confirm-import"' not in html
+    with translation.override("zh-hans"), files.in_a_request():
+        expected = refusal_messages(read(data, name="bad.xlsx"))
+    for message in expected:
+        assert html_escape(message) in html
+    response = client.post(reverse(confirm, args=[preview_token(preview)]))
+    assert response.status_code == 302
+    assert response["Location"] == preview
+    assert row_counts() == before

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-from html import escape
 
 import pytest
 from django.urls import reverse
@@ -21,7 +20,19 @@ from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.stats.models import DataValue
 from kaifaqu.stats.workbook import files, import_plan, read_workbook
 
-from .malformed import NAMES, Sheets, corpus, members, pack, plain_refusal, row_counts, xlsx
+from .malformed import (
+    NAMES,
+    Sheets,
+    assert_reader_and_importer_refuse,
+    assert_upload_page_refuses,
+    corpus,
+    members,
+    pack,
+    plain_refusal,
+    preview_token,
+    row_counts,
+    xlsx,
+)
 
 ZONE, M8 = "371471", "2017-01/2017-08"
 VALUES_HEADER = [
@@ -45,62 +56,22 @@ def files_of() -> dict[str, bytes]:
     return corpus(SHEETS, ("values", "value"))
 
 
-@pytest.fixture
-def chinese():
-    with translation.override("zh-hans"):
-        yield
-
-
-def _token(preview: str) -> str:
-    found = re.search(r"/import/([^/]+)/", preview)
-    assert found is not None
-    return found.group(1)
-
-
-def _refused(plan) -> list[str]:
-    messages = [str(p.message) for p in plan.problems]
-    assert messages, "the file was not refused"
-    assert all(plain_refusal(m) for m in messages), messages
-    return messages
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_the_reader_and_the_importer_refuse_each_malformed_file(name, demo, chinese):
-    before = row_counts()
-    plan = read_workbook(files_of()[name], name="bad.xlsx")
-    _refused(plan)
-    result = import_plan(plan, actor=demo.users["admin"])
-    assert not result.imported
-    assert result.problems
-    assert row_counts() == before
+    assert_reader_and_importer_refuse(
+        files_of()[name], read=read_workbook, import_plan=import_plan, actor=demo.users["admin"]
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_upload_page_refuses_each_malformed_file(name, login, media):
-    client = login("economy")  # an editor; the page is in the default language, Chinese
-    data = files_of()[name]
-    before = row_counts()
-    upload = io.BytesIO(data)
-    upload.name = "bad.xlsx"
-    response = client.post(reverse("stats:workbook"), {"file": upload})
-    if response.status_code == 200:  # the form refused it (an empty file)
-        assert 'class="invalid-feedback' in response.content.decode()
-        assert row_counts() == before
-        return
-    assert response.status_code == 302
-    preview = response["Location"]
-    html = client.get(preview).content.decode()
-    assert 'data-testid="preview-problems"' in html
-    assert 'data-testid="confirm-import"' not in html
-    with translation.override("zh-hans"), files.in_a_request():
-        expected = _refused(read_workbook(data, name="bad.xlsx"))
-    for message in expected:
-        assert escape(message) in html
-    token = _token(preview)
-    response = client.post(reverse("stats:import_confirm", args=[token]))
-    assert response.status_code == 302
-    assert response["Location"] == preview
-    assert row_counts() == before
+    assert_upload_page_refuses(  # an editor's page, in the default language, Chinese
+        login("economy"),
+        files_of()[name],
+        page="stats:workbook",
+        confirm="stats:import_confirm",
+        read=read_workbook,
+    )
 
 
 def _stored() -> bytes:
@@ -137,7 +108,7 @@ ROWS: list[list] = [
 
 
 @pytest.mark.parametrize("dimension", ["auto", "A1:D2", None], ids=["stated", "lying", "none"])
-def test_a_sheet_over_the_row_limit_is_refused(dimension, demo, settings, chinese):
+def test_a_sheet_over_the_row_limit_isrefusal_messages(dimension, demo, settings, chinese):
     settings.KAIFAQU_WORKBOOK_MAX_ROWS = 5
     plan = read_workbook(xlsx({"values": ROWS}, dimension=dimension), name="big.xlsx")
     assert [str(p) for p in plan.problems] == [
@@ -155,7 +126,7 @@ def test_the_pages_take_fewer_rows_than_the_commands(demo, settings, chinese):
         assert [p.location for p in read_workbook(data, name="big.xlsx").problems] == ["values"]
 
 
-def test_a_cell_past_the_column_limit_is_refused(demo, settings, chinese):
+def test_a_cell_past_the_column_limit_isrefusal_messages(demo, settings, chinese):
     settings.KAIFAQU_WORKBOOK_MAX_COLUMNS = 9
     wide = [[*row, None, "x"] for row in ROWS[:2]]  # a tenth column
     for dimension in ("auto", None):
@@ -212,7 +183,7 @@ def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, mo
 
     monkeypatch.setattr("kaifaqu.stats.views.read_workbook", counted)
     preview = _upload(client, xlsx(SHEETS))
-    token = _token(preview)
+    token = preview_token(preview)
     first = client.get(preview).content.decode()
     again = client.get(preview).content.decode()
     assert re.sub(CSRF, "", again) == re.sub(CSRF, "", first)
@@ -235,7 +206,7 @@ def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, mo
 def test_a_file_changed_after_its_check_is_not_imported(login, media):
     client = login("admin")
     preview = _upload(client, xlsx(SHEETS))
-    token = _token(preview)
+    token = preview_token(preview)
     assert 'data-testid="preview-ok"' in client.get(preview).content.decode()
     before = row_counts()
     new_zone = [["code", "name", "kind", "parent"], ["371499", "示范区", "zone", "371400"]]
