@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kaifaqu.core import access, audit
 from kaifaqu.core.access import acting_user, require_change
 from kaifaqu.core.models import AuditAction, User
-from kaifaqu.core.periods import PeriodError, parse
+from kaifaqu.core.periods import PeriodError, parse, year_of
 from kaifaqu.core.versioning import Version, check_version, versioned_update
 from kaifaqu.orgs.models import Department, OrgUnit
 
@@ -27,8 +27,8 @@ def period_months(text: str) -> tuple[str, int, int]:
         period = parse(text).canonical()
     except PeriodError as error:
         raise ValidationError({"period": str(error)}) from None
-    (y1, m1), (y2, m2) = period.months_key
-    return str(period), y1 * 100 + m1, y2 * 100 + m2
+    first, last = period.key_range
+    return str(period), first, last
 
 
 @transaction.atomic
@@ -129,7 +129,7 @@ def value_save(
 
 
 def _check_after_save(row: DataValue) -> None:
-    year = row.month_from // 100
+    year = year_of(row.month_from)
     validation.check(
         element_ids=[row.element_id], org_ids=[row.org_unit_id], years=[year, year + 1]
     )

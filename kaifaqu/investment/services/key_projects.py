@@ -155,7 +155,7 @@ def _month(text: str) -> tuple[str, int]:
         raise ValidationError({"month": str(error)}) from None
     if period.month_count != 1:
         raise ValidationError({"month": _("A progress report is for one month, as 2017-08.")})
-    return str(period), period.year * 100 + period.first_month
+    return str(period), period.first_key
 
 
 def _issue(report: ProgressReport, data: dict) -> ProgressIssue:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kaifaqu.core import audit, bulk
 from kaifaqu.core.access import require_change
+from kaifaqu.core.periods import year_of
 from kaifaqu.orgs.models import OrgUnit
 
 from ..models import DataElement, DataValue
@@ -184,7 +185,7 @@ class ValuesSheet:
                 value.pk = ids[(value.org_unit_id, value.month_from, value.month_to)]
         for row, value, before in changes:
             self._count(VALUES, "created" if before is None else "updated")
-            self.touched.add((element.pk, value.org_unit_id, row.month_from // 100))
+            self.touched.add((element.pk, value.org_unit_id, year_of(row.month_from)))
             self.changes.add(
                 object_type="stats.datavalue",
                 object_id=value.pk,

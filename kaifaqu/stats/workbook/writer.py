@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.orgs.models import OrgUnit
+from kaifaqu.orgs.tree import org_tree
 
 from ..models import DataElement, DataValue, Target
 from ..registry import extra_target_codes
@@ -277,18 +278,13 @@ def template_workbook() -> bytes:
 
 def _tree_order(orgs: Iterable[OrgUnit]) -> list[tuple[OrgUnit, str]]:
     """Units with their parent's code, each after its parent (as the reader requires)."""
-    by_id = {u.pk: u for u in OrgUnit.objects.only("pk", "code", "order", "parent_id")}
-
-    def path(unit: OrgUnit) -> tuple[tuple[int, str], ...]:
-        steps: list[tuple[int, str]] = []
-        current: OrgUnit | None = unit
-        while current is not None:
-            steps.append((current.order, current.code))
-            current = by_id.get(current.parent_id) if current.parent_id else None
-        return tuple(reversed(steps))
-
-    units = sorted(orgs, key=path)
-    return [(u, by_id[u.parent_id].code if u.parent_id in by_id else "") for u in units]
+    tree = org_tree()
+    wanted = {u.pk: u for u in orgs}
+    return [
+        (wanted[unit], tree.code[parent] if (parent := tree.parent[unit]) is not None else "")
+        for unit, _depth in tree.depth_first()
+        if unit in wanted
+    ]
 
 
 def export_workbook(
