@@ -13,10 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
     from django.test import Client
-
-    # What the test client returns: a response with the request that made it.
-    from django.test.client import _MonkeyPatchedWSGIResponse
 
     from kaifaqu.core.models import AuditEntry, User
 
@@ -88,11 +87,13 @@ def sign_in(client: Client, user: User, language: str | None = "en") -> Client:
     return client if language is None else in_language(client, language)
 
 
-def messages_of(response: _MonkeyPatchedWSGIResponse) -> list[str]:
-    """The flash messages a response left for the next page."""
+def messages_of(response: HttpResponseBase) -> list[str]:
+    """The flash messages a response left for the next page (a test client's response, which
+    carries the request it answered)."""
     from django.contrib.messages import get_messages
 
-    return [str(m) for m in get_messages(response.wsgi_request)]
+    request: HttpRequest = response.wsgi_request  # type: ignore[attr-defined]  # the client's
+    return [str(m) for m in get_messages(request)]
 
 
 def audit_mark() -> int:
