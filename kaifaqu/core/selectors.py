@@ -1,12 +1,14 @@
 from collections.abc import Iterable
-from typing import cast
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEntry, User
+from .models import AuditAction, AuditChange, AuditEntry, User
 
 #: Accounts that are not staff accounts (the public's, e.g. investors' personal spaces), as
 #: filters registered by the package that opens them; the staff account list leaves them out.
@@ -29,10 +31,66 @@ def audit_entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.order_by("-seq")
 
 
-def audit_trail(object_type: str, object_ids: Iterable[object]) -> QuerySet[AuditEntry]:
-    """The history of some objects of one type, oldest first (a figure's inputs)."""
+@dataclass(frozen=True)
+class HistoryRow:
+    """One change of an object as its history shows it: an audit entry of its own, or its
+    change row in an import's one entry (the import's time and actor, the row's values)."""
+
+    object_id: str
+    created_at: datetime
+    actor_username: str
+    action: str
+    before: Any
+    after: Any
+
+    def get_action_display(self) -> str:
+        return str(AuditAction(self.action).label)
+
+
+def audit_trail(object_type: str, object_ids: Iterable[object]) -> list[HistoryRow]:
+    """The history of some objects of one type, oldest first (a figure's inputs): their
+    own audit entries and the change rows of the imports that wrote them, in three queries."""
     ids = [str(i) for i in object_ids]
-    return AuditEntry.objects.filter(object_type=object_type, object_id__in=ids).order_by("seq")
+    entries = AuditEntry.objects.filter(object_type=object_type, object_id__in=ids)
+    changes = list(
+        AuditChange.objects.filter(object_type=object_type, object_id__in=ids).order_by(
+            "batch", "n"
+        )
+    )
+    imports: dict[str, AuditEntry] = {}
+    if changes:
+        batches = {c.batch for c in changes}
+        found = AuditEntry.objects.filter(
+            action=AuditAction.IMPORT, after__changes__batch__in=batches
+        )
+        # The filter matched on after.changes.batch, so every entry found holds one.
+        imports = {cast(dict[str, Any], e.after)["changes"]["batch"]: e for e in found}
+    rows: list[tuple[tuple[int, int], HistoryRow]] = [
+        (
+            (e.seq, 0),
+            HistoryRow(e.object_id, e.created_at, e.actor_username, e.action, e.before, e.after),
+        )
+        for e in entries
+    ]
+    for change in changes:
+        entry = imports.get(change.batch)
+        if entry is None:  # a dry run writes no rows; an entry always names its batch
+            continue
+        action = AuditAction.CREATE if change.before is None else AuditAction.UPDATE
+        rows.append(
+            (
+                (entry.seq, change.n),
+                HistoryRow(
+                    change.object_id,
+                    entry.created_at,
+                    entry.actor_username,
+                    action,
+                    change.before,
+                    change.after,
+                ),
+            )
+        )
+    return [row for _key, row in sorted(rows, key=lambda item: item[0])]
 
 
 def locked_accounts() -> QuerySet[AccessAttempt]:

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 
 from django.db.models import F, Max
 
-from kaifaqu.core.models import AuditEntry
 from kaifaqu.core.periods import Period
-from kaifaqu.core.selectors import audit_trail
+from kaifaqu.core.selectors import HistoryRow, audit_trail
 from kaifaqu.stats.models import DataValue
 
 from .engine import compute, load_metrics
@@ -26,9 +25,10 @@ def figure_batch(requests: Iterable[FigureRequest]) -> list[Figure]:
     return compute(requests)
 
 
-def input_histories(figure: Figure) -> list[tuple[Input, list[AuditEntry]]]:
-    """Each input of a figure with the audit rows of the value it was read from."""
-    history: dict[int | None, list[AuditEntry]] = defaultdict(list)
+def input_histories(figure: Figure) -> list[tuple[Input, list[HistoryRow]]]:
+    """Each input of a figure with the history of the value it was read from (its own audit
+    rows and the change rows of the imports that wrote it)."""
+    history: dict[int | None, list[HistoryRow]] = defaultdict(list)
     value_ids = [i.value_id for i in figure.inputs if i.value_id]
     for entry in audit_trail("stats.datavalue", value_ids):
         history[int(entry.object_id)].append(entry)
