@@ -2,6 +2,9 @@ from django.urls import include, path
 
 from kaifaqu.core.views.health import healthz
 
+# A database that cannot be reached answers 503, not 500 (core/views/errors.py).
+handler500 = "kaifaqu.core.views.errors.server_error"
+
 urlpatterns = [
     # No slash: monitors and the proxy probe this exact path (SECURE_REDIRECT_EXEMPT names it).
     path("healthz", healthz, name="healthz"),

@@ -19,6 +19,16 @@ class RequestContextMiddleware:
             return self.get_response(request)
 
 
+def chosen_language(request: HttpRequest) -> str:
+    """The language the visitor chose with the language switch (a cookie), else the default."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    try:
+        language = translation.get_supported_language_variant(chosen) if chosen else None
+    except LookupError:
+        language = None
+    return language or settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Chinese unless the visitor chose otherwise with the language switch.
 
@@ -30,12 +40,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        try:
-            language = translation.get_supported_language_variant(chosen) if chosen else None
-        except LookupError:
-            language = None
-        language = language or settings.LANGUAGE_CODE
+        language = chosen_language(request)
         # override, not activate: the thread's language is restored after the response, so
         # nothing rendered later in the same thread (a command, a test) inherits it.
         with translation.override(language):
