@@ -4,11 +4,11 @@ carriers on offer. Anonymous callers are welcome; nothing here is department-sco
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from kaifaqu.carriers import selectors as carriers
+from kaifaqu.core.api.pagination import Pagination
 from kaifaqu.portal import selectors
 from kaifaqu.portal.categories import Category
 from kaifaqu.portal.views.public import OnOffer, _on_offer
@@ -49,6 +49,8 @@ class CarrierOnOfferViewSet(viewsets.ViewSet):
     permission_classes = [AllowAny]
     authentication_classes = []
     serializer_class = CarrierOnOfferSerializer
+    # A plain ViewSet: naming its pagination lets the schema show the paginated list.
+    pagination_class = Pagination
     lookup_field = "id"
     lookup_value_regex = "(land|unit)-[0-9]+"
 
@@ -64,7 +66,7 @@ class CarrierOnOfferViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         items, _chosen = _on_offer(request.query_params)
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self)
         data = CarrierOnOfferSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
