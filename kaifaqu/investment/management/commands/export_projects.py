@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.context import acting
+from kaifaqu.core.files import disk_problem, write_file_atomically
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.investment.workbook import workbook_export
 from kaifaqu.investment.workbook.forms import ExportFilterForm
@@ -61,10 +63,14 @@ class Command(BaseCommand):
             raise CommandError(
                 "; ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in form.errors.items())
             )
-        with acting(label="system:export_projects"):
-            data, counts = workbook_export(actor=actor, filters=form.filters())
-        with open(output, "wb") as out:
-            out.write(data)
+        # The file written, then committed with its audit row: a failed write (a full disk)
+        # leaves neither the file nor a row claiming the export.
+        try:
+            with transaction.atomic(), acting(label="system:export_projects"):
+                data, counts = workbook_export(actor=actor, filters=form.filters())
+                write_file_atomically(output, data)
+        except OSError as error:
+            raise CommandError(disk_problem(error, output)) from error
         self.stdout.write(
             _("Wrote %(file)s: %(counts)s.")
             % {"file": output, "counts": ", ".join(f"{k} {v}" for k, v in counts.items())}

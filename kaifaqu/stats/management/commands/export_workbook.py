@@ -2,9 +2,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.context import acting
+from kaifaqu.core.files import disk_problem, write_file_atomically
 from kaifaqu.stats.workbook import workbook_export
 from kaifaqu.stats.workbook.selectors import orgunits_by_code
 
@@ -38,10 +40,14 @@ class Command(BaseCommand):
         unknown = sorted(set(org) - set(orgs))
         if unknown:
             raise CommandError(_("Unknown org unit %(code)s.") % {"code": ", ".join(unknown)})
-        with acting(label="system:export_workbook"):
-            data, counts = workbook_export(actor=actor, orgs=list(orgs.values()) or None)
-        with open(output, "wb") as out:
-            out.write(data)
+        # The file written, then committed with its audit row: a failed write (a full disk)
+        # leaves neither the file nor a row claiming the export.
+        try:
+            with transaction.atomic(), acting(label="system:export_workbook"):
+                data, counts = workbook_export(actor=actor, orgs=list(orgs.values()) or None)
+                write_file_atomically(output, data)
+        except OSError as error:
+            raise CommandError(disk_problem(error, output)) from error
         self.stdout.write(
             _("Wrote %(file)s: %(counts)s.")
             % {"file": output, "counts": ", ".join(f"{k} {v}" for k, v in counts.items())}
