@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -107,3 +108,27 @@ def audit_since(mark: int) -> list[AuditEntry]:
     from kaifaqu.core.models import AuditEntry
 
     return list(AuditEntry.objects.filter(seq__gt=mark).order_by("seq"))
+
+
+def disk_full_on_write(number: int = 1) -> AbstractContextManager[object]:
+    """The file storage's ``number``-th write stops half-way, as on a full disk: part of the
+    file is left where it was being written and ``OSError`` ENOSPC is raised."""
+    import errno
+    from unittest import mock
+
+    from django.core.files.base import File
+    from django.core.files.storage import FileSystemStorage
+
+    real = FileSystemStorage._save
+    writes: list[str] = []
+
+    def _save(storage: FileSystemStorage, name: str, content: File[bytes]) -> str:
+        writes.append(name)
+        if len(writes) < number:
+            return real(storage, name, content)
+        path = Path(storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.read(8))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    return mock.patch.object(FileSystemStorage, "_save", _save)

@@ -194,8 +194,12 @@ class StoredFiles:
             size=checked.size,
             uploaded_by=by,
         )
+        # Named before writing: a write that fails half-way (a full disk) leaves part of the
+        # file, which the storage does not remove (the token makes the name unique).
+        self.names.append(attachment.file.field.generate_filename(attachment, attachment.token))
         attachment.file.save(attachment.token, checked.upload, save=False)
-        self.names.append(attachment.file.name)
+        if attachment.file.name != self.names[-1]:
+            self.names.append(attachment.file.name)
         attachment.save()
         return attachment
 
@@ -203,7 +207,7 @@ class StoredFiles:
         from django.core.files.storage import default_storage
 
         for name in self.names:
-            default_storage.delete(name)
+            default_storage.delete(name)  # a name never written is no error
         self.names.clear()
 
 

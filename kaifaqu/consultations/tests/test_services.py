@@ -28,6 +28,7 @@ from kaifaqu.consultations.models import (
 )
 from kaifaqu.consultations.workdays import add_working_days
 from kaifaqu.core.models import AuditEntry, User
+from kaifaqu.core.testing import disk_full_on_write
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.investment.models import Lead, LeadStatus, Project
 from kaifaqu.investment.selectors import kanban_columns, project_list
@@ -289,6 +290,35 @@ def test_accepted_files_are_stored_under_a_plain_name(demo, settings):
     assert [a.size for a in stored] == [len(doc.getvalue()), 68]
     assert len(files_on_disk(settings)) == 2
     assert all("计划书" not in a.file.name and a.token in a.file.name for a in stored)
+
+
+def test_a_full_disk_during_an_upload_leaves_no_file_and_nothing_stored(demo, settings):
+    before = counts()
+    files = [SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.pdf", PDF)]
+
+    with disk_full_on_write(2), pytest.raises(OSError, match="No space left"):
+        submit(files=files)
+
+    assert counts() == before
+    assert files_on_disk(settings) == []
+
+
+def test_a_save_failing_after_the_files_were_stored_leaves_no_file(demo, settings, monkeypatch):
+    import errno
+
+    from kaifaqu.consultations.services import submit as submitting
+
+    def _fails(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(submitting, "_record_lead", _fails)
+    before = counts()
+
+    with pytest.raises(OSError, match="No space left"):
+        submit(files=[SimpleUploadedFile("a.png", PNG)])
+
+    assert counts() == before
+    assert files_on_disk(settings) == []
 
 
 # --- rate limits --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from kaifaqu.consultations.models import Consultation, SignInLink, Visitor
 from kaifaqu.consultations.views.public import DONE_KEY
-from kaifaqu.core.testing import in_english
+from kaifaqu.core.testing import disk_full_on_write, in_english
 
 from . import test_views_support as support
 from .test_views_support import (
@@ -181,6 +181,21 @@ def test_a_file_too_large_is_refused_and_nothing_is_stored(anon, settings):
     assert response.status_code == 200
     assert any("larger than" in e for e in field_errors(response, "files"))
     assert count() == before
+
+
+def test_a_full_disk_answers_a_clear_page_and_stores_nothing(demo, media):
+    visitor = Client(REMOTE_ADDR="10.1.2.4", raise_request_exception=False)
+    before = count()
+
+    with disk_full_on_write():
+        response = post(visitor, files=SimpleUploadedFile("site.png", PNG, "image/png"))
+
+    assert response.status_code == 503
+    assert "服务器磁盘已满：未保存或导出任何内容。请告知系统管理员后重试。" in (
+        response.content.decode()
+    )
+    assert count() == before
+    assert [p for p in media.rglob("*") if p.is_file()] == []
 
 
 def test_files_come_along_with_the_question(anon):
