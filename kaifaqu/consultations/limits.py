@@ -14,6 +14,7 @@ submission is refused or invalid. With several worker processes the cache must b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
@@ -89,10 +90,9 @@ def _incr(cache_key: str, rate: Rate) -> int:
 
 
 def _decr(cache_key: str) -> None:
-    try:
+    # The window may have ended meanwhile (ValueError): nothing left to give back.
+    with contextlib.suppress(ValueError):
         cache.decr(cache_key)
-    except ValueError:  # the window has ended meanwhile: nothing left to give back
-        pass
 
 
 @dataclass

@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kaifaqu.consultations import selectors, services
-from kaifaqu.core.context import client_ip
 from kaifaqu.consultations.models import Channel
 from kaifaqu.consultations.services._common import sign_in_path
+from kaifaqu.core.context import client_ip
 
 from .serializers import (
     ConsultationDetailSerializer,
