@@ -54,15 +54,14 @@ def client_ip(request: HttpRequest) -> str | None:
     X-Real-IP when there is no X-Forwarded-For. A client can write any X-Forwarded-For; only
     what trusted proxies appended to it is believed, and never a header from anyone else.
     """
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     trusted: Sequence[str] = getattr(settings, "KAIFAQU_TRUSTED_PROXIES", ())
     if remote is None or not trusted or not _trusted(remote, trusted):
         return remote
-    forwarded = [
-        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
-    ]
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [a.strip() for a in header.split(",") if a.strip()]
     if not forwarded:
-        real = request.META.get("HTTP_X_REAL_IP", "").strip()
+        real: str = request.META.get("HTTP_X_REAL_IP", "").strip()
         return real if _valid(real) else remote
     for address in reversed(forwarded):
         if not _trusted(address, trusted):
