@@ -154,3 +154,36 @@ def test_every_demo_page_has_the_policies_and_no_inline_script(client, demo, med
         as_user(who)
     pages = walk(client, "/" if who is None else "/backoffice/")
     assert len(pages) > 5
+
+
+class _Stored:
+    """Enough of a FieldFile for stored_file_response."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def open(self, mode: str = "rb"):
+        import io
+
+        return io.BytesIO(b"<html><script>alert(1)</script></html>")
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "inline", "disposition"),
+    [
+        ("photo.png", "image/png", True, 'inline; filename="photo.png"'),
+        ("photo.jpg", None, True, 'inline; filename="photo.jpg"'),
+        ("logo.svg", "image/svg+xml", True, 'attachment; filename="logo.svg"'),
+        ("page.html", "text/html", True, 'attachment; filename="page.html"'),
+        ("photo.png", "text/html", True, 'attachment; filename="photo.png"'),
+        ("report.pdf", "application/pdf", False, 'attachment; filename="report.pdf"'),
+        ("plan.docx", None, False, 'attachment; filename="plan.docx"'),
+        ("photo.png", "image/png", False, 'attachment; filename="photo.png"'),
+    ],
+)
+def test_an_upload_is_inline_only_as_a_raster_image(name, content_type, inline, disposition):
+    from kaifaqu.core.http import stored_file_response
+
+    response = stored_file_response(_Stored(name), content_type=content_type, inline=inline)  # type: ignore[arg-type]
+    assert response["Content-Disposition"] == disposition
+    assert response["X-Content-Type-Options"] == "nosniff"
