@@ -20,7 +20,8 @@ from kaifaqu.core.testing import skip_or_fail
 
 def _ip(settings, trusted: list[str], remote: str, **headers: str) -> str | None:
     settings.KAIFAQU_TRUSTED_PROXIES = trusted
-    request = RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
+    request = RequestFactory().get("/")
+    request.META.update({"REMOTE_ADDR": remote, **headers})
     return client_ip(request)
 
 
@@ -68,13 +69,13 @@ def test_several_workers_with_a_per_process_cache_is_a_deploy_warning(settings):
 
 
 def test_a_redis_cache_url_gives_a_shared_working_cache():
-    from django.core.cache.backends.base import InvalidCacheBackendError  # noqa: F401
-    from django_redis.cache import RedisCache
+    from django.utils.module_loading import import_string
 
     url = os.environ.get("KAIFAQU_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
     os.environ["KAIFAQU_TEST_CACHE_URL"] = url
     config = environ.Env().cache_url("KAIFAQU_TEST_CACHE_URL")
     assert config["BACKEND"] == "django_redis.cache.RedisCache"
+    RedisCache = import_string(config["BACKEND"])
     options = {k: v for k, v in config.items() if k not in ("BACKEND", "LOCATION")}
     first = RedisCache(config["LOCATION"], options)
     second = RedisCache(config["LOCATION"], options)  # another worker's connection
