@@ -50,18 +50,27 @@ def e2e_demo(live_server, demo_committed):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a page in a fresh browser context with the given locale; closed after the test."""
+    """Open a page in a fresh browser context with the given locale; closed after the test.
+    A Content Security Policy violation the browser reports on any page fails the test."""
     contexts = []
+    violations: list[str] = []
+
+    def _on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
 
     def _new_page(locale: str = "zh-CN"):
         context = browser.new_context(locale=locale, base_url=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", _on_console)
+        return page
 
     yield _new_page
     for context in contexts:
         context.close()
+    assert violations == [], "the browser reported Content Security Policy violations"
 
 
 @pytest.fixture

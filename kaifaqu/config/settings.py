@@ -317,3 +317,39 @@ KAIFAQU_WORKERS = env.int("KAIFAQU_WORKERS", default=1)
 KAIFAQU_THREADS = env.int("KAIFAQU_THREADS", default=4)
 KAIFAQU_TIMEOUT = env.int("KAIFAQU_TIMEOUT", default=KAIFAQU_PDF_TIMEOUT + 30)
 KAIFAQU_BIND = env.str("KAIFAQU_BIND", default="127.0.0.1:8000")
+
+# --- Response headers, client address, shared state (issue 12, "headers") ---
+# Content Security Policy (django-csp): scripts only from this site's static files (no inline
+# script, no handler attribute, no CDN); styles also allow inline style attributes (see
+# docs/security.md "Content Security Policy"); images also data: (a report's chart PNG).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "kaifaqu.core.middleware.PermissionsPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+INSTALLED_APPS.append("csp")
+# Browser features no page uses, switched off on every response.
+KAIFAQU_PERMISSIONS_POLICY = env.str(
+    "KAIFAQU_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+)
+# The reverse proxies (addresses or networks) whose X-Forwarded-For / X-Real-IP is believed
+# for the client's address; empty: REMOTE_ADDR only (docs/deploy.md "The client's address").
+KAIFAQU_TRUSTED_PROXIES = env.list("KAIFAQU_TRUSTED_PROXIES", default=[])

@@ -6,12 +6,15 @@ LocMemCache this project uses by default (its deploy check must pass without a s
 and it does not say when the window ends, which the 429 answer gives as ``Retry-After``.
 
 Counting uses ``cache.add`` (sets the counter only if absent) then ``cache.incr``, both atomic
-in LocMemCache, Redis and Memcached, so concurrent requests never undercount. With several
-worker processes the cache must be shared (CACHE_URL), or each process counts on its own.
+in LocMemCache, Redis and Memcached, so concurrent requests never undercount. Only accepted
+submissions count: a place is reserved before the checks and given back (``decr``) when the
+submission is refused or invalid. With several worker processes the cache must be shared
+(CACHE_URL, e.g. Redis), or each process counts on its own; ``check --deploy`` warns then.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
@@ -70,38 +73,72 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def _hit(scope: str, key: str, rate: Rate, now: float) -> int | None:
-    """Count one hit; the seconds to wait when it is over the limit, else None."""
+def _key(scope: str, key: str, rate: Rate, now: float) -> tuple[str, int]:
     window = int(now // rate.seconds) * rate.seconds
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"{_KEY_PREFIX}:{scope}:{digest}:{window}"
+    return f"{_KEY_PREFIX}:{scope}:{digest}:{window}", window
+
+
+def _incr(cache_key: str, rate: Rate) -> int:
     # A second longer than the window, so the counter outlives it and never restarts mid-way.
     cache.add(cache_key, 0, timeout=rate.seconds + 1)
     try:
-        count = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr: the window has just ended
         cache.add(cache_key, 1, timeout=rate.seconds + 1)
-        count = 1
-    if count > rate.count:
-        return max(1, math.ceil(window + rate.seconds - now))
-    return None
+        return 1
 
 
-def check_submission(*, client_address: str, phone: str = "", email: str = "") -> None:
-    """Count a submission against each limit; RateLimited if any is exceeded.
+def _decr(cache_key: str) -> None:
+    # The window may have ended meanwhile (ValueError): nothing left to give back.
+    with contextlib.suppress(ValueError):
+        cache.decr(cache_key)
 
-    Every counter is incremented even when an earlier one refuses, so a client that keeps
-    retrying does not get a fresh allowance on another counter.
+
+@dataclass
+class Reservation:
+    """Places taken in the counters for one submission; ``release()`` gives them back (the
+    submission was refused or invalid, so it does not use up the allowance)."""
+
+    keys: list[str]
+
+    def release(self) -> None:
+        keys, self.keys = self.keys, []
+        for cache_key in keys:
+            _decr(cache_key)
+
+
+def reserve_submission(*, client_address: str, phone: str = "", email: str = "") -> Reservation:
+    """Take a place in each limit's counter for this submission; RateLimited (taking none) if
+    any limit is full.
+
+    Taking the place first (an atomic ``incr``) and giving it back on refusal keeps concurrent
+    requests from ever letting more than the limit through; the caller releases the
+    reservation when the submission is then refused, so only accepted submissions count.
     """
     now = time.time()
-    waits = []
-    per_ip = parse_rate(settings.KAIFAQU_CONSULT_RATE_PER_IP)
+    taken: list[str] = []
+    waits: list[int] = []
+    limits: list[tuple[str, str, Rate]] = []
     if client_address:
-        waits.append(_hit("ip", client_address, per_ip, now))
+        limits.append(("ip", client_address, parse_rate(settings.KAIFAQU_CONSULT_RATE_PER_IP)))
     per_contact = parse_rate(settings.KAIFAQU_CONSULT_RATE_PER_CONTACT)
     for scope, value in (("phone", normalise_phone(phone)), ("email", normalise_email(email))):
         if value:
-            waits.append(_hit(scope, value, per_contact, now))
-    refused = [w for w in waits if w is not None]
-    if refused:
-        raise RateLimited(max(refused))
+            limits.append((scope, value, per_contact))
+    for scope, value, rate in limits:
+        cache_key, window = _key(scope, value, rate, now)
+        taken.append(cache_key)
+        if _incr(cache_key, rate) > rate.count:
+            waits.append(max(1, math.ceil(window + rate.seconds - now)))
+    reservation = Reservation(taken)
+    if waits:
+        reservation.release()
+        raise RateLimited(max(waits))
+    return reservation
+
+
+def check_submission(*, client_address: str, phone: str = "", email: str = "") -> None:
+    """Count a request that is accepted once within the limits (a sign-in link request);
+    RateLimited, counting nothing, if a limit is full."""
+    reserve_submission(client_address=client_address, phone=phone, email=email)

@@ -49,3 +49,17 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off the browser features no page uses (``KAIFAQU_PERMISSIONS_POLICY``) on every
+    response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.KAIFAQU_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.KAIFAQU_PERMISSIONS_POLICY)
+        return response

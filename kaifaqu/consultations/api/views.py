@@ -2,8 +2,8 @@
 the portal form's checks through the same service), exchange a one-time sign-in token for an
 API token, then follow one's own consultations and reply. Staff work in the back office.
 
-The client's address is REMOTE_ADDR: a deployment behind a reverse proxy has the proxy set it
-(no X-Forwarded-For is trusted), or every visitor shares the proxy's rate limit.
+The client's address is core.context.client_ip: REMOTE_ADDR, or the proxy's X-Forwarded-For
+when the request comes from a trusted proxy (KAIFAQU_TRUSTED_PROXIES).
 """
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from kaifaqu.consultations import selectors, services
 from kaifaqu.consultations.models import Channel
 from kaifaqu.consultations.services._common import sign_in_path
+from kaifaqu.core.context import client_ip
 
 from .serializers import (
     ConsultationDetailSerializer,
@@ -70,7 +71,7 @@ class SubmitView(APIView):
             submission = services.consultation_submit(
                 **data.validated_data,
                 channel=Channel.API,
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=client_ip(request) or "",
                 user=request.user,
             )
         except services.RateLimited as error:

@@ -21,7 +21,7 @@ from kaifaqu.investment.models import Source
 from kaifaqu.investment.services import lead_record
 from kaifaqu.portal.categories import Category
 
-from ..limits import check_submission
+from ..limits import reserve_submission
 from ..models import Channel, Consultation, Route, Visitor
 from ..selectors import keeping_department
 from ..workdays import add_working_days
@@ -176,9 +176,51 @@ def consultation_submit(
     if honeypot:
         # Said like any refusal, naming no field: a robot learns nothing to adjust.
         raise ValidationError(_("Your consultation could not be sent."), code="refused")
-    if client_address:
-        # Every request has an address (REMOTE_ADDR); the system (the demo) passes none.
-        check_submission(client_address=client_address, phone=phone, email=email)
+    # Every request has an address; the system (the demo) passes none and is not limited.
+    reservation = (
+        reserve_submission(client_address=client_address, phone=phone, email=email)
+        if client_address
+        else None
+    )
+    try:
+        return _checked_submit(
+            category=category,
+            question=question,
+            name=name,
+            organisation=organisation,
+            phone=phone,
+            email=email,
+            consent=consent,
+            files=files,
+            channel=channel,
+            client_address=client_address,
+            user=user,
+            received_at=received_at,
+            illustrative=illustrative,
+        )
+    except BaseException:
+        # Refused or invalid: it does not use up the allowance.
+        if reservation is not None:
+            reservation.release()
+        raise
+
+
+def _checked_submit(
+    *,
+    category,
+    question,
+    name,
+    organisation,
+    phone,
+    email,
+    consent,
+    files,
+    channel,
+    client_address,
+    user,
+    received_at,
+    illustrative,
+) -> Submission:
     try:
         fields = _clean_fields(
             category=category,

@@ -269,3 +269,21 @@ def test_asking_for_a_new_link_answers_the_same_whoever_asks(anon, asked):
     assert known.context["sent"] is unknown.context["sent"] is True
     strip = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF tokens
     assert strip.sub("", known.content.decode()) == strip.sub("", unknown.content.decode())
+
+
+def test_only_accepted_consultations_use_up_the_limit_and_429_says_when(anon, settings):
+    import time_machine
+
+    settings.KAIFAQU_CONSULT_RATE_PER_IP = "2/3600"
+    with time_machine.travel("2026-03-02 10:20:00+00:00", tick=False):
+        # Invalid and refused submissions do not count.
+        for _ in range(5):
+            assert post(anon, consent=None).status_code == 200
+        for i in range(2):
+            assert post(anon, phone=f"1380000111{i}").status_code == 302
+        refused = post(anon, phone="13800001119")
+        assert refused.status_code == 429
+        # The window is the hour 10:00-11:00: 40 minutes to go.
+        assert refused["Retry-After"] == "2400"
+    with time_machine.travel("2026-03-02 11:00:00+00:00", tick=False):
+        assert post(anon, phone="13800001119").status_code == 302

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
+from kaifaqu.core.context import client_ip
 from kaifaqu.enterprises.contacts import mask_email, mask_phone
 from kaifaqu.orgs.selectors import home_zone
 from kaifaqu.portal.categories import Category
@@ -31,7 +32,7 @@ LINK_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
+    return client_ip(request) or ""
 
 
 def notice_context() -> dict:
@@ -101,7 +102,9 @@ class AskView(View):
             )
         except services.RateLimited as error:
             put_errors(form, error)
-            return self._render(request, form, status=429)
+            response = self._render(request, form, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         except ValidationError as error:
             put_errors(form, error)
             return self._render(request, form)

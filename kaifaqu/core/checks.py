@@ -1,0 +1,36 @@
+"""System checks of the deployment's configuration (``kaifaqu check --deploy``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+#: Cache backends whose entries live in one process only.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache_for_workers(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Several worker processes need a shared cache: the consultation rate limits (and
+    anything else counted in the cache) are otherwise counted by each worker on its own."""
+    workers = getattr(settings, "KAIFAQU_WORKERS", 1)
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if workers > 1 and backend in PER_PROCESS_CACHES:
+        return [
+            checks.Warning(
+                f"KAIFAQU_WORKERS is {workers} but the cache ({backend}) is per process: each "
+                "worker counts the rate limits on its own.",
+                hint="Set CACHE_URL to a shared cache, e.g. redis://127.0.0.1:6379/0.",
+                id="kaifaqu.W001",
+            )
+        ]
+    return []
