@@ -53,13 +53,13 @@ def test_the_service_refuses_the_reset_in_chinese(demo):
 
 
 @pytest.mark.parametrize("target", PROTECTED)
-def test_no_administrator_resets_or_changes_another_administrators_account(
-    as_user, demo, target
-):
+def test_no_administrator_resets_or_changes_another_administrators_account(as_user, demo, target):
     account = demo.users[target]
     client = as_user("sysadmin")
     mark = audit_mark()
-    reset = client.post(reverse("core:user_password", args=[account.pk]), {"password": NEW_PASSWORD})
+    reset = client.post(
+        reverse("core:user_password", args=[account.pk]), {"password": NEW_PASSWORD}
+    )
     changed = client.post(
         reverse("core:user_update", args=[account.pk]),
         {"full_name": "改名", "email": "", "phone": "", "is_active": ""},
