@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import access, audit
+from . import access, audit, selectors
 from .models import AuditAction, RoleGrant, User
 from .roles import PROTECTED_ROLES, SEPARATED_ADMIN_ROLES, Role
 
@@ -98,6 +98,15 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     return user
 
 
+def check_staff_account(user: User) -> None:
+    """The public's accounts (visitors' personal spaces) never hold a staff role."""
+    if selectors.is_public_account(user):
+        raise ValidationError(
+            _("%(name)s is a visitor's account, not a staff account: it cannot hold a role.")
+            % {"name": user.username}
+        )
+
+
 def check_separation(user: User, adding: str) -> None:
     """三员分立: a separated administrator holds no other role of any kind."""
     held = set(access.global_roles(user))
@@ -123,6 +132,7 @@ def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
     if actor is not None and user.pk == actor.pk:
         raise ValidationError(_("You cannot change your own roles."))
     User.objects.select_for_update().get(pk=user.pk)
+    check_staff_account(user)
     access.forget(user)
     if access.has_role(user, role):
         raise ValidationError(_("The user already holds this role."))
