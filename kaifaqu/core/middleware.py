@@ -1,11 +1,16 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from .context import acting, client_ip
+from .selectors import is_public_account
+
+#: The back office: no page under it is for the public's accounts.
+BACKOFFICE_PREFIX = "/backoffice/"
 
 
 class RequestContextMiddleware:
@@ -63,3 +68,17 @@ class PermissionsPolicyMiddleware:
         if settings.KAIFAQU_PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.KAIFAQU_PERMISSIONS_POLICY)
         return response
+
+
+class StaffAreaMiddleware:
+    """The one gate of the back office against the public's accounts: a visitor signed in to
+    a personal space gets 403 on every page under /backoffice/, whatever the page's own role
+    check says (a grant made to a visitor before grants to them were refused included)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(BACKOFFICE_PREFIX) and is_public_account(request.user):
+            raise PermissionDenied
+        return self.get_response(request)

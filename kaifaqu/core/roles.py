@@ -28,3 +28,6 @@ class DepartmentRole(models.TextChoices):
 SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 #: Global roles that read all business data.
 READ_ALL_ROLES = frozenset({Role.ZONE_ADMIN, Role.LEADER})
+#: Accounts no single administrator may change or reset (another 三员 or a zone
+#: administrator): only the server command ``kaifaqu reset_admin_password`` does.
+PROTECTED_ROLES = SEPARATED_ADMIN_ROLES | {Role.ZONE_ADMIN}

@@ -19,6 +19,30 @@ def register_public_accounts(condition: Q) -> None:
     _PUBLIC_ACCOUNTS.append(condition)
 
 
+def public_accounts() -> QuerySet[User]:
+    """The public's accounts (visitors with a personal space): never offered a staff role."""
+    if not _PUBLIC_ACCOUNTS:
+        return User.objects.none()
+    condition = _PUBLIC_ACCOUNTS[0]
+    for other in _PUBLIC_ACCOUNTS[1:]:
+        condition |= other
+    return User.objects.filter(condition)
+
+
+_PUBLIC_CACHE = "_kaifaqu_public_account"
+
+
+def is_public_account(user: object) -> bool:
+    """Whether a signed-in user is one of the public's (one query, then cached on it)."""
+    if not getattr(user, "is_authenticated", False) or not _PUBLIC_ACCOUNTS:
+        return False
+    if not hasattr(user, _PUBLIC_CACHE):
+        pk = cast("int", getattr(user, "pk", None))
+        setattr(user, _PUBLIC_CACHE, public_accounts().filter(pk=pk).exists())
+    public: bool = getattr(user, _PUBLIC_CACHE)
+    return public
+
+
 def user_list() -> QuerySet[User]:
     """The staff accounts the system administrator manages."""
     qs = User.objects.prefetch_related("role_grants").order_by("username")

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import access, audit
+from . import access, audit, selectors
 from .models import AuditAction, RoleGrant, User
-from .roles import SEPARATED_ADMIN_ROLES, Role
+from .roles import PROTECTED_ROLES, SEPARATED_ADMIN_ROLES, Role
 
 _ACCOUNT_FIELDS = ["username", "full_name", "email", "phone", "is_active"]
 
@@ -19,6 +19,26 @@ def _require(actor: User | None, role: str) -> None:
     """``actor=None`` is the system itself: a management command run by the operator."""
     if actor is not None and not access.has_role(actor, role):
         raise PermissionDenied(_("You do not have the role this action needs."))
+
+
+def _require_unprotected(actor: User | None, user: User) -> None:
+    """No one administrator changes another administrator's or a zone administrator's
+    account: a password reset of one would let them sign in as that administrator. The
+    server command (``actor=None``) may; so may the account's holder for their own."""
+    if actor is None or actor.pk == user.pk:
+        return
+    held = RoleGrant.objects.filter(user=user, role__in=PROTECTED_ROLES).values_list(
+        "role", flat=True
+    )
+    role = next(iter(held), None)
+    if role is not None:
+        raise PermissionDenied(
+            _(
+                "%(name)s holds the role %(role)s: no administrator may change or reset that "
+                "account. Run kaifaqu reset_admin_password on the server."
+            )
+            % {"name": user.username, "role": Role(role).label}
+        )
 
 
 @transaction.atomic
@@ -51,6 +71,7 @@ def user_update(*, actor: User | None, user: User, **changes: object) -> User:
     if unknown:
         raise ValueError(f"not account fields: {sorted(unknown)}")
     user = User.objects.select_for_update().get(pk=user.pk)
+    _require_unprotected(actor, user)
     if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
         raise ValidationError(_("You cannot deactivate your own account."))
     before = audit.snapshot(user, _ACCOUNT_FIELDS)
@@ -69,11 +90,21 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     """The user themself, or a system administrator resetting it."""
     if actor is None or actor.pk != user.pk:
         _require(actor, Role.SYSTEM_ADMIN)
+    _require_unprotected(actor, user)
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, after={"password": "changed"})
     return user
+
+
+def check_staff_account(user: User) -> None:
+    """The public's accounts (visitors' personal spaces) never hold a staff role."""
+    if selectors.is_public_account(user):
+        raise ValidationError(
+            _("%(name)s is a visitor's account, not a staff account: it cannot hold a role.")
+            % {"name": user.username}
+        )
 
 
 def check_separation(user: User, adding: str) -> None:
@@ -101,6 +132,7 @@ def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
     if actor is not None and user.pk == actor.pk:
         raise ValidationError(_("You cannot change your own roles."))
     User.objects.select_for_update().get(pk=user.pk)
+    check_staff_account(user)
     access.forget(user)
     if access.has_role(user, role):
         raise ValidationError(_("The user already holds this role."))

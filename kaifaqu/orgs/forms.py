@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
@@ -9,7 +9,7 @@ from kaifaqu.core.models import User
 from kaifaqu.core.roles import DepartmentRole, Role
 
 from .models import Department, Membership, ProfileFact
-from .selectors import departments_edited_by
+from .selectors import departments_edited_by, staff_accounts
 
 
 def keeper_choice(
@@ -42,13 +42,23 @@ class ProfileFactForm(BootstrapMixin, forms.ModelForm[ProfileFact]):
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class GlobalRoleGrantForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
+class StaffChoiceMixin:
+    """The user to grant a role to is chosen among the staff's accounts only."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[User]", self.fields["user"]).queryset = staff_accounts()
+
+
+class GlobalRoleGrantForm(StaffChoiceMixin, BootstrapMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class MembershipGrantForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
+class MembershipGrantForm(StaffChoiceMixin, BootstrapMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none())
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=DepartmentRole.choices)
 

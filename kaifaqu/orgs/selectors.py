@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import Case, Model, QuerySet, Value, When
+from django.db.models import Case, Model, Q, QuerySet, Value, When
 
 from kaifaqu.core import access
 from kaifaqu.core.models import User
@@ -154,4 +154,18 @@ def honours_of(unit: OrgUnit) -> QuerySet[Honour]:
 
 
 def users_with_access() -> QuerySet[User]:
-    return user_list().prefetch_related("memberships__department")
+    """The roles page's accounts: the staff's, and any other account that holds a role (a
+    visitor's, granted before that was refused), so that every grant is seen and revocable."""
+    staff = user_list().values("pk")
+    granted = Q(role_grants__isnull=False) | Q(memberships__isnull=False)
+    return (
+        User.objects.filter(Q(pk__in=staff) | granted)
+        .distinct()
+        .order_by("username")
+        .prefetch_related("role_grants", "memberships__department")
+    )
+
+
+def staff_accounts() -> QuerySet[User]:
+    """The accounts a role may be granted to: active staff accounts (never a visitor's)."""
+    return user_list().filter(is_active=True)

@@ -13,7 +13,7 @@ from kaifaqu.core import access, audit
 from kaifaqu.core.access import require_change
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.roles import DepartmentRole, Role
-from kaifaqu.core.services import check_separation
+from kaifaqu.core.services import check_separation, check_staff_account
 from kaifaqu.core.versioning import Version, versioned_update
 
 from .models import Department, Honour, Membership, OrgUnit, ProfileFact
@@ -87,6 +87,7 @@ def membership_grant(
     # The same lock as role_grant takes, so a concurrent grant of a separated role cannot
     # pass its separation check while this one passes its own.
     User.objects.select_for_update().get(pk=user.pk)
+    check_staff_account(user)
     access.forget(user)
     check_separation(user, role)
     membership, created = Membership.objects.get_or_create(

@@ -318,14 +318,14 @@ def rule_delete(*, actor: User | None, rule: ValidationRule) -> None:
 def rules_run(*, actor: User | None, department: Department | None = None) -> list[RuleViolation]:
     """Check every active rule (of one department) over all stored values, on demand.
 
-    Anyone who reads the department may ask: checking changes no value, only the list of
-    what the rules find.
+    Checking rewrites the list of what the rules find (and writes an audit row), so it is a
+    write: those who change the department's data may ask, read-only roles may not.
     """
     if actor is not None:
-        if department is None and not access.reads_all_business(actor):
-            raise PermissionDenied(_("Only those who read every department may check them all."))
-        if department is not None and not access.can_read_department(actor, department.pk):
-            raise PermissionDenied(_("You may not read this department's data."))
+        if department is None and access.editable_department_ids(actor) is not None:
+            raise PermissionDenied(_("Only those who change every department may check them all."))
+        if department is not None and not access.can_change_department(actor, department.pk):
+            raise PermissionDenied(_("Only editors of the owning department may change this."))
     elements = None
     if department is not None:
         elements = list(

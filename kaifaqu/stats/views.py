@@ -312,12 +312,14 @@ class ViolationListView(BusinessReadMixin, TemplateView):
             department=department,
             importance=importance,
             importances=RuleImportance.choices,
-            may_run_all=access.reads_all_business(user),
+            may_run_all=access.editable_department_ids(user) is None,
+            may_run_department=department is not None
+            and access.can_change_department(user, department.pk),
             **kwargs,
         )
 
 
-class RulesRunView(BusinessReadMixin, View):
+class RulesRunView(WorkbookEditorMixin, View):
     """Check the rules now (all of them, or one department's)."""
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:

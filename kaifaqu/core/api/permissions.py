@@ -4,7 +4,15 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from kaifaqu.core import access
+from kaifaqu.core import access, selectors
+
+
+class IsStaff(BasePermission):
+    """Signed-in staff accounts, not the public's (the API's schema and documentation)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated) and not selectors.is_public_account(user)
 
 
 class ReadsBusiness(BasePermission):
