@@ -176,8 +176,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered)) - 1))]
 
 
-def run_clients(count: int, seconds: float, body: Callable[[int, float], None]) -> float:
-    """``count`` threads running ``body(index, deadline)``; the wall time they took."""
+def run_clients(
+    count: int, seconds: float, body: Callable[[int, float], None], pid: int | None = None
+) -> tuple[float, str]:
+    """``count`` threads running ``body(index, deadline)``; the wall time they took, and what
+    the machine did meanwhile (with the server's ``pid``)."""
+    load, client, server = os.getloadavg()[0], time.process_time(), server_cpu(pid or 0)
     deadline = time.monotonic() + seconds
     threads = [threading.Thread(target=body, args=(i, deadline), daemon=True) for i in range(count)]
     start = time.monotonic()
@@ -185,7 +189,13 @@ def run_clients(count: int, seconds: float, body: Callable[[int, float], None]) 
         thread.start()
     for thread in threads:
         thread.join(seconds + 2 * REQUEST_TIMEOUT + 10)
-    return time.monotonic() - start
+    wall = time.monotonic() - start
+    client, server = time.process_time() - client, server_cpu(pid or 0) - server
+    note = (
+        f"load average {load:.1f} → {os.getloadavg()[0]:.1f}; CPU of gunicorn"
+        f" {server / wall:.2f} cores, of the clients {client / wall:.2f}"
+    )
+    return wall, note
 
 
 def print_table(tally: Tally, names: list[str], wall: float) -> None:
@@ -304,7 +314,24 @@ def server(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Pop
 # --- the phases -------------------------------------------------------------------------
 
 
-def portal_phase(args: argparse.Namespace, port: int, marker: str) -> tuple[Tally, float]:
+def server_cpu(pid: int) -> float:
+    """Processor seconds used so far by gunicorn's master and its workers (not the database)."""
+    total = 0
+    if not pid:
+        return 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # itself, or its child
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def portal_phase(
+    args: argparse.Namespace, port: int, pid: int, marker: str, users: int, seconds: float
+) -> tuple[Tally, float, str]:
     tally = Tally()
     probe = Browser(port)
     form = probe.request("GET", "/consult/")
@@ -344,14 +371,16 @@ def portal_phase(args: argparse.Namespace, port: int, marker: str) -> tuple[Tall
             bare = browser.request("GET", BARE, cookies=False)
             tally.add(BARE, bare, ok=bare.status == 200)
 
-    wall = run_clients(args.users, args.seconds, visitor)
-    return tally, wall
+    wall, note = run_clients(users, seconds, visitor, pid)
+    return tally, wall, note
 
 
-def staff_phase(args: argparse.Namespace, port: int) -> tuple[Tally, float]:
+def staff_phase(
+    args: argparse.Namespace, port: int, pid: int, users: int, seconds: float
+) -> tuple[Tally, float, str]:
     tally = Tally()
     browsers = []
-    for _ in range(args.staff):
+    for _ in range(users):
         browser = Browser(port)
         if not sign_in(browser, STAFF_USERNAME, DEMO_PASSWORD):
             sys.exit(f"{STAFF_USERNAME} could not sign in")
@@ -361,6 +390,7 @@ def staff_phase(args: argparse.Namespace, port: int) -> tuple[Tally, float]:
         answer = browsers[0].request("GET", path)
         if answer.status != 200:
             sys.exit(f"{name} ({path}) answered {answer.status} {answer.location}")
+    warm_up(args, browsers, list(PAGES.values()))
 
     def staff(index: int, deadline: float) -> None:
         browser = browsers[index]
@@ -373,8 +403,24 @@ def staff_phase(args: argparse.Namespace, port: int) -> tuple[Tally, float]:
             bare = browser.request("GET", BARE, cookies=False)
             tally.add(BARE, bare, ok=bare.status == 200)
 
-    wall = run_clients(args.staff, args.seconds, staff)
-    return tally, wall
+    wall, note = run_clients(users, seconds, staff, pid)
+    return tally, wall, note
+
+
+def warm_up(args: argparse.Namespace, browsers: list[Browser], paths: list[str]) -> None:
+    """Each path asked a few times at once by as many clients as the server has threads, so
+    that every worker has loaded its code, translations and templates before it is timed (a
+    worker's first page takes seconds on a busy machine)."""
+    clients = args.workers * args.threads
+
+    def client(index: int, deadline: float) -> None:
+        browser = browsers[index % len(browsers)]
+        for _ in range(3):
+            for path in paths:
+                if time.monotonic() < deadline:
+                    browser.request("GET", path)
+
+    run_clients(clients, 60, client)
 
 
 def count_rows(env: dict[str, str], marker: str) -> int:
@@ -418,38 +464,31 @@ def run(args: argparse.Namespace, db: str) -> bool:
                 f"   gunicorn pid {process.pid} on {HOST}:{port}, {args.workers} workers ×"
                 f" {args.threads} threads, cache {args.cache_url}"
             )
-            load_before, cpu_before = os.getloadavg()[0], time.process_time()
-            tally, wall = portal_phase(args, port, marker)
-            cpu = time.process_time() - cpu_before
-            accepted = tally.counts["accepted"]
-            errors = tally.counts["server errors"]
-            print(
-                f"-- portal: {args.users} visitors for {wall:.0f} s (load average"
-                f" {load_before:.1f} → {os.getloadavg()[0]:.1f}; the clients' CPU"
-                f" {cpu / wall:.0%} of one core)"
-            )
-            print_table(tally, ["consultation form", "consultation POST"], wall)
+            warm_up(args, [Browser(port)], ["/consult/", BARE])
+            accepted = 0
+            for users in (1, args.users):
+                seconds = args.alone_seconds if users == 1 else args.seconds
+                tally, wall, note = portal_phase(args, port, process.pid, marker, users, seconds)
+                print(f"-- portal: {users} visitor(s) for {wall:.0f} s ({note})")
+                print_table(tally, ["consultation form", "consultation POST"], wall)
+                accepted += tally.counts["accepted"]
+                errors = tally.counts["server errors"]
+                done = tally.counts["accepted"]
+                print(f"  accepted {done} ({done / wall:.1f}/s), server errors {errors}")
+                report_problems(tally)
+                good = good and errors == 0
             stored = count_rows(env, marker)
-            print(
-                f"  accepted {accepted} ({accepted / wall:.1f}/s), stored {stored}, server"
-                f" errors {errors}"
-            )
-            report_problems(tally)
-            good = good and errors == 0 and stored == accepted
-
-            load_before, cpu_before = os.getloadavg()[0], time.process_time()
-            tally, wall = staff_phase(args, port)
-            cpu = time.process_time() - cpu_before
-            errors = tally.counts["server errors"]
-            print(
-                f"-- back office: {args.staff} signed-in staff for {wall:.0f} s (load average"
-                f" {load_before:.1f} → {os.getloadavg()[0]:.1f}; the clients' CPU"
-                f" {cpu / wall:.0%} of one core)"
-            )
-            print_table(tally, list(PAGES), wall)
-            print(f"  server errors {errors}")
-            report_problems(tally)
-            good = good and errors == 0
+            print(f"  accepted in all {accepted}, stored {stored}")
+            good = good and stored == accepted
+            for users in (1, args.staff):
+                seconds = args.alone_seconds if users == 1 else args.seconds
+                tally, wall, note = staff_phase(args, port, process.pid, users, seconds)
+                print(f"-- back office: {users} signed-in staff for {wall:.0f} s ({note})")
+                print_table(tally, list(PAGES), wall)
+                errors = tally.counts["server errors"]
+                print(f"  server errors {errors}")
+                report_problems(tally)
+                good = good and errors == 0
         chain = kaifaqu(env, "verify_audit_chain").strip().splitlines()
         print(f"  audit chain: {chain[-1] if chain else '?'}")
         return good
@@ -464,6 +503,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="visitors at once (portal)")
     parser.add_argument("--staff", type=int, default=20, help="signed-in staff at once")
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
+    parser.add_argument(
+        "--alone-seconds", type=float, default=5, help="one client alone first, this long"
+    )
     parser.add_argument("--workers", type=int, default=5, help="KAIFAQU_WORKERS")
     parser.add_argument("--threads", type=int, default=4, help="KAIFAQU_THREADS")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5", help="or none")
