@@ -119,16 +119,21 @@ def disk_full_on_write(number: int = 1) -> AbstractContextManager[object]:
     from django.core.files.base import File
     from django.core.files.storage import FileSystemStorage
 
-    real = FileSystemStorage._save
+    real = FileSystemStorage.save
     writes: list[str] = []
 
-    def _save(storage: FileSystemStorage, name: str, content: File[bytes]) -> str:
-        writes.append(name)
+    def save(
+        storage: FileSystemStorage,
+        name: str | None,
+        content: File[bytes],
+        max_length: int | None = None,
+    ) -> str:
+        writes.append(name or "")
         if len(writes) < number:
-            return real(storage, name, content)
-        path = Path(storage.path(name))
+            return real(storage, name, content, max_length=max_length)
+        path = Path(storage.path(storage.get_available_name(name or "", max_length=max_length)))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.read(8))
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    return mock.patch.object(FileSystemStorage, "_save", _save)
+    return mock.patch.object(FileSystemStorage, "save", save)

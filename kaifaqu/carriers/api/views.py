@@ -78,8 +78,10 @@ class _CarrierViewSet(
         """Release a reserved or let carrier (→ idle)."""
         return self._move(request, services.carrier_release)
 
+    # The whole history as a list: neither paginated nor filtered like the carriers' list (the
+    # schema said a page of them and the list's filters).
     @extend_schema(responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
         carrier = self.get_object()
         rows = selectors.status_history(carrier)

@@ -6,7 +6,9 @@ from kaifaqu.orgs.models import Department, Honour, OrgUnit, ProfileFact
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
     # The serializer's metaclass takes declared fields off the class, so this does not replace
     # Field.parent (the enclosing serializer) as the stubs believe.
-    parent = serializers.SlugRelatedField[OrgUnit](slug_field="code", read_only=True)  # type: ignore[assignment]
+    parent = serializers.SlugRelatedField[OrgUnit](  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = OrgUnit
