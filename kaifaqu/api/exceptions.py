@@ -14,7 +14,16 @@ def exception_handler(exc, context):
             {"detail": exc.messages[0], "code": "concurrent_edit"},
             status=status.HTTP_409_CONFLICT,
         )
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(exc, DjangoValidationError) and isinstance(retry_after, int):
+        # A rate limit (consultations.limits.RateLimited): 429 with the seconds to wait.
+        return Response(
+            {"detail": exc.messages[0], "code": "rate_limited"},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(retry_after)},
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    # DRF's own throttles (Throttled) get Retry-After from DRF's handler, rounded up.
     return drf_exception_handler(exc, context)
