@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import navigation, signals  # noqa: F401  (connects auth signals, registers nav)
+        from . import checks, navigation, signals  # noqa: F401  (auth signals, nav, checks)

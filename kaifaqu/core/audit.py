@@ -1,6 +1,8 @@
 """The audit log: one hash-chained row per audited event.
 
-Each row's hash is SHA-256 over its own content and the previous row's hash, so altering,
+Each row's hash is HMAC-SHA256, under a key kept outside the database
+(``settings.KAIFAQU_AUDIT_KEY``), over its own content and the previous row's hash, so
+altering,
 removing or reordering a row breaks the chain from that row on; ``verify_chain`` names the
 first row that no longer matches. Writers append one at a time under a lock row, inside the
 caller's transaction, so an audited change and its row commit or roll back together.
@@ -9,6 +11,7 @@ caller's transaction, so an audited change and its row commit or roll back toget
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from datetime import UTC
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -83,6 +87,21 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return result
 
 
+def audit_key() -> bytes:
+    """The chain's HMAC key: the setting, else (development) one made once in var/."""
+    key: str = settings.KAIFAQU_AUDIT_KEY
+    if not key:
+        import secrets
+
+        path = settings.VAR_DIR / "audit_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        key = path.read_text().strip()
+    return key.encode("utf-8")
+
+
 def _digest(entry: AuditEntry) -> str:
     body = {
         "seq": entry.seq,
@@ -99,7 +118,7 @@ def _digest(entry: AuditEntry) -> str:
         "prev_hash": entry.prev_hash,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(audit_key(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def record(
