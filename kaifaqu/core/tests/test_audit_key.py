@@ -42,10 +42,19 @@ def _body(row: tuple, prev_hash: str) -> bytes:
 def _forge(from_seq: int, digest) -> None:
     """Edit row ``from_seq`` and recompute its hash and every later one with ``digest``."""
     table = AuditEntry._meta.db_table
-    fields = (
-        "seq created_at actor_id actor_username ip action object_type object_id object_repr "
-        "before after"
-    ).split()
+    fields = [
+        "seq",
+        "created_at",
+        "actor_id",
+        "actor_username",
+        "ip",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+    ]
     entries = list(AuditEntry.objects.order_by("seq"))
     prev = entries[from_seq - 2].hash
     with connection.cursor() as cursor:
