@@ -98,7 +98,8 @@ def test_the_audit_export_anchors_the_head(as_user, demo):
     response = client.get(reverse("core:audit_export"))
     assert response.status_code == 200
     last = AuditEntry.objects.order_by("-seq").first()
-    assert last is not None and last.action == AuditAction.EXPORT
+    assert last is not None
+    assert last.action == AuditAction.EXPORT
     [anchor] = _anchors()
     assert (anchor["seq"], anchor["hash"]) == (last.seq, last.hash)
 
