@@ -104,6 +104,15 @@ def audit_key() -> bytes:
     return key.encode("utf-8")
 
 
+def describe(obj: models.Model) -> str:
+    """How a row names an object: its text, or for a record about a person (a model with
+    ``audit_pseudonymous = True``: accounts, visitors, leads) a pseudonym of its type and id
+    ("user #12"), so that erasing the person leaves their name in no row."""
+    if getattr(obj, "audit_pseudonymous", False):
+        return f"{obj._meta.model_name} #{obj.pk}"
+    return str(obj)
+
+
 def _digest(entry: AuditEntry) -> str:
     body = {
         "seq": entry.seq,
@@ -141,7 +150,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:255]
+        object_repr = object_repr or describe(obj)[:255]
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         AuditChainLock.objects.select_for_update().get_or_create(pk=1)
