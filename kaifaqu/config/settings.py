@@ -318,12 +318,10 @@ KAIFAQU_THREADS = env.int("KAIFAQU_THREADS", default=4)
 KAIFAQU_TIMEOUT = env.int("KAIFAQU_TIMEOUT", default=KAIFAQU_PDF_TIMEOUT + 30)
 KAIFAQU_BIND = env.str("KAIFAQU_BIND", default="127.0.0.1:8000")
 # The audit log: the HMAC key of its hash chain (never in the database; `check --deploy`
-# fails without it; development makes one in var/audit_key), the append-only file the
-# chain's head is anchored to (and syslog if set), and the days rows are kept at least
-# (the purge never deletes younger rows; 180 is the minimum).
+# fails without it; development makes one in var/audit_key), and the append-only file the
+# chain's head is anchored to (and syslog if set).
 KAIFAQU_AUDIT_KEY = env.str("KAIFAQU_AUDIT_KEY", default="")
 KAIFAQU_AUDIT_ANCHOR_FILE = Path(
     env.str("KAIFAQU_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
 )
 KAIFAQU_AUDIT_ANCHOR_SYSLOG = env.bool("KAIFAQU_AUDIT_ANCHOR_SYSLOG", default=False)
-KAIFAQU_AUDIT_RETENTION_DAYS = max(180, env.int("KAIFAQU_AUDIT_RETENTION_DAYS", default=180))
