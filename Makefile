@@ -52,6 +52,7 @@ migrations-check: install
 # The production settings: DEBUG off, a real key and host, HTTPS on (the default without DEBUG).
 deploy-check: install
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	KAIFAQU_AUDIT_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	ALLOWED_HOSTS=kaifaqu.example.org $(KAIFAQU) check --deploy --fail-level WARNING
 
 # Every step a production start needs, without serving (docs/deploy.md): the deployment

@@ -12,6 +12,12 @@ from kaifaqu.core.testing import in_english, run_command, sign_in
 from kaifaqu.orgs.demo import demo_password
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_file(settings, tmp_path):
+    """Each test anchors the audit head to a file of its own."""
+    settings.KAIFAQU_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"
+
+
 def _demo_namespace():
     from kaifaqu.core import access
     from kaifaqu.core.models import User

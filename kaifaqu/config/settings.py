@@ -354,3 +354,12 @@ KAIFAQU_PERMISSIONS_POLICY = env.str(
 # The reverse proxies (addresses or networks) whose X-Forwarded-For / X-Real-IP is believed
 # for the client's address; empty: REMOTE_ADDR only (docs/deploy.md "The client's address").
 KAIFAQU_TRUSTED_PROXIES = env.list("KAIFAQU_TRUSTED_PROXIES", default=[])
+
+# The audit log: the HMAC key of its hash chain (never in the database; `check --deploy`
+# fails without it; development makes one in var/audit_key), and the append-only file the
+# chain's head is anchored to (and syslog if set).
+KAIFAQU_AUDIT_KEY = env.str("KAIFAQU_AUDIT_KEY", default="")
+KAIFAQU_AUDIT_ANCHOR_FILE = Path(
+    env.str("KAIFAQU_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
+)
+KAIFAQU_AUDIT_ANCHOR_SYSLOG = env.bool("KAIFAQU_AUDIT_ANCHOR_SYSLOG", default=False)

@@ -23,3 +23,5 @@ KAIFAQU_SHOW_SIGN_IN_LINKS = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process: two test runs at once must not share (and drop) one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-kaifaqu-{os.getpid()}.sqlite3")}  # noqa: F405
+# A fixed audit key (no file under var/); each test anchors to its own file (conftest).
+KAIFAQU_AUDIT_KEY = "test-audit-key"

@@ -40,6 +40,7 @@ class Visitor(models.Model):
     (following a sign-in link sent to a phone or an email verifies it)."""
 
     audit_exclude = ("name", "organisation", "phone", "email")
+    audit_pseudonymous = True
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

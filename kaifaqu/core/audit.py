@@ -1,6 +1,8 @@
 """The audit log: one hash-chained row per audited event.
 
-Each row's hash is SHA-256 over its own content and the previous row's hash, so altering,
+Each row's hash is HMAC-SHA256, under a key kept outside the database
+(``settings.KAIFAQU_AUDIT_KEY``), over its own content and the previous row's hash, so
+altering,
 removing or reordering a row breaks the chain from that row on; ``verify_chain`` names the
 first row that no longer matches. Writers append one at a time under a lock row, inside the
 caller's transaction, so an audited change and its row commit or roll back together.
@@ -9,13 +11,17 @@ caller's transaction, so an audited change and its row commit or roll back toget
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -83,6 +89,30 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return result
 
 
+def audit_key() -> bytes:
+    """The chain's HMAC key: the setting, else (development) one made once in var/."""
+    key: str = settings.KAIFAQU_AUDIT_KEY
+    if not key:
+        import secrets
+
+        path = settings.VAR_DIR / "audit_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        key = path.read_text().strip()
+    return key.encode("utf-8")
+
+
+def describe(obj: models.Model) -> str:
+    """How a row names an object: its text, or for a record about a person (a model with
+    ``audit_pseudonymous = True``: accounts, visitors, leads) a pseudonym of its type and id
+    ("user #12"), so that erasing the person leaves their name in no row."""
+    if getattr(obj, "audit_pseudonymous", False):
+        return f"{obj._meta.model_name} #{obj.pk}"
+    return str(obj)
+
+
 def _digest(entry: AuditEntry) -> str:
     body = {
         "seq": entry.seq,
@@ -99,7 +129,7 @@ def _digest(entry: AuditEntry) -> str:
         "prev_hash": entry.prev_hash,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(audit_key(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -120,7 +150,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:255]
+        object_repr = object_repr or describe(obj)[:255]
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         AuditChainLock.objects.select_for_update().get_or_create(pk=1)
@@ -285,3 +315,76 @@ def verify_changes(entry: AuditEntry) -> bool:
             return False
         digest.update(_change_line(change))
     return bool(count == summary["count"] and digest.hexdigest() == summary["sha256"])
+
+
+# -- anchoring the head outside the database ------------------------------------------------
+
+
+def anchor_head() -> dict[str, Any]:
+    """Append the chain's head (time, last row's id, seq and hash, row count) as one JSON
+    line to ``settings.KAIFAQU_AUDIT_ANCHOR_FILE`` (and to syslog if
+    ``KAIFAQU_AUDIT_ANCHOR_SYSLOG``); return it. Run daily and at each export of the log, so
+    that rows deleted at the end of the chain (which a chain alone cannot show) are found
+    by ``verify_anchors``. A plain function, for a scheduler to call."""
+    last = AuditEntry.objects.order_by("-seq").values_list("pk", "seq", "hash").first()
+    entry_id, seq, digest = last or (None, 0, GENESIS_HASH)
+    anchor = {
+        "time": timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
+        "id": entry_id,
+        "seq": seq,
+        "hash": digest,
+        "rows": AuditEntry.objects.count(),
+    }
+    line = _dumps(anchor)
+    path = Path(settings.KAIFAQU_AUDIT_ANCHOR_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, (line + "\n").encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    if settings.KAIFAQU_AUDIT_ANCHOR_SYSLOG:
+        import syslog
+
+        syslog.openlog("kaifaqu", 0, syslog.LOG_AUTHPRIV)
+        syslog.syslog(syslog.LOG_NOTICE, f"audit head {line}")
+    return anchor
+
+
+def last_anchor() -> dict[str, Any] | None:
+    """The last line of the anchor file, or None where nothing was anchored yet."""
+    path = Path(settings.KAIFAQU_AUDIT_ANCHOR_FILE)
+    if not path.exists():
+        return None
+    last = None
+    with path.open(encoding="utf-8") as lines:
+        for text in lines:
+            if text.strip():
+                last = text
+    if last is None:
+        return None
+    anchor: dict[str, Any] = json.loads(last)
+    return anchor
+
+
+def verify_anchors() -> ChainBreak | None:
+    """Compare the log with its last anchor: the anchored row must still be there with the
+    anchored hash, and as many rows up to it. None if so (or nothing is anchored)."""
+    anchor = last_anchor()
+    if anchor is None or not anchor["seq"]:
+        return None
+    seq, entry_id = int(anchor["seq"]), int(anchor["id"])
+    row = AuditEntry.objects.filter(seq=seq).values_list("pk", "hash").first()
+    if row is None:
+        return ChainBreak(
+            seq, entry_id, f"the last anchored row ({anchor['time']}) is missing: rows deleted"
+        )
+    if row[1] != anchor["hash"]:
+        return ChainBreak(seq, row[0], f"its hash differs from the one anchored {anchor['time']}")
+    count = AuditEntry.objects.filter(seq__lte=seq).count()
+    if count < int(anchor["rows"]):
+        return ChainBreak(
+            seq, row[0], f"{count} rows up to it, {anchor['rows']} anchored: rows deleted"
+        )
+    return None

@@ -34,3 +34,21 @@ def shared_cache_for_workers(
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def audit_key_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Production keys the audit chain with a key from the environment, not a file in var/."""
+    if settings.KAIFAQU_AUDIT_KEY:
+        return []
+    return [
+        checks.Error(
+            "KAIFAQU_AUDIT_KEY is not set: the audit log's hash chain falls back to a key "
+            "in var/, beside the data it protects.",
+            hint="Set KAIFAQU_AUDIT_KEY in the environment to a long random secret kept "
+            "outside the database and its backups.",
+            id="kaifaqu.E001",
+        )
+    ]

@@ -15,6 +15,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
+    #: Audit rows name an account "user #12", never by its holder's name (``audit.describe``).
+    audit_pseudonymous = True
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

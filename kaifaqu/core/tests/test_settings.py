@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection, connections, transaction
 from psycopg import sql
 
@@ -53,6 +54,8 @@ def command_env(database_url: str, var_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="kaifaqu.config.settings",
         DATABASE_URL=database_url,
         KAIFAQU_VAR_DIR=str(var_dir),
+        # The suite's audit key, so the chain these sites write and read is the suite's.
+        KAIFAQU_AUDIT_KEY=settings.KAIFAQU_AUDIT_KEY,
     )
     return env
 

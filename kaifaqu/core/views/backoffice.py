@@ -197,6 +197,7 @@ class AuditExportView(RoleRequiredMixin, View):
             object_repr=_("Audit log"),
             after={"filters": request.GET.dict(), "rows": count},
         )
+        audit.anchor_head()
         return response
 
 

@@ -26,7 +26,9 @@ class Lead(DepartmentOwned, Versioned):
     another; turning it into a project enters the project at its first stage."""
 
     # A visitor's contact details stay out of the append-only audit log.
-    audit_exclude = ("contact_name", "phone", "email")
+    # The name is the organisation's, or else the contact's: a person's, so not logged.
+    audit_exclude = ("name", "contact_name", "phone", "email")
+    audit_pseudonymous = True
 
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
