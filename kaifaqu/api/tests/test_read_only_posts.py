@@ -13,7 +13,6 @@ from collections.abc import Iterator
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
