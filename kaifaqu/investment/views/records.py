@@ -6,7 +6,7 @@ project page with the form as it was filled in."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -221,6 +221,10 @@ class IssueResolveView(_RecordAction):
         return record, self.project_of(record)
 
     def post(self, request, pk: int):
+        # A read-only role is refused before the form is read: no department of theirs could
+        # ever be the one to solve it.
+        if not access.changes_some_business(request.user):
+            raise PermissionDenied
         record, project = self.get_record(pk)
         form = ResolveForm(request.POST)
         if not form.is_valid():
