@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaifaqu.core.signin.AbsoluteSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,9 +155,11 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-# The account is what locks. Staff of the committee share one public address behind NAT, so
+# Not the address alone: staff of the committee share one public address behind NAT, so
 # locking an address after five failures would lock every bureau out at once.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Five failures lock the pair account + address (setting AXES_LOCKOUT_PARAMETERS); someone
+# on the street cannot lock the administrator out of the office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 # The lock runs 30 minutes from the fifth failure; retrying while locked does not extend it.
@@ -171,6 +174,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# ...and, however busy, this many hours after signing in (core.signin).
+KAIFAQU_SESSION_MAX_HOURS = env.int("KAIFAQU_SESSION_MAX_HOURS", default=8)
+# API tokens stop working this many days after they were issued.
+KAIFAQU_API_TOKEN_DAYS = env.int("KAIFAQU_API_TOKEN_DAYS", default=30)
 
 # HTTPS hardening on by default in production (DEBUG off); a deployment behind a proxy that
 # terminates TLS sets SECURE_PROXY_SSL_HEADER_NAME.
@@ -225,7 +232,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "kaifaqu.core.signin.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from . import access, audit
 from .models import AuditAction, RoleGrant, User
@@ -57,6 +58,11 @@ def user_update(*, actor: User | None, user: User, **changes: object) -> User:
     for name, value in changes.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
+    if before["is_active"] and not user.is_active:
+        # Deactivation ends the account's sessions and tokens for good: reactivating it later
+        # brings neither back.
+        user.end_sessions()
+        Token.objects.filter(user=user).delete()
     user.save()
     after = audit.snapshot(user, _ACCOUNT_FIELDS)
     if before != after:

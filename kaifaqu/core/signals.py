@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from . import audit
 from .context import client_ip
 from .models import AuditAction, User
+from .signin import mark_signed_in
 
 _USER_TYPE = "core.user"
 
@@ -20,6 +21,8 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 @receiver(user_logged_in)
 def on_login(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None:
+        mark_signed_in(request)
     audit.record(AuditAction.LOGIN, actor=user, obj=user, ip=_ip(request))
 
 

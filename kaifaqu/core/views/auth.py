@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,8 +24,11 @@ def lockout_response(
         "minutes, or ask the security administrator to unlock it."
     ) % {"minutes": LOCKOUT_MINUTES}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    return render(request, "core/lockout.html", {"message": message}, status=429)
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "core/lockout.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -1,0 +1,172 @@
+"""Issue 12, sign-in: the absolute session limit, deactivation, expiring API tokens, lockout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from kaifaqu.core import services
+from kaifaqu.core.models import AuditAction, AuditEntry, User
+
+LOGIN = "/accounts/login/"
+DASHBOARD = "/backoffice/"
+TOKEN = "/api/v1/auth/token/"
+ME = "/api/v1/me/"
+START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+EXPIRED_EN = "This API token has expired. Ask for a new one at the token endpoint."
+
+
+def _post_login(client, password, username="admin", ip="127.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def _token(client, password, username="admin"):
+    return client.post(TOKEN, {"username": username, "password": password})
+
+
+def _api(key):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_COOKIE="django_language=en")
+    return api
+
+
+# Absolute session limit -------------------------------------------------------------------
+
+
+def test_the_settings_defaults():
+    assert settings.KAIFAQU_SESSION_MAX_HOURS == 8
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.KAIFAQU_API_TOKEN_DAYS == 30
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+def test_a_request_every_25_minutes_does_not_keep_a_session_past_8_hours(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        assert _post_login(client, demo.password).status_code == 302
+        # 19 requests 25 minutes apart: the last at 7 h 55 min, still inside the 8 hours.
+        for _ in range(19):
+            traveller.shift(timedelta(minutes=25))
+            assert client.get(DASHBOARD).status_code == 200
+        traveller.shift(timedelta(minutes=5))  # exactly 8 h after signing in
+        response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert response.url == f"{LOGIN}?next={DASHBOARD}"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_lives_up_to_just_before_8_hours(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        assert _post_login(client, demo.password).status_code == 302
+        for _ in range(16):
+            traveller.shift(timedelta(minutes=29, seconds=59))
+            assert client.get(DASHBOARD).status_code == 200
+        # 16 × 29:59 = 7 h 59 min 44 s
+        traveller.shift(timedelta(seconds=15))  # 7 h 59 min 59 s
+        assert client.get(DASHBOARD).status_code == 200
+        traveller.shift(timedelta(seconds=1))
+        assert client.get(DASHBOARD).status_code == 302
+
+
+def test_signing_in_again_starts_a_new_8_hours(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        assert _post_login(client, demo.password).status_code == 302
+        for _ in range(19):
+            traveller.shift(timedelta(minutes=25))
+            assert client.get(DASHBOARD).status_code == 200
+        client.post("/accounts/logout/")
+        assert _post_login(client, demo.password).status_code == 302
+        traveller.shift(timedelta(minutes=25))  # 8 h 20 min after the first sign-in
+        assert client.get(DASHBOARD).status_code == 200
+
+
+# Deactivation ------------------------------------------------------------------------------
+
+
+def test_deactivation_ends_sessions_and_tokens_and_reactivation_does_not_bring_them_back(
+    client, demo
+):
+    assert _post_login(client, demo.password, username="economy").status_code == 302
+    assert client.get(DASHBOARD).status_code == 200
+    key = _token(APIClient(), demo.password, username="economy").json()["token"]
+    assert _api(key).get(ME).status_code == 200
+
+    economy = User.objects.get(username="economy")
+    services.user_update(actor=demo.sysadmin, user=economy, is_active=False)
+    assert client.get(DASHBOARD).status_code == 302
+    assert _api(key).get(ME).status_code == 403
+    assert not Token.objects.filter(user=economy).exists()
+
+    services.user_update(actor=demo.sysadmin, user=economy, is_active=True)
+    assert client.get(DASHBOARD).status_code == 302
+    assert _api(key).get(ME).status_code == 403
+    # The account itself signs in again as usual.
+    assert _post_login(client, demo.password, username="economy").status_code == 302
+    assert client.get(DASHBOARD).status_code == 200
+
+
+def test_other_account_changes_keep_the_sessions(client, demo):
+    assert _post_login(client, demo.password, username="economy").status_code == 302
+    economy = User.objects.get(username="economy")
+    services.user_update(actor=demo.sysadmin, user=economy, full_name="经济发展局 统计")
+    assert client.get(DASHBOARD).status_code == 200
+
+
+# API tokens ---------------------------------------------------------------------------------
+
+
+def test_an_api_sign_in_writes_one_audit_row(client, demo):
+    before = AuditEntry.objects.count()
+    assert _token(client, demo.password).status_code == 200
+    assert AuditEntry.objects.count() == before + 1
+    row = AuditEntry.objects.latest("seq")
+    assert (row.action, row.actor_username, row.ip) == (AuditAction.LOGIN, "admin", "127.0.0.1")
+    assert row.after == {"via": "api_token"}
+
+
+def test_a_token_works_for_30_days_then_gets_401(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        key = _token(client, demo.password).json()["token"]
+        traveller.shift(timedelta(days=30) - timedelta(seconds=1))
+        assert _api(key).get(ME).status_code == 200
+        traveller.shift(timedelta(seconds=1))
+        response = _api(key).get(ME)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"detail": EXPIRED_EN}
+
+
+def test_an_expired_token_is_replaced_by_a_new_one(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        first = _token(client, demo.password).json()["token"]
+        traveller.shift(timedelta(days=10))
+        assert _token(client, demo.password).json()["token"] == first  # still the same
+        traveller.shift(timedelta(days=20))
+        second = _token(client, demo.password).json()["token"]
+        assert second != first
+        assert _api(second).get(ME).status_code == 200
+        # The old key is gone: an unknown token (DRF's 403 behind the session scheme).
+        assert _api(first).get(ME).status_code == 403
+
+
+# Lockout ------------------------------------------------------------------------------------
+
+
+def test_a_lockout_says_when_to_retry(client, demo):
+    responses = [_post_login(client, f"wrong-{i}") for i in range(5)]
+    assert responses[-1].status_code == 429
+    assert responses[-1]["Retry-After"] == "1800"
+    api = _token(client, demo.password)
+    assert api.status_code == 429
+    assert api["Retry-After"] == "1800"
+
+
+def test_the_lock_is_the_pair_account_and_address(client, demo):
+    for i in range(5):
+        _post_login(client, f"wrong-{i}", ip="203.0.113.9")
+    assert _post_login(client, demo.password, ip="203.0.113.9").status_code == 429
+    # Someone on the street does not lock the administrator out of the office.
+    assert _post_login(client, demo.password, ip="10.0.0.5").status_code == 302
