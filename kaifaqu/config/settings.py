@@ -164,6 +164,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 # The lock runs 30 minutes from the fifth failure; retrying while locked does not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Beyond the pair: the account from every address past this many failures within the
+# cool-off (the security administrator is alerted), and an address trying many accounts gets
+# 429 past this many failures within the window in seconds (core.signin, counted in the cache).
+KAIFAQU_ACCOUNT_FAILURE_LIMIT = env.int("KAIFAQU_ACCOUNT_FAILURE_LIMIT", default=20)
+KAIFAQU_ADDRESS_FAILURE_LIMIT = env.int("KAIFAQU_ADDRESS_FAILURE_LIMIT", default=30)
+KAIFAQU_ADDRESS_FAILURE_WINDOW = env.int("KAIFAQU_ADDRESS_FAILURE_WINDOW", default=15 * 60)
 AXES_LOCKOUT_CALLABLE = "kaifaqu.core.views.auth.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from . import access, audit
+from . import access, audit, signin
 from .models import AuditAction, RoleGrant, User
 from .roles import SEPARATED_ADMIN_ROLES, Role
 
@@ -142,4 +142,5 @@ def account_unlock(*, actor: User | None, username: str) -> None:
     """A security administrator lifts a lockout before its 30 minutes are up."""
     _require(actor, Role.SECURITY_ADMIN)
     axes_reset(username=username)
+    signin.forget_account(username)
     audit.record(AuditAction.UNLOCK, actor=actor, object_type="core.user", object_repr=username)

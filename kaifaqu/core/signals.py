@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from . import audit
 from .context import client_ip
 from .models import AuditAction, User
-from .signin import mark_signed_in
+from .signin import count_failure, mark_signed_in
 
 _USER_TYPE = "core.user"
 
@@ -39,6 +39,16 @@ def on_login_failed(
     sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
+    ip = _ip(request)
+    if count_failure(username, ip):
+        audit.record(
+            AuditAction.LOCKOUT,
+            actor_label=username,
+            object_type=_USER_TYPE,
+            object_repr=username,
+            after={"scope": "account"},
+            ip=ip,
+        )
     audit.record(
         AuditAction.LOGIN_FAILED,
         actor_label=username,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -9,8 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
@@ -71,3 +74,83 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if token_expired(token):
             raise TokenExpired
         return user, token
+
+
+# Failed sign-ins beyond django-axes's pair lock -------------------------------------------
+#
+# Axes locks the pair account + address. Two counts in the cache add what it cannot: the
+# account from every address past KAIFAQU_ACCOUNT_FAILURE_LIMIT failures within the cool-off
+# (the security administrator is alerted), and an address trying many accounts, slowed past
+# KAIFAQU_ADDRESS_FAILURE_LIMIT failures within KAIFAQU_ADDRESS_FAILURE_WINDOW seconds. Each
+# is a fixed window starting at its first failure; counting is best effort under concurrency.
+
+_ACCOUNT_KEY = "kaifaqu:signin:account:{}"
+_ADDRESS_KEY = "kaifaqu:signin:address:{}"
+
+
+def _account_key(username: str) -> str:
+    return _ACCOUNT_KEY.format(salted_hmac("signin", username.lower()).hexdigest())
+
+
+def _address_key(ip: str) -> str:
+    return _ADDRESS_KEY.format(ip)
+
+
+def _bump(key: str, window: int) -> int:
+    now = time.time()
+    entry = cache.get(key)
+    if not isinstance(entry, dict) or now - entry["start"] >= window:
+        entry = {"count": 0, "start": now}
+    entry["count"] += 1
+    cache.set(key, entry, timeout=max(1, int(entry["start"] + window - now) + 1))
+    count: int = entry["count"]
+    return count
+
+
+def _wait(key: str, limit: int, window: int) -> int | None:
+    """Seconds until the window of ``key`` closes if it has reached ``limit``, else None."""
+    entry = cache.get(key)
+    if not isinstance(entry, dict) or entry["count"] < limit:
+        return None
+    remaining = entry["start"] + window - time.time()
+    return math.ceil(remaining) if remaining > 0 else None
+
+
+def _account_window() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def count_failure(username: str, ip: str | None) -> bool:
+    """Count one failed sign-in; True when it just locked the account from every address."""
+    if ip:
+        _bump(_address_key(ip), settings.KAIFAQU_ADDRESS_FAILURE_WINDOW)
+    if not username:
+        return False
+    count = _bump(_account_key(username), _account_window())
+    return bool(count == settings.KAIFAQU_ACCOUNT_FAILURE_LIMIT)
+
+
+def account_locked_for(username: str) -> int | None:
+    limit = settings.KAIFAQU_ACCOUNT_FAILURE_LIMIT
+    return _wait(_account_key(username), limit, _account_window()) if username else None
+
+
+def address_slowed_for(ip: str | None) -> int | None:
+    limit, window = settings.KAIFAQU_ADDRESS_FAILURE_LIMIT, settings.KAIFAQU_ADDRESS_FAILURE_WINDOW
+    return _wait(_address_key(ip), limit, window) if ip else None
+
+
+def forget_account(username: str) -> None:
+    """The security administrator's unlock lifts the account-wide lock too."""
+    cache.delete(_account_key(username))
+
+
+def refusal(request: HttpRequest, username: str, ip: str | None) -> HttpResponse | None:
+    """The 429 a sign-in attempt gets before its password is even checked, or None."""
+    from .views.auth import lockout_response, throttled_response
+
+    if (seconds := account_locked_for(username)) is not None:
+        return lockout_response(request, retry_after=seconds)
+    if (seconds := address_slowed_for(ip)) is not None:
+        return throttled_response(request, retry_after=seconds)
+    return None

@@ -1,3 +1,4 @@
+import json
 from typing import Any, cast
 
 from django.db import transaction
@@ -13,13 +14,22 @@ from rest_framework.views import APIView
 from kaifaqu.core import access, audit
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.models import AuditAction, User
-from kaifaqu.core.signin import token_expired
+from kaifaqu.core.signin import refusal, token_expired
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (failed attempts count to lockout)."""
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        username = str(data.get("username", ""))[:150]
+        refused = refusal(request._request, username, client_ip(request._request))
+        if refused is not None:
+            return Response(
+                json.loads(refused.content),
+                status=429,
+                headers={"Retry-After": refused["Retry-After"]},
+            )
         try:
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)

@@ -170,3 +170,86 @@ def test_the_lock_is_the_pair_account_and_address(client, demo):
     assert _post_login(client, demo.password, ip="203.0.113.9").status_code == 429
     # Someone on the street does not lock the administrator out of the office.
     assert _post_login(client, demo.password, ip="10.0.0.5").status_code == 302
+
+
+def _fail_from_many_addresses(client, count, username="admin"):
+    # Four failures from each address: never the pair lock's five.
+    statuses = []
+    for i in range(count):
+        statuses.append(
+            _post_login(client, f"wrong-{i}", username, ip=f"198.51.100.{i // 4}").status_code
+        )
+    return statuses
+
+
+def test_the_account_locks_from_every_address_past_20_failures_and_alerts(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        assert _fail_from_many_addresses(client, 20) == [200] * 20
+        rows = AuditEntry.objects.filter(action=AuditAction.LOCKOUT, actor_username="admin")
+        assert [r.after for r in rows] == [{"scope": "account"}]
+        traveller.shift(timedelta(minutes=10))
+        response = _post_login(client, demo.password, ip="10.0.0.5")
+        assert response.status_code == 429
+        assert response["Retry-After"] == str(20 * 60)
+        api = _token(client, demo.password)
+        assert (api.status_code, api["Retry-After"]) == (429, str(20 * 60))
+        assert api.json() == {
+            "detail": "登录失败次数过多，账户已被锁定。请20分钟后再试，或联系安全管理员解锁。"
+        }
+        # Another account is not touched.
+        assert (
+            _post_login(client, demo.password, username="leader", ip="10.0.0.6").status_code == 302
+        )
+        traveller.shift(timedelta(minutes=20))
+        assert _post_login(client, demo.password, ip="10.0.0.5").status_code == 302
+
+
+def test_the_security_page_shows_the_account_wide_lock_and_unlock_lifts_it(client, demo):
+    _fail_from_many_addresses(client, 20)
+    security = client.__class__()
+    security.force_login(demo.secadmin)
+    page = security.get("/backoffice/security/").content.decode()
+    assert 'data-testid="account-locked"' in page
+    assert security.post("/backoffice/security/unlock/", {"username": "admin"}).status_code == 302
+    assert _post_login(client, demo.password, ip="10.0.0.5").status_code == 302
+    page = security.get("/backoffice/security/").content.decode()
+    assert 'data-testid="account-locked"' not in page
+
+
+def test_19_failures_from_many_addresses_do_not_lock_the_account(client, demo):
+    _fail_from_many_addresses(client, 19)
+    assert _post_login(client, demo.password, ip="10.0.0.5").status_code == 302
+
+
+def test_the_address_throttle_message(english_client, demo):
+    with time_machine.travel(START, tick=False):
+        for i in range(30):
+            _post_login(english_client, "wrong", username=f"someone-{i}", ip="203.0.113.7")
+        response = english_client.post(
+            TOKEN, {"username": "admin", "password": demo.password}, REMOTE_ADDR="203.0.113.7"
+        )
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert response.json() == {
+        "detail": "Too many failed logins from your address. Try again in 15 minutes."
+    }
+
+
+def test_one_address_trying_many_accounts_is_slowed_past_30_failures(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        statuses = [
+            _post_login(client, "wrong", username=f"someone-{i}", ip="203.0.113.7").status_code
+            for i in range(31)
+        ]
+        assert statuses == [200] * 30 + [429]
+        traveller.shift(timedelta(minutes=5))
+        response = _post_login(client, demo.password, ip="203.0.113.7")
+        assert response.status_code == 429
+        assert response["Retry-After"] == str(10 * 60)
+        # Another address is not slowed.
+        assert _post_login(client, demo.password, ip="203.0.113.8").status_code == 302
+        traveller.shift(timedelta(minutes=10))
+        assert (
+            _post_login(client, demo.password, username="leader", ip="203.0.113.7").status_code
+            == 302
+        )

@@ -119,6 +119,7 @@ class SecurityView(RoleRequiredMixin, TemplateView):
         cooloff = settings.AXES_COOLOFF_TIME
         return super().get_context_data(
             locked=selectors.locked_accounts(),
+            account_locked=selectors.accounts_locked_everywhere(),
             policy={
                 "min_length": 12,
                 "min_classes": 3,
