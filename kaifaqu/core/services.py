@@ -138,6 +138,20 @@ def role_revoke(*, actor: User | None, user: User, role: str) -> None:
 
 
 @transaction.atomic
+def token_revoke(*, actor: User | None, user: User) -> bool:
+    """The owner, or a security administrator, withdraws the account's API token at once.
+    False when it held none."""
+    if actor is None or actor.pk != user.pk:
+        _require(actor, Role.SECURITY_ADMIN)
+    deleted, _count = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(
+            AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, after={"api_token": "revoked"}
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
 def account_unlock(*, actor: User | None, username: str) -> None:
     """A security administrator lifts a lockout before its 30 minutes are up."""
     _require(actor, Role.SECURITY_ADMIN)

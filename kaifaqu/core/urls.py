@@ -17,6 +17,11 @@ urlpatterns = [
         views.UserPasswordView.as_view(),
         name="user_password",
     ),
+    path(
+        "backoffice/users/<int:pk>/token/revoke/",
+        views.TokenRevokeView.as_view(),
+        name="token_revoke",
+    ),
     path("backoffice/security/", views.SecurityView.as_view(), name="security"),
     path("backoffice/security/unlock/", views.UnlockView.as_view(), name="unlock"),
     path("backoffice/audit/", views.AuditListView.as_view(), name="audit_list"),

@@ -6,12 +6,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kaifaqu.core import access, audit
+from kaifaqu.core import access, audit, services
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.signin import refusal, token_expired
@@ -60,6 +61,14 @@ class TokenView(ObtainAuthToken):
                 request._request.axes_credentials = getattr(  # type: ignore[attr-defined]
                     request, "axes_credentials", None
                 )
+
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Revoke the caller's own token (signed in by it or by a session)."""
+        user = request.user
+        if not isinstance(user, User):
+            raise NotAuthenticated
+        services.token_revoke(actor=user, user=user)
+        return Response(status=204)
 
 
 class MeSerializer(serializers.Serializer[object]):

@@ -253,3 +253,42 @@ def test_one_address_trying_many_accounts_is_slowed_past_30_failures(client, dem
             _post_login(client, demo.password, username="leader", ip="203.0.113.7").status_code
             == 302
         )
+
+
+# Token revocation ---------------------------------------------------------------------------
+
+
+def test_the_owner_revokes_their_token_through_the_api(client, demo):
+    key = _token(client, demo.password).json()["token"]
+    response = _api(key).delete(TOKEN)
+    assert response.status_code == 204
+    assert not Token.objects.filter(user=demo.admin).exists()
+    assert _api(key).get(ME).status_code == 403
+    row = AuditEntry.objects.latest("seq")
+    assert (row.action, row.actor_username, row.after) == (
+        AuditAction.ACCOUNT_CHANGE,
+        "admin",
+        {"api_token": "revoked"},
+    )
+
+
+def test_revoking_needs_a_signed_in_caller(client, demo):
+    assert APIClient().delete(TOKEN).status_code == 403
+
+
+def test_the_security_administrator_revokes_a_token(client, demo, as_user):
+    key = _token(client, demo.password, username="economy").json()["token"]
+    security = as_user("secadmin")
+    response = security.post(f"/backoffice/users/{demo.economy.pk}/token/revoke/")
+    assert response.status_code == 302
+    assert response.url == "/backoffice/security/"
+    assert _api(key).get(ME).status_code == 403
+    row = AuditEntry.objects.latest("seq")
+    assert (row.actor_username, row.object_repr) == ("secadmin", str(demo.economy))
+
+
+def test_only_the_security_administrator_or_the_owner_revokes(client, demo, as_user):
+    key = _token(client, demo.password, username="economy").json()["token"]
+    leader = as_user("leader")
+    assert leader.post(f"/backoffice/users/{demo.economy.pk}/token/revoke/").status_code == 403
+    assert _api(key).get(ME).status_code == 200

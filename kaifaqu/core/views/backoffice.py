@@ -142,6 +142,20 @@ class UnlockView(RoleRequiredMixin, View):
         return redirect("core:security")
 
 
+class TokenRevokeView(RoleRequiredMixin, View):
+    """The security administrator withdraws an account's API token."""
+
+    roles = (Role.SECURITY_ADMIN,)
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        account = get_object_or_404(User, pk=pk)
+        if services.token_revoke(actor=request.user, user=account):
+            messages.success(request, _("API token of %(name)s revoked.") % {"name": account})
+        else:
+            messages.info(request, _("%(name)s holds no API token.") % {"name": account})
+        return redirect("core:security")
+
+
 class AuditListView(RoleRequiredMixin, ListView[AuditEntry]):
     roles = (Role.AUDIT_ADMIN,)
     template_name = "core/audit_list.html"
