@@ -292,3 +292,47 @@ def test_only_the_security_administrator_or_the_owner_revokes(client, demo, as_u
     leader = as_user("leader")
     assert leader.post(f"/backoffice/users/{demo.economy.pk}/token/revoke/").status_code == 403
     assert _api(key).get(ME).status_code == 200
+
+
+# No user enumeration ------------------------------------------------------------------------
+
+
+def test_sign_in_answers_alike_for_unknown_inactive_and_wrong_password(english_client, demo):
+    from unittest import mock
+
+    from django.contrib.auth import base_user
+
+    User.objects.filter(username="economy").update(is_active=False)
+    attempts = {
+        "unknown": ("nobody-at-all", demo.password),
+        "inactive": ("economy", demo.password),
+        "wrong password": ("leader", "Wrong-password-1"),
+    }
+    answers = {}
+    for name, (username, password) in attempts.items():
+        with (
+            mock.patch.object(base_user, "make_password", wraps=base_user.make_password) as h,
+            mock.patch.object(base_user, "check_password", wraps=base_user.check_password) as v,
+        ):
+            response = _post_login(english_client, password, username=username)
+        # Timing shape: each runs the password hasher exactly once (Django hashes the
+        # password given for an unknown account too).
+        assert h.call_count + v.call_count == 1, name
+        answers[name] = (response.status_code, response.context["form"].non_field_errors())
+    # (The form's lazy message is read here, outside the request, in the site's Chinese.)
+    expected = (200, ["请输入一个正确的用户名和密码。注意，两者都区分大小写。"])
+    assert answers == dict.fromkeys(attempts, expected)
+
+
+def test_the_token_endpoint_answers_alike_for_unknown_inactive_and_wrong_password(client, demo):
+    User.objects.filter(username="economy").update(is_active=False)
+    bodies = [
+        _token(client, password, username=username).json()
+        for username, password in [
+            ("nobody-at-all", demo.password),
+            ("economy", demo.password),
+            ("leader", "Wrong-password-1"),
+        ]
+    ]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert list(bodies[0]) == ["non_field_errors"]
