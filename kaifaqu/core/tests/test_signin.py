@@ -296,11 +296,13 @@ def test_only_the_security_administrator_or_the_owner_revokes(client, demo, as_u
 
 # No user enumeration ------------------------------------------------------------------------
 
+BASE_USER = "django.contrib.auth.base_user"  # where User.set_password finds the hasher
+
 
 def test_sign_in_answers_alike_for_unknown_inactive_and_wrong_password(english_client, demo):
     from unittest import mock
 
-    from django.contrib.auth import base_user
+    from django.contrib.auth import hashers
 
     User.objects.filter(username="economy").update(is_active=False)
     attempts = {
@@ -311,8 +313,8 @@ def test_sign_in_answers_alike_for_unknown_inactive_and_wrong_password(english_c
     answers = {}
     for name, (username, password) in attempts.items():
         with (
-            mock.patch.object(base_user, "make_password", wraps=base_user.make_password) as h,
-            mock.patch.object(base_user, "check_password", wraps=base_user.check_password) as v,
+            mock.patch(f"{BASE_USER}.make_password", wraps=hashers.make_password) as h,
+            mock.patch(f"{BASE_USER}.check_password", wraps=hashers.check_password) as v,
         ):
             response = _post_login(english_client, password, username=username)
         # Timing shape: each runs the password hasher exactly once (Django hashes the
