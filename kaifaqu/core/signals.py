@@ -22,7 +22,7 @@ def _ip(request: HttpRequest | None) -> str | None:
 @receiver(user_logged_in)
 def on_login(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None:
-        mark_signed_in(request)
+        mark_signed_in(request, user)
     audit.record(AuditAction.LOGIN, actor=user, obj=user, ip=_ip(request))
 
 

@@ -6,12 +6,14 @@ import math
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -20,15 +22,21 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
 
+if TYPE_CHECKING:
+    from .models import User
+
 #: The session key holding when (epoch seconds) the session's user signed in.
 SIGNED_IN_AT = "kaifaqu_signed_in_at"
 
 
-def mark_signed_in(request: HttpRequest) -> None:
-    """Called on every login: the absolute limit counts from here."""
+def mark_signed_in(request: HttpRequest, user: User) -> None:
+    """Called on every login: the absolute limit counts from here, and an expired password
+    must be changed first."""
     session = getattr(request, "session", None)
     if session is not None:
         session[SIGNED_IN_AT] = time.time()
+        if password_expired(user):
+            session[PASSWORD_EXPIRED] = True
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -154,3 +162,36 @@ def refusal(request: HttpRequest, username: str, ip: str | None) -> HttpResponse
     if (seconds := address_slowed_for(ip)) is not None:
         return throttled_response(request, retry_after=seconds)
     return None
+
+
+# Password age --------------------------------------------------------------------------------
+
+#: Set in the session at sign-in when the staff member's password is too old.
+PASSWORD_EXPIRED = "kaifaqu_password_expired"  # noqa: S105 (a session key)
+
+
+def password_expired(user: User) -> bool:
+    """Staff (any global or department role) whose password is older than
+    ``KAIFAQU_PASSWORD_MAX_AGE_DAYS``; an account with no record counts from its creation."""
+    from . import access
+
+    if not (access.global_roles(user) or access.department_roles(user)):
+        return False
+    changed = user.password_changed_at or user.date_joined
+    age: timedelta = timezone.now() - changed
+    return age >= timedelta(days=settings.KAIFAQU_PASSWORD_MAX_AGE_DAYS)
+
+
+class PasswordExpiryMiddleware:
+    """Until a staff member with an expired password changes it, every page sends them to the
+    change page (signing out stays possible)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and request.session.get(PASSWORD_EXPIRED):
+            allowed = {reverse("core:password_expired"), reverse("core:logout")}
+            if request.path not in allowed:
+                return redirect("core:password_expired")
+        return self.get_response(request)

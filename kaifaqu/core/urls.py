@@ -8,6 +8,11 @@ app_name = "core"
 urlpatterns = [
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-expired/",
+        auth.PasswordExpiredView.as_view(),
+        name="password_expired",
+    ),
     path("backoffice/", views.DashboardView.as_view(), name="dashboard"),
     path("backoffice/users/", views.UserListView.as_view(), name="user_list"),
     path("backoffice/users/new/", views.UserCreateView.as_view(), name="user_create"),

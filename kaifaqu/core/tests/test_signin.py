@@ -338,3 +338,64 @@ def test_the_token_endpoint_answers_alike_for_unknown_inactive_and_wrong_passwor
     ]
     assert bodies[0] == bodies[1] == bodies[2]
     assert list(bodies[0]) == ["non_field_errors"]
+
+
+# Password age -------------------------------------------------------------------------------
+
+PASSWORD_EXPIRED = "/accounts/password-expired/"
+NEW_PASSWORD = "Brand-new-Pass-2025"
+
+
+def _age_password(username, days):
+    User.objects.filter(username=username).update(password_changed_at=START - timedelta(days=days))
+
+
+def test_a_90_day_old_password_must_be_changed_before_anything_else(english_client, demo):
+    _age_password("economy", 90)
+    with time_machine.travel(START, tick=False):
+        response = _post_login(english_client, demo.password, username="economy")
+        assert response.status_code == 302
+        assert english_client.get(DASHBOARD).url == PASSWORD_EXPIRED
+        page = english_client.get(PASSWORD_EXPIRED)
+        assert page.status_code == 200
+        assert "Your password is more than 90 days old." in page.content.decode()
+        response = english_client.post(
+            PASSWORD_EXPIRED,
+            {
+                "old_password": demo.password,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        )
+        assert response.status_code == 302
+        assert response.url == DASHBOARD
+        assert english_client.get(DASHBOARD).status_code == 200  # still signed in
+    economy = User.objects.get(username="economy")
+    assert economy.password_changed_at == START
+    assert economy.check_password(NEW_PASSWORD)
+
+
+def test_a_89_day_old_password_is_still_fine(client, demo):
+    _age_password("economy", 89)
+    with time_machine.travel(START, tick=False):
+        assert _post_login(client, demo.password, username="economy").status_code == 302
+        assert client.get(DASHBOARD).status_code == 200
+
+
+def test_a_wrong_old_password_changes_nothing(english_client, demo):
+    _age_password("economy", 100)
+    with time_machine.travel(START, tick=False):
+        _post_login(english_client, demo.password, username="economy")
+        response = english_client.post(
+            PASSWORD_EXPIRED,
+            {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+        assert response.status_code == 200
+        assert english_client.get(DASHBOARD).url == PASSWORD_EXPIRED
+    assert User.objects.get(username="economy").check_password(demo.password)
+
+
+def test_set_password_records_when(demo):
+    with time_machine.travel(START, tick=False):
+        services.user_set_password(actor=None, user=demo.economy, password=NEW_PASSWORD)
+    assert User.objects.get(username="economy").password_changed_at == START

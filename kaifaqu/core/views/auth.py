@@ -1,15 +1,22 @@
 import math
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.generic import FormView
 
-from kaifaqu.core import signin
+from kaifaqu.core import services, signin
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.forms import LoginForm
+from kaifaqu.core.models import User
 
 
 def lockout_response(
@@ -64,3 +71,32 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordExpiredView(LoginRequiredMixin, FormView[PasswordChangeForm]):
+    """The one page a staff member with an expired password may see: change it."""
+
+    template_name = "core/password_expired.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            max_age_days=settings.KAIFAQU_PASSWORD_MAX_AGE_DAYS, **kwargs
+        )
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = cast(User, self.request.user)
+        try:
+            services.user_set_password(
+                actor=user, user=user, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as error:
+            form.add_error("new_password2", error)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)
+        self.request.session.pop(signin.PASSWORD_EXPIRED, None)
+        messages.success(self.request, _("Password changed."))
+        return redirect(settings.LOGIN_REDIRECT_URL)
