@@ -1,12 +1,19 @@
+import secrets
+from collections.abc import Iterator
 from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+
+
+def _new_session_stamp() -> str:
+    return secrets.token_hex(16)
 
 
 class User(AbstractUser):
@@ -14,6 +21,15 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    #: Part of the session auth hash: changing it ends every session of the account (on
+    #: deactivation), and reactivating the account does not bring them back.
+    session_stamp = models.CharField(
+        _("session stamp"), max_length=32, default=_new_session_stamp, editable=False
+    )
+    #: When the password was last set, by whatever path (set_password keeps it).
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
 
     #: Audit rows name an account "user #12", never by its holder's name (``audit.describe``).
     audit_pseudonymous = True
@@ -25,6 +41,34 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return self._stamped(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._stamped(fallback)
+
+    def _stamped(self, password_hash: str) -> str:
+        return salted_hmac(
+            "kaifaqu.core.User.session_stamp",
+            password_hash + self.session_stamp,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "password" in fields:
+            kwargs["update_fields"] = {*fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+
+    def end_sessions(self) -> None:
+        """A new stamp: every session signed in before now no longer verifies."""
+        self.session_stamp = _new_session_stamp()
 
 
 class RoleGrant(models.Model):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from . import signin
 from .models import AuditAction, AuditChange, AuditEntry, User
 
 #: Accounts that are not staff accounts (the public's, e.g. investors' personal spaces), as
@@ -115,6 +116,19 @@ def audit_trail(object_type: str, object_ids: Iterable[object]) -> list[HistoryR
             )
         )
     return [row for _key, row in sorted(rows, key=lambda item: item[0])]
+
+
+def accounts_locked_everywhere() -> list[str]:
+    """Accounts locked from every address now (core.signin), from their audit alerts."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    names = (
+        AuditEntry.objects.filter(
+            action=AuditAction.LOCKOUT, after__scope="account", created_at__gte=since
+        )
+        .values_list("actor_username", flat=True)
+        .distinct()
+    )
+    return sorted(name for name in set(names) if signin.account_locked_for(name) is not None)
 
 
 def locked_accounts() -> QuerySet[AccessAttempt]:

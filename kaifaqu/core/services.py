@@ -7,8 +7,9 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
-from . import access, audit, selectors
+from . import access, audit, selectors, signin
 from .models import AuditAction, RoleGrant, User
 from .roles import PROTECTED_ROLES, SEPARATED_ADMIN_ROLES, Role
 
@@ -78,6 +79,11 @@ def user_update(*, actor: User | None, user: User, **changes: object) -> User:
     for name, value in changes.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
+    if before["is_active"] and not user.is_active:
+        # Deactivation ends the account's sessions and tokens for good: reactivating it later
+        # brings neither back.
+        user.end_sessions()
+        Token.objects.filter(user=user).delete()
     user.save()
     after = audit.snapshot(user, _ACCOUNT_FIELDS)
     if before != after:
@@ -164,8 +170,23 @@ def role_revoke(*, actor: User | None, user: User, role: str) -> None:
 
 
 @transaction.atomic
+def token_revoke(*, actor: User | None, user: User) -> bool:
+    """The owner, or a security administrator, withdraws the account's API token at once.
+    False when it held none."""
+    if actor is None or actor.pk != user.pk:
+        _require(actor, Role.SECURITY_ADMIN)
+    deleted, _count = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(
+            AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, after={"api_token": "revoked"}
+        )
+    return bool(deleted)
+
+
+@transaction.atomic
 def account_unlock(*, actor: User | None, username: str) -> None:
     """A security administrator lifts a lockout before its 30 minutes are up."""
     _require(actor, Role.SECURITY_ADMIN)
     axes_reset(username=username)
+    signin.forget_account(username)
     audit.record(AuditAction.UNLOCK, actor=actor, object_type="core.user", object_repr=username)

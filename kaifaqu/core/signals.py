@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from . import audit
 from .context import client_ip
 from .models import AuditAction, User
+from .signin import count_failure, mark_signed_in
 
 _USER_TYPE = "core.user"
 
@@ -20,6 +21,8 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 @receiver(user_logged_in)
 def on_login(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None:
+        mark_signed_in(request, user)
     audit.record(AuditAction.LOGIN, actor=user, obj=user, ip=_ip(request))
 
 
@@ -36,6 +39,16 @@ def on_login_failed(
     sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
+    ip = _ip(request)
+    if count_failure(username, ip):
+        audit.record(
+            AuditAction.LOCKOUT,
+            actor_label=username,
+            object_type=_USER_TYPE,
+            object_repr=username,
+            after={"scope": "account"},
+            ip=ip,
+        )
     audit.record(
         AuditAction.LOGIN_FAILED,
         actor_label=username,

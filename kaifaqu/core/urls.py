@@ -8,6 +8,11 @@ app_name = "core"
 urlpatterns = [
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-expired/",
+        auth.PasswordExpiredView.as_view(),
+        name="password_expired",
+    ),
     path("backoffice/", views.DashboardView.as_view(), name="dashboard"),
     path("backoffice/users/", views.UserListView.as_view(), name="user_list"),
     path("backoffice/users/new/", views.UserCreateView.as_view(), name="user_create"),
@@ -16,6 +21,11 @@ urlpatterns = [
         "backoffice/users/<int:pk>/password/",
         views.UserPasswordView.as_view(),
         name="user_password",
+    ),
+    path(
+        "backoffice/users/<int:pk>/token/revoke/",
+        views.TokenRevokeView.as_view(),
+        name="token_revoke",
     ),
     path("backoffice/security/", views.SecurityView.as_view(), name="security"),
     path("backoffice/security/unlock/", views.UnlockView.as_view(), name="unlock"),

@@ -1,23 +1,56 @@
+import json
 from typing import Any, cast
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kaifaqu.core import access
-from kaifaqu.core.models import User
+from kaifaqu.core import access, audit, services
+from kaifaqu.core.context import client_ip
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.signin import refusal, token_expired
 
 
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (failed attempts count to lockout)."""
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        username = str(data.get("username", ""))[:150]
+        refused = refusal(request._request, username, client_ip(request._request))
+        if refused is not None:
+            return Response(
+                json.loads(refused.content),
+                status=429,
+                headers={"Retry-After": refused["Retry-After"]},
+            )
         try:
-            return super().post(request, *args, **kwargs)
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            user = serializer.validated_data["user"]
+            with transaction.atomic():
+                token = Token.objects.select_for_update().filter(user=user).first()
+                if token is not None and token_expired(token):
+                    # An expired token is never handed out again: a new key, a new age.
+                    token.delete()
+                    token = None
+                if token is None:
+                    token = Token.objects.create(user=user)
+                audit.record(
+                    AuditAction.LOGIN,
+                    actor=user,
+                    obj=user,
+                    after={"via": "api_token"},
+                    ip=client_ip(request._request),
+                )
+            return Response({"token": token.key})
         finally:
             # django-axes flags the request that authenticate() was given, here DRF's wrapper;
             # its middleware reads the Django request beneath, so hand the flags down or a
@@ -28,6 +61,14 @@ class TokenView(ObtainAuthToken):
                 request._request.axes_credentials = getattr(  # type: ignore[attr-defined]
                     request, "axes_credentials", None
                 )
+
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Revoke the caller's own token (signed in by it or by a session)."""
+        user = request.user
+        if not isinstance(user, User):
+            raise NotAuthenticated
+        services.token_revoke(actor=user, user=user)
+        return Response(status=204)
 
 
 class MeSerializer(serializers.Serializer[object]):

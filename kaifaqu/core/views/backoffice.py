@@ -119,6 +119,7 @@ class SecurityView(RoleRequiredMixin, TemplateView):
         cooloff = settings.AXES_COOLOFF_TIME
         return super().get_context_data(
             locked=selectors.locked_accounts(),
+            account_locked=selectors.accounts_locked_everywhere(),
             policy={
                 "min_length": 12,
                 "min_classes": 3,
@@ -138,6 +139,20 @@ class UnlockView(RoleRequiredMixin, View):
         if username:
             services.account_unlock(actor=request.user, username=username)
             messages.success(request, _("%(name)s unlocked.") % {"name": username})
+        return redirect("core:security")
+
+
+class TokenRevokeView(RoleRequiredMixin, View):
+    """The security administrator withdraws an account's API token."""
+
+    roles = (Role.SECURITY_ADMIN,)
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        account = get_object_or_404(User, pk=pk)
+        if services.token_revoke(actor=request.user, user=account):
+            messages.success(request, _("API token of %(name)s revoked.") % {"name": account})
+        else:
+            messages.info(request, _("%(name)s holds no API token.") % {"name": account})
         return redirect("core:security")
 
 
