@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import import_modules
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaifaqu.config.settings")
 
@@ -21,7 +21,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@beat_init.connect
+# After the autodiscovery (connected to the same signal, before this): the tasks' modules have
+# registered their schedules when beat (or the worker) reads the configuration.
+@import_modules.connect
 def _registered_schedules(sender: Any = None, **kwargs: Any) -> None:
     from kaifaqu.core.jobs import beat_schedule
 

@@ -125,11 +125,32 @@ def _fail(job_id: str, error: str) -> None:
     )
 
 
+def backoff(task: Any, retries: int) -> int:
+    """Seconds before retry number ``retries + 1``: ``backoff``, doubling, at most 10 minutes."""
+    return int(
+        get_exponential_backoff_interval(
+            factor=task.job_backoff, retries=retries, maximum=600, full_jitter=False
+        )
+    )
+
+
 def run(task: Any, job_id: str, function: JobFunction, kwargs: dict[str, Any]) -> None:
-    """Run one attempt of a job's function; see the module's docstring."""
+    """Run a job's function; see the module's docstring. On the worker a transient error
+    queues a retry after ``backoff``; without a broker the retries run at once, here."""
+    retries: int = task.request.retries or 0
+    while (error := _attempt(task, job_id, function, kwargs, retries)) is not None:
+        if not task.request.is_eager:
+            raise task.retry(exc=error, countdown=backoff(task, retries))
+        retries += 1
+
+
+def _attempt(
+    task: Any, job_id: str, function: JobFunction, kwargs: dict[str, Any], retries: int
+) -> Exception | None:
+    """One attempt; the error to retry on, or None when there is nothing more to do."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.status == JobStatus.DONE:
-        return
+        return None
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.RUNNING,
         started_at=job.started_at or timezone.now(),
@@ -144,18 +165,15 @@ def run(task: Any, job_id: str, function: JobFunction, kwargs: dict[str, Any]) -
     except JobRefused as refused:
         _fail(job_id, str(refused))
     except Exception as exc:
-        retries: int = task.request.retries or 0
         if task.job_retry and retries < task.max_retries:
             logger.warning("job %s (%s) failed, retrying: %s", job_id, job.kind, exc)
             Job.objects.filter(pk=job_id).update(
                 status=JobStatus.QUEUED, message=_("A temporary error: trying again shortly.")
             )
-            countdown = get_exponential_backoff_interval(
-                factor=task.job_backoff, retries=retries, maximum=600, full_jitter=False
-            )
-            raise task.retry(exc=exc, countdown=countdown) from exc
+            return exc
         logger.exception("job %s (%s) failed", job_id, job.kind)
         _fail(job_id, _("The job failed. Try again later; if it fails again, tell the admin."))
+    return None
 
 
 def job_task(

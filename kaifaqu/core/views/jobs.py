@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views import View
 
 from kaifaqu.core.models import Job, JobStatus
@@ -41,7 +42,8 @@ class JobView(LoginRequiredMixin, View):
         job = job_of(request, pk)
         if not getattr(request, "htmx", False):
             return render(request, "core/job_page.html", {"job": job})
-        response = render(request, "core/job.html", {"job": job})
+        # Polled every second: no context processors (the menu's role queries) for a fragment.
+        response = HttpResponse(render_to_string("core/job.html", {"job": job}))
         if job.status == JobStatus.DONE and job.result_url and job.result_file is None:
             response["HX-Redirect"] = job.result_url
         return response
