@@ -28,8 +28,9 @@ from typing import Any
 from celery import shared_task
 from celery.schedules import crontab
 from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Job, JobStatus, User
@@ -95,6 +96,7 @@ def job_start(
         kind=kind,
         key=key,
         owner=owner,
+        language=translation.get_language() or "",
         message=message[:200] or _("Waiting for the worker."),
     )
     if task.app.conf.task_always_eager:
@@ -138,10 +140,12 @@ def run(task: Any, job_id: str, function: JobFunction, kwargs: dict[str, Any]) -
     """Run a job's function; see the module's docstring. On the worker a transient error
     queues a retry after ``backoff``; without a broker the retries run at once, here."""
     retries: int = task.request.retries or 0
-    while (error := _attempt(task, job_id, function, kwargs, retries)) is not None:
-        if not task.request.is_eager:
-            raise task.retry(exc=error, countdown=backoff(task, retries))
-        retries += 1
+    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        while (error := _attempt(task, job_id, function, kwargs, retries)) is not None:
+            if not task.request.is_eager:
+                raise task.retry(exc=error, countdown=backoff(task, retries))
+            retries += 1
 
 
 def _attempt(

@@ -220,6 +220,8 @@ class Job(models.Model):
         _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    #: the language of the page that started it: its messages are written in it
+    language = models.CharField(_("language"), max_length=10, blank=True)
     #: what it is doing, in the owner's language
     message = models.CharField(_("message"), max_length=200, blank=True)
     #: where its result is (a page), or a file kept on the job
