@@ -312,7 +312,7 @@ KAIFAQU_WORKBOOK_PAGE_MAX_ROWS = env.int("KAIFAQU_WORKBOOK_PAGE_MAX_ROWS", defau
 # Serving (`kaifaqu serve` runs gunicorn with these): worker processes, threads in each, the
 # seconds after which a request's worker is killed, and the address nginx proxies to. More
 # than one worker needs a shared CACHE_URL. The time limit stays above the PDF conversion's,
-# which runs in the request until the job queue lands.
+# which runs in the request when no broker is configured.
 KAIFAQU_WORKERS = env.int("KAIFAQU_WORKERS", default=1)
 KAIFAQU_THREADS = env.int("KAIFAQU_THREADS", default=4)
 KAIFAQU_TIMEOUT = env.int("KAIFAQU_TIMEOUT", default=KAIFAQU_PDF_TIMEOUT + 30)
