@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from celery import current_app
 from celery.exceptions import Retry
+from celery.schedules import crontab
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +19,8 @@ from kaifaqu.core import jobs
 from kaifaqu.core.jobs import JobRefused, Outcome, Progress, job_start, job_task
 from kaifaqu.core.models import Job, JobStatus, User
 from kaifaqu.core.testing import sign_in
+
+pytestmark = pytest.mark.usefixtures("english")  # the messages are asserted in English
 
 #: what each run of the test jobs saw, in order
 SEEN: list[Any] = []
@@ -98,7 +101,7 @@ def test_a_transient_error_is_retried_at_once_without_a_broker(owner):
 
 
 def test_on_the_worker_a_transient_error_is_retried_with_back_off(owner):
-    job = Job.objects.create(id=uuid.uuid4(), kind="tests.count", owner=owner)
+    job = Job.objects.create(id=uuid.uuid4(), kind="tests.count", owner=owner, language="en")
     for retries, countdown in [(0, 1), (1, 2), (2, 4)]:
         count_job.push_request(retries=retries, is_eager=False)
         try:
@@ -242,8 +245,8 @@ def test_packages_register_their_schedules_for_beat():
     entry = jobs.beat_schedule()["consultations.send_outbox"]
     assert entry["task"] == "consultations.send_outbox"
     assert entry["schedule"].total_seconds() == 60
-    jobs.schedule("tests.nightly", "tests.count", every=jobs.crontab(hour=2, minute=0))
+    jobs.schedule("tests.nightly", "tests.count", every=crontab(hour=2, minute=0))
     try:
-        assert jobs.beat_schedule()["tests.nightly"]["schedule"] == jobs.crontab(hour=2, minute=0)
+        assert jobs.beat_schedule()["tests.nightly"]["schedule"] == crontab(hour=2, minute=0)
     finally:
         del jobs.SCHEDULE["tests.nightly"]

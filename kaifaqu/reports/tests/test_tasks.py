@@ -32,7 +32,7 @@ def test_a_redraft_is_a_job_whose_result_is_the_new_draft(login, demo, draft):
         JobStatus.DONE,
         demo.users["economy"],
         reverse("reports:draft", args=[new.pk]),
-        "Draft #2 is ready.",
+        "第2稿已生成。",  # the page was in Chinese
     )
     assert job.key == f"{draft.report_type.pk}:{demo.zone.pk}:{PERIOD}:1"
 
