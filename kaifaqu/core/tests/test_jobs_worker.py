@@ -44,7 +44,7 @@ def worker() -> Iterator[None]:
         conf.broker_url, conf.task_always_eager = before
 
 
-def _until(check, seconds: float = 30) -> None:
+def _until(check, seconds: float = 120) -> None:
     """Wait for the worker thread (the one wait of the suite that is not simulated)."""
     deadline = time.monotonic() + seconds
     while not check():
