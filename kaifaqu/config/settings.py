@@ -330,7 +330,7 @@ KAIFAQU_WORKBOOK_PAGE_MAX_ROWS = env.int("KAIFAQU_WORKBOOK_PAGE_MAX_ROWS", defau
 # Serving (`kaifaqu serve` runs gunicorn with these): worker processes, threads in each, the
 # seconds after which a request's worker is killed, and the address nginx proxies to. More
 # than one worker needs a shared CACHE_URL. The time limit stays above the PDF conversion's,
-# which runs in the request until the job queue lands.
+# which runs in the request when no broker is configured.
 KAIFAQU_WORKERS = env.int("KAIFAQU_WORKERS", default=1)
 KAIFAQU_THREADS = env.int("KAIFAQU_THREADS", default=4)
 KAIFAQU_TIMEOUT = env.int("KAIFAQU_TIMEOUT", default=KAIFAQU_PDF_TIMEOUT + 30)
@@ -380,3 +380,21 @@ KAIFAQU_AUDIT_ANCHOR_FILE = Path(
     env.str("KAIFAQU_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
 )
 KAIFAQU_AUDIT_ANCHOR_SYSLOG = env.bool("KAIFAQU_AUDIT_ANCHOR_SYSLOG", default=False)
+
+# The job queue (kaifaqu/config/celery.py, docs/architecture.md#jobs): Celery on the Redis
+# broker CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1). Without one every job runs in the
+# request that starts it (make run, the tests, a fresh machine). Beat keeps its schedule file
+# in the state directory.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# How often beat queues the outbox (seconds).
+KAIFAQU_OUTBOX_EVERY = env.int("KAIFAQU_OUTBOX_EVERY", default=60)

@@ -237,3 +237,60 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """Work done off the request (core.jobs): who started it, how far it is, what came of it.
+
+    The page that started it polls it; only its owner sees it."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=100)
+    #: the same work asked for again (a second click, a retry) finds this job instead of a new one
+    key = models.CharField(_("key"), max_length=200, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    #: the language of the page that started it: its messages are written in it
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    #: what it is doing, in the owner's language
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    #: where its result is (a page), or a file kept on the job
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    result_name = models.CharField(_("file name"), max_length=255, blank=True)
+    result_type = models.CharField(_("file type"), max_length=100, blank=True)
+    result_file = models.BinaryField(_("file"), null=True, blank=True)
+    #: why it failed, for the owner
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaifaqu.core.views import auth
+from kaifaqu.core.views import auth, jobs
 from kaifaqu.core.views import backoffice as views
 
 app_name = "core"
@@ -30,5 +30,7 @@ urlpatterns = [
     path("backoffice/security/", views.SecurityView.as_view(), name="security"),
     path("backoffice/security/unlock/", views.UnlockView.as_view(), name="unlock"),
     path("backoffice/audit/", views.AuditListView.as_view(), name="audit_list"),
+    path("backoffice/jobs/<uuid:pk>/", jobs.JobView.as_view(), name="job"),
+    path("backoffice/jobs/<uuid:pk>/file/", jobs.JobFileView.as_view(), name="job_file"),
     path("backoffice/audit/export.csv", views.AuditExportView.as_view(), name="audit_export"),
 ]

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.access import acting_user
-from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.jobs import job_start
+from kaifaqu.core.models import AuditAction, Job, User
 from kaifaqu.core.periods import Period, PeriodError, parse
 from kaifaqu.core.roles import Role
 from kaifaqu.core.versioning import Version, check_version
@@ -265,3 +266,38 @@ def draft_create(*, actor, report_type: ReportType, org_unit, period: str) -> Dr
         after={"number": draft.number, "missing": len(missing), "changed": len(changed)},
     )
     return draft
+
+
+def draft_start(*, actor, report_type: ReportType, org_unit, period: str) -> Job:
+    """The job that drafts (``draft_create`` on the queue): rights and the period are checked
+    here, so a refusal is at once; asking again before the draft exists is the same job."""
+    from .tasks import draft_job
+
+    _require_write(actor, report_type)
+    parsed = str(period_of(report_type, period))
+    previous = latest_draft(report_type, org_unit, parsed)
+    return job_start(
+        draft_job,
+        kind="reports.draft",
+        owner=acting_user(actor),
+        key=f"{report_type.pk}:{org_unit.pk}:{parsed}:{previous.number if previous else 0}",
+        message=_("Drafting the report."),
+        report_type=report_type.pk,
+        org_unit=org_unit.pk,
+        period=parsed,
+    )
+
+
+def pdf_start(*, actor, draft: Draft) -> Job:
+    """The job that converts a draft to PDF; a draft never changes, so its owner's done job
+    is reused."""
+    from .tasks import pdf_job
+
+    return job_start(
+        pdf_job,
+        kind="reports.pdf",
+        owner=acting_user(actor),
+        key=str(draft.pk),
+        message=_("Waiting to convert to PDF."),
+        draft=draft.pk,
+    )

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from kaifaqu.core.models import JobStatus
 from kaifaqu.core.versioning import ConcurrentEditError
+from kaifaqu.core.views.jobs import job_redirect
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.models import OrgUnit
 
@@ -21,7 +23,6 @@ from . import render, vocabulary
 from .checker import TemplateRefused
 from .forms import BlockForm, DraftForm, TemplateUploadForm
 from .models import Draft, ReportTemplate, ReportType
-from .pdf import PdfUnavailable
 from .selectors import (
     block_versions,
     current_blocks,
@@ -29,7 +30,16 @@ from .selectors import (
     report_type_list,
     template_list,
 )
-from .services import block_save, blocks_carry_over, draft_create, may_write, template_upload
+from .services import (
+    block_save,
+    blocks_carry_over,
+    draft_create,
+    draft_start,
+    may_write,
+    pdf_start,
+    template_upload,
+)
+from .tasks import file_name
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -127,19 +137,19 @@ class DraftCreateView(_TypeMixin, View):
         if form.is_valid():
             org = get_object_or_404(OrgUnit, code=form.cleaned_data["org"])
             try:
-                draft = draft_create(
+                job = draft_start(
                     actor=request.user,
                     report_type=self.report_type,
                     org_unit=org,
                     period=form.cleaned_data["period"],
                 )
-            except TemplateRefused as refused:
-                messages.error(request, str(refused))
             except ValidationError as e:
                 for message in e.messages:
                     form.add_error("period", message)
             else:
-                return redirect("reports:draft", pk=draft.pk)
+                if job.status != JobStatus.FAILED:
+                    return job_redirect(request, job, back=request.path)
+                form.add_error("period", job.error)
         view = ReportTypeDetailView(request=request, kwargs={"code": code})
         view.report_type = self.report_type
         return view.render_to_response(view.get_context_data(draft_form=form), status=400)
@@ -193,21 +203,15 @@ class DraftWordView(_DraftMixin, View):
         review = request.GET.get("copy", "review") != "final"
         content = render.docx(self.draft, review=review, base=request.build_absolute_uri("/"))
         suffix = _("review") if review else _("final")
-        return _download(content, f"{self._name()}-{suffix}.docx", DOCX)
-
-    def _name(self) -> str:
-        d = self.draft
-        return f"{d.org_unit.name}{d.period.replace('/', '_')}{d.report_type.name}-{d.number}"
+        return _download(content, f"{file_name(self.draft)}-{suffix}.docx", DOCX)
 
 
-class DraftPdfView(DraftWordView):
-    def get(self, request, pk):
-        try:
-            content = render.pdf_bytes(self.draft)
-        except PdfUnavailable as e:
-            messages.error(request, str(e))
-            return redirect("reports:draft", pk=pk)
-        return _download(content, f"{self._name()}.pdf", "application/pdf")
+class DraftPdfView(_DraftMixin, View):
+    """POST: the PDF is made by a job (core.jobs); the user gets it when it is ready."""
+
+    def post(self, request, pk):
+        job = pdf_start(actor=request.user, draft=self.draft)
+        return job_redirect(request, job, back=reverse("reports:draft", args=[pk]))
 
 
 class DraftRedraftView(_DraftMixin, View):
@@ -216,13 +220,13 @@ class DraftRedraftView(_DraftMixin, View):
             raise PermissionDenied
         d = self.draft
         try:
-            new = draft_create(
+            job = draft_start(
                 actor=request.user, report_type=d.report_type, org_unit=d.org_unit, period=d.period
             )
-        except (TemplateRefused, ValidationError) as e:
-            messages.error(request, "; ".join(getattr(e, "messages", [str(e)])))
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
             return redirect("reports:draft", pk=pk)
-        return redirect("reports:draft", pk=new.pk)
+        return job_redirect(request, job, back=reverse("reports:draft", args=[pk]))
 
 
 class BlocksCarryOverView(_DraftMixin, View):

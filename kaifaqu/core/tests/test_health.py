@@ -96,3 +96,17 @@ def test_healthz_is_not_redirected_to_https_so_a_local_probe_over_http_reaches_i
         client = Client()
         assert client.get("/healthz").status_code == 200
         assert client.get("/").status_code == 301
+
+
+def test_healthz_reports_the_broker_when_one_is_configured(client):
+    from celery import current_app
+
+    before = current_app.conf.broker_url
+    with override_settings(CELERY_BROKER_URL="memory://"):
+        current_app.conf.broker_url = "memory://"
+        try:
+            assert _answer(client) == (200, {"database": "ok", "cache": "ok", "queue": "ok"})
+            current_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+            assert _answer(client) == (503, {"database": "ok", "cache": "ok", "queue": "failed"})
+        finally:
+            current_app.conf.broker_url = before

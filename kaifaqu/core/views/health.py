@@ -11,6 +11,8 @@ import logging
 import secrets
 from collections.abc import Callable
 
+from celery import current_app
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -43,8 +45,12 @@ def _cache() -> str:
 
 
 def _queue() -> str:
-    # Nothing runs on a queue yet (issue 12, item 2): the broker's check replaces this.
-    return NOT_CONFIGURED
+    # The broker answers (a connection, within 2 seconds); without one jobs run in the request.
+    if not settings.CELERY_BROKER_URL:
+        return NOT_CONFIGURED
+    with current_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return OK
 
 
 CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "queue": _queue}

@@ -221,7 +221,7 @@ def test_word_downloads_review_and_final(login, draft):
 @override_settings(KAIFAQU_SOFFICE="no-such-soffice-kaifaqu")
 def test_pdf_without_libreoffice_says_so_on_the_page(login, draft):
     client = login("leader")
-    response = client.get(reverse("reports:pdf", args=[draft.pk]), follow=True)
+    response = client.post(reverse("reports:pdf", args=[draft.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("reports:draft", args=[draft.pk])
     assert "no-such-soffice-kaifaqu" in response.content.decode()
 
