@@ -58,6 +58,30 @@ def test_the_command_appends_the_head_to_the_anchor_file():
     )
 
 
+@time_machine.travel("2026-12-01 17:10:00+00:00", tick=False)
+def test_beat_anchors_the_head_daily_through_the_core_task():
+    from celery import current_app
+    from celery.schedules import crontab
+
+    from kaifaqu.core import jobs
+    from kaifaqu.core.tasks import anchor_audit
+
+    current_app.loader.import_default_modules()
+    entry = jobs.beat_schedule()["core.anchor_audit"]
+    assert (entry["task"], entry["schedule"]) == ("core.anchor_audit", crontab(hour=1, minute=10))
+    rows = _rows(2)
+    anchor_audit.delay()  # eager here: no broker
+    assert _anchors() == [
+        {
+            "time": "2026-12-01T17:10:00+00:00",
+            "id": rows[-1].pk,
+            "seq": 2,
+            "hash": rows[-1].hash,
+            "rows": 2,
+        }
+    ]
+
+
 def test_an_empty_log_anchors_the_genesis():
     assert audit.anchor_head()["seq"] == 0
     assert audit.verify_anchors() is None
