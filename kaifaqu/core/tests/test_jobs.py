@@ -181,7 +181,8 @@ def test_the_owner_polls_the_job_until_it_is_done(client: Client, owner, django_
     job = _running(owner)
     sign_in(client, owner)
     url = reverse("core:job", args=[job.pk])
-    with django_assert_num_queries(6):  # session, user, job; session saved in a savepoint (3)
+    # session, user, "is this a visitor" (the back office's gate), job; session saved (3)
+    with django_assert_num_queries(7):
         part = client.get(url, HTTP_HX_REQUEST="true")
     html = part.content.decode()
     assert part.status_code == 200
