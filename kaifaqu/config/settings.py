@@ -22,11 +22,14 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "kaifaqu"
-VAR_DIR = Path(environ.Env().str("KAIFAQU_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
+# After the .env file: a command run by hand (`make deploy-prepare`) must find the state
+# directory the services find through systemd's EnvironmentFile, or it collects the static
+# files where the web service does not look (deploy/acceptance.py caught that).
+VAR_DIR = Path(env.str("KAIFAQU_VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 def _secret_key() -> str:
