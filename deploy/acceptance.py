@@ -356,7 +356,7 @@ def main() -> int:
         )
         restored = {
             **env,
-            "DATABASE_URL": settings_url(env_file).replace(f"/{db}", f"/{db_restored}"),
+            "DATABASE_URL": settings_url(env_file).rsplit("/", 1)[0] + f"/{db_restored}",
             "KAIFAQU_VAR_DIR": str(work / "var-restored"),
         }
         print(

@@ -25,6 +25,8 @@ READ_ONLY = ["leader", "finance", "auditadmin", "visitor"]
 EVERYONE_MAY = {
     "/accounts/login/": "signing in (an empty form answers the form again)",
     "/accounts/logout/": "signing out",
+    "/accounts/password-expired/": "changing one's own expired password (an empty form answers "
+    "the form again)",
     "/i18n/setlang/": "choosing the language",
     "/consult/": "the public consultation form (an empty one answers the form with its errors)",
     "/space/sign-in/": "asking for a sign-in link (an empty one answers the form again)",

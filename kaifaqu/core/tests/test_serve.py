@@ -35,6 +35,7 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="kaifaqu.config.settings",
         DEBUG="0",
         SECRET_KEY="a-production-key-" + "x" * 50,
+        KAIFAQU_AUDIT_KEY="a-production-audit-key-" + "y" * 40,
         ALLOWED_HOSTS="127.0.0.1",
         KAIFAQU_VAR_DIR=str(var_dir),
         **extra,
