@@ -363,3 +363,5 @@ KAIFAQU_AUDIT_ANCHOR_FILE = Path(
     env.str("KAIFAQU_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl"))
 )
 KAIFAQU_AUDIT_ANCHOR_SYSLOG = env.bool("KAIFAQU_AUDIT_ANCHOR_SYSLOG", default=False)
+# Days the audit log keeps its rows (`kaifaqu purge_audit`); 180 at least (kaifaqu.E002).
+KAIFAQU_AUDIT_RETENTION_DAYS = env.int("KAIFAQU_AUDIT_RETENTION_DAYS", default=180)
