@@ -23,7 +23,7 @@ def _audit_rows_flushable():
 
     from kaifaqu.core import audit_guard
 
-    original = TransactionTestCase._fixture_teardown
+    original = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
 
     def _fixture_teardown(self):
         names = self._databases_names(include_mirrors=False)
@@ -35,9 +35,9 @@ def _audit_rows_flushable():
             for name in names:
                 audit_guard.install(connections[name])
 
-    TransactionTestCase._fixture_teardown = _fixture_teardown
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[attr-defined]
     yield
-    TransactionTestCase._fixture_teardown = original
+    TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -69,7 +69,7 @@ BEGIN
   END IF;
   RAISE EXCEPTION '{MESSAGE}: % on % refused', TG_OP, TG_TABLE_NAME
     USING ERRCODE = 'restrict_violation';
-END $$""",
+END $$""",  # noqa: S608 (fixed names)
         *(
             sql
             for table in (ENTRIES, CHANGES)
@@ -97,11 +97,11 @@ def _postgresql_uninstall() -> list[str]:
 
 
 def _sqlite_install() -> list[str]:
-    flag = f"EXISTS (SELECT 1 FROM {PURGE_FLAG_TABLE})"
+    flag = f"EXISTS (SELECT 1 FROM {PURGE_FLAG_TABLE})"  # noqa: S608 (fixed names)
     refuse = "SELECT RAISE(ABORT, '{message}: {op} on {table} refused')"
     deletable = {
         ENTRIES: f"{flag} AND OLD.created_at < datetime('now', '-{RETENTION_FLOOR_DAYS} days')",
-        CHANGES: f"{flag} AND NOT EXISTS "
+        CHANGES: f"{flag} AND NOT EXISTS "  # noqa: S608 (fixed names)
         f"(SELECT 1 FROM {ENTRIES} WHERE {_SQLITE_BATCH} = OLD.batch)",
     }
     statements = [
@@ -168,16 +168,17 @@ def removed(connection: BaseDatabaseWrapper = default_connection) -> Iterator[No
 
 @contextmanager
 def purging(connection: BaseDatabaseWrapper = default_connection) -> Iterator[None]:
-    """The purge's flag on for the block, which must be inside the purge's transaction."""
+    """The purge's flag on for the block, which must be inside the purge's transaction: the
+    flag goes off after the block, or with the transaction when an error rolls it back."""
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             cursor.execute(f"SET LOCAL {PURGE_SETTING} = 'on'")
         else:
-            cursor.execute(f"INSERT INTO {PURGE_FLAG_TABLE} (purging) VALUES (1)")
-        try:
-            yield
-        finally:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"SET LOCAL {PURGE_SETTING} = 'off'")
-            else:
-                cursor.execute(f"DELETE FROM {PURGE_FLAG_TABLE}")
+            cursor.execute(f"INSERT INTO {PURGE_FLAG_TABLE} (purging) VALUES (1)")  # noqa: S608 (fixed names)
+    yield
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute(f"SET LOCAL {PURGE_SETTING} = 'off'")
+        else:
+            cursor.execute(f"DELETE FROM {PURGE_FLAG_TABLE}")  # noqa: S608 (fixed names)
