@@ -14,6 +14,11 @@ with the right to change the schema drops them (``uninstall``): they stop the ap
 a mistaken ``kaifaqu flush`` or a stray SQL session, not a database administrator. On
 PostgreSQL the application's role should also lack the privileges (docs/deploy.md).
 The SQL is here once, for the migration that installs it and the tests that remove it.
+
+On SQLite a migration that rebuilds an audit table (Django's ``_remake_table``: most column
+changes) drops its triggers with the old table: such a migration must end with
+``migrations.RunPython(lambda apps, editor: audit_guard.install(editor.connection))``
+after uninstalling first. PostgreSQL keeps triggers through ``ALTER TABLE``.
 """
 
 from __future__ import annotations

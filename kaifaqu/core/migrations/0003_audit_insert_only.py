@@ -24,7 +24,12 @@ def _install(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 def _uninstall(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    audit_guard.uninstall(schema_editor.connection)
+    connection = schema_editor.connection
+    audit_guard.uninstall(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS core_auditentry_changes_batch")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS {audit_guard.PURGE_FLAG_TABLE}")
 
 
 class Migration(migrations.Migration):
