@@ -401,3 +401,5 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # How often beat queues the outbox (seconds).
 KAIFAQU_OUTBOX_EVERY = env.int("KAIFAQU_OUTBOX_EVERY", default=60)
+# Days the audit log keeps its rows (`kaifaqu purge_audit`); 180 at least (kaifaqu.E002).
+KAIFAQU_AUDIT_RETENTION_DAYS = env.int("KAIFAQU_AUDIT_RETENTION_DAYS", default=180)

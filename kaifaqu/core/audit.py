@@ -16,17 +16,18 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import bulk
+from . import audit_guard, bulk
 from .context import current
 from .models import AuditAction, AuditChainLock, AuditChange, AuditEntry
 
@@ -187,10 +188,34 @@ class ChainBreak:
         return f"row #{self.seq} (id {self.entry_id}): {self.reason}"
 
 
+def chain_start() -> tuple[int, str] | None:
+    """Where the chain begins: (1, the genesis hash), or after a retention purge the first
+    remaining row's seq and previous hash, when a purge row (itself in the chain) vouches
+    for them: it names the last row it deleted and that row's hash. None for an empty log
+    or a first row no purge vouches for (rows cut from the start)."""
+    first = AuditEntry.objects.order_by("seq").values_list("seq", "prev_hash").first()
+    if first is None:
+        return None
+    seq, prev_hash = first
+    if seq == 1:
+        return (1, GENESIS_HASH)
+    purges = AuditEntry.objects.filter(action=AuditAction.PURGE, seq__gte=seq).order_by("-seq")
+    for after in purges.values_list("after", flat=True).iterator():
+        if (
+            isinstance(after, dict)
+            and after.get("through_seq") == seq - 1
+            and after.get("last_hash") == prev_hash
+        ):
+            return (seq, prev_hash)
+    return None
+
+
 def verify_chain(batch_size: int = 2000) -> ChainBreak | None:
-    """Recompute every hash in order; return the first row that breaks the chain, or None."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    """Recompute every hash in order; return the first row that breaks the chain, or None.
+
+    The chain starts at row #1 from the genesis hash, or where a retention purge (a purge
+    row later in the chain, checked with it) says the rows it deleted ended."""
+    expected_seq, expected_prev = chain_start() or (1, GENESIS_HASH)
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
             return ChainBreak(entry.seq, entry.pk, f"expected row #{expected_seq}: rows missing")
@@ -370,12 +395,16 @@ def last_anchor() -> dict[str, Any] | None:
 
 def verify_anchors() -> ChainBreak | None:
     """Compare the log with its last anchor: the anchored row must still be there with the
-    anchored hash, and as many rows up to it. None if so (or nothing is anchored)."""
+    anchored hash, and as many rows up to it (less those a retention purge deleted since).
+    None if so (or nothing is anchored, or the anchored row was purged)."""
     anchor = last_anchor()
     if anchor is None or not anchor["seq"]:
         return None
     seq, entry_id = int(anchor["seq"]), int(anchor["id"])
     row = AuditEntry.objects.filter(seq=seq).values_list("pk", "hash").first()
+    start = chain_start()
+    if row is None and start is not None and seq < start[0]:
+        return None  # anchored before the rows a retention purge deleted: nothing to compare
     if row is None:
         return ChainBreak(
             seq, entry_id, f"the last anchored row ({anchor['time']}) is missing: rows deleted"
@@ -383,8 +412,123 @@ def verify_anchors() -> ChainBreak | None:
     if row[1] != anchor["hash"]:
         return ChainBreak(seq, row[0], f"its hash differs from the one anchored {anchor['time']}")
     count = AuditEntry.objects.filter(seq__lte=seq).count()
-    if count < int(anchor["rows"]):
-        return ChainBreak(
-            seq, row[0], f"{count} rows up to it, {anchor['rows']} anchored: rows deleted"
-        )
+    expected = int(anchor["rows"])
+    start = chain_start()
+    if start is not None and start[0] > 1:
+        # Rows the anchored log held that a retention purge has deleted since.
+        anchored_from = seq - expected + 1
+        expected -= max(0, min(expected, start[0] - anchored_from))
+    if count < expected:
+        return ChainBreak(seq, row[0], f"{count} rows up to it, {expected} anchored: rows deleted")
     return None
+
+
+# -- retention ----------------------------------------------------------------------------
+
+
+class PurgeRefused(ValueError):
+    """A purge asked to delete rows younger than the retention; nothing was deleted."""
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a retention purge deleted: entries and change rows older than ``cutoff``, the
+    entries up to ``through_seq``, recorded by the purge row ``entry`` (None: nothing)."""
+
+    cutoff: datetime
+    entries: int
+    changes: int
+    through_seq: int | None
+    entry: AuditEntry | None
+
+
+def retention_days() -> int:
+    """``KAIFAQU_AUDIT_RETENTION_DAYS``, refused below the 180 days the database enforces
+    (the system check ``kaifaqu.E002`` says so at start)."""
+    days = int(settings.KAIFAQU_AUDIT_RETENTION_DAYS)
+    if days < audit_guard.RETENTION_FLOOR_DAYS:
+        raise ImproperlyConfigured(
+            f"KAIFAQU_AUDIT_RETENTION_DAYS is {days}: audit rows are kept at least "
+            f"{audit_guard.RETENTION_FLOOR_DAYS} days."
+        )
+    return days
+
+
+def purge(*, before: datetime | None = None) -> Purge:
+    """Delete the audit rows older than the retention (or than ``before``, which may not be
+    later than now minus the retention), and the change rows of the entries deleted.
+
+    Only a run of rows from the start of the chain goes, up to the first row that is not old
+    enough, so the rest stays one chain. The purge writes its own row first (``purge``: how
+    many rows, the last deleted seq and its hash), which is what lets ``verify_chain``
+    start from the first remaining row; the deletes run under ``audit_guard.purging``, and
+    the database's triggers refuse any row younger than 180 days by its own clock."""
+    days = retention_days()
+    latest = timezone.now() - timedelta(days=days)
+    cutoff = latest if before is None else before
+    if cutoff > latest:
+        raise PurgeRefused(
+            f"audit rows are kept {days} days: the latest cut-off now is "
+            f"{timezone.localtime(latest):%Y-%m-%d %H:%M:%S %z}, not "
+            f"{timezone.localtime(cutoff):%Y-%m-%d %H:%M:%S %z}; nothing deleted"
+        )
+    with transaction.atomic():
+        AuditChainLock.objects.select_for_update().get_or_create(pk=1)
+        old = AuditEntry.objects.filter(created_at__lt=cutoff)
+        first_young = (
+            AuditEntry.objects.filter(created_at__gte=cutoff)
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
+        if first_young is not None:
+            old = old.filter(seq__lt=first_young)
+        last = old.order_by("-seq").values_list("seq", "hash").first()
+        if last is None:
+            return Purge(cutoff, 0, 0, None, None)
+        through_seq, last_hash = last
+        first_seq = old.order_by("seq").values_list("seq", flat=True).first()
+        rows = old.count()
+        batches = [
+            str(batch)
+            for batch in old.filter(after__has_key="changes")
+            .values_list("after__changes__batch", flat=True)
+            .iterator()
+            if batch
+        ]
+        changes = sum(
+            AuditChange.objects.filter(batch__in=batches[i : i + CHANGES_BATCH]).count()
+            for i in range(0, len(batches), CHANGES_BATCH)
+        )
+        entry = record(
+            AuditAction.PURGE,
+            actor_label="system:purge_audit",
+            object_type=AuditEntry._meta.label_lower,
+            object_repr=f"#{first_seq}-#{through_seq}",
+            after={
+                "rows": rows,
+                "change_rows": changes,
+                "through_seq": through_seq,
+                "last_hash": last_hash,
+                "cutoff": cutoff.astimezone(UTC).isoformat(timespec="seconds"),
+                "retention_days": days,
+            },
+        )
+        quote = connection.ops.quote_name
+        with audit_guard.purging(), connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {quote(AuditEntry._meta.db_table)} WHERE seq <= %s",  # noqa: S608
+                [through_seq],
+            )
+            deleted = cursor.rowcount
+            for i in range(0, len(batches), CHANGES_BATCH):
+                chunk = batches[i : i + CHANGES_BATCH]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"DELETE FROM {quote(AuditChange._meta.db_table)} "  # noqa: S608
+                    f"WHERE batch IN ({marks})",
+                    chunk,
+                )
+        if deleted != rows:  # pragma: no cover (the chain's lock keeps the rows still)
+            raise RuntimeError(f"purge deleted {deleted} rows, {rows} expected")
+    return Purge(cutoff, rows, changes, through_seq, entry)

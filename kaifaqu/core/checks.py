@@ -52,3 +52,24 @@ def audit_key_check(
             id="kaifaqu.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def audit_retention_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """The audit log keeps its rows 180 days at least (the database refuses to delete
+    younger ones anyway); a shorter retention is a configuration error."""
+    from .audit_guard import RETENTION_FLOOR_DAYS
+
+    days = settings.KAIFAQU_AUDIT_RETENTION_DAYS
+    if days >= RETENTION_FLOOR_DAYS:
+        return []
+    return [
+        checks.Error(
+            f"KAIFAQU_AUDIT_RETENTION_DAYS is {days}: audit rows must be kept at least "
+            f"{RETENTION_FLOOR_DAYS} days.",
+            hint=f"Set it to {RETENTION_FLOOR_DAYS} or more, or leave it unset.",
+            id="kaifaqu.E002",
+        )
+    ]

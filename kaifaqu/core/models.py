@@ -116,6 +116,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Import")
     EXPORT = "export", _("Export")
     VIEW_SENSITIVE = "view_sensitive", _("View of personal data")
+    PURGE = "purge", _("Retention purge")
 
 
 _M = TypeVar("_M", bound=models.Model)

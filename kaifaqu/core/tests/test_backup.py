@@ -32,7 +32,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 
-from kaifaqu.core import audit, backup
+from kaifaqu.core import audit, audit_guard, backup
 from kaifaqu.core.context import acting
 from kaifaqu.core.models import AuditEntry
 from kaifaqu.core.testing import require_program, skip_or_fail
@@ -429,6 +429,8 @@ def test_a_row_removed_from_the_copy_is_refused_even_with_its_checksum_fixed(
         pytest.skip("the SQLite copy is a file a forger edits; the manifest case covers both")
     name = backup.DATABASE_FILES["sqlite"]
     with contextlib.closing(sqlite3.connect(small_backup / name)) as db:
+        # The copy's triggers dropped first, as its editor can.
+        audit_guard.run(db, audit_guard.uninstall_sql("sqlite"))
         db.execute(f"DELETE FROM {AUDIT_TABLE} WHERE seq = 2")
         db.commit()
     rehash(small_backup, name)
@@ -446,6 +448,8 @@ def test_an_edited_audit_row_fails_the_verification(small_backup, new_site):
         pytest.skip("the SQLite copy is a file a forger edits; the manifest case covers both")
     name = backup.DATABASE_FILES["sqlite"]
     with contextlib.closing(sqlite3.connect(small_backup / name)) as db:
+        # The copy's triggers dropped first, as its editor can.
+        audit_guard.run(db, audit_guard.uninstall_sql("sqlite"))
         db.execute(f"UPDATE {AUDIT_TABLE} SET object_repr = 'nothing' WHERE seq = 2")
         db.commit()
     rehash(small_backup, name)
