@@ -12,6 +12,16 @@ from kaifaqu.core.testing import in_english, run_command, sign_in
 from kaifaqu.orgs.demo import demo_password
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_gives_second_factor():
+    """``client.force_login`` signs in with the second factor given (core.testing)."""
+    from kaifaqu.core.testing import install_verified_force_login
+
+    undo = install_verified_force_login()
+    yield
+    undo()
+
+
 @pytest.fixture(autouse=True)
 def _audit_anchor_file(settings, tmp_path):
     """Each test anchors the audit head to a file of its own."""

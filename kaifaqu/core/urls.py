@@ -13,6 +13,17 @@ urlpatterns = [
         auth.PasswordExpiredView.as_view(),
         name="password_expired",
     ),
+    path("accounts/second-factor/", auth.SecondFactorView.as_view(), name="second_factor"),
+    path(
+        "accounts/second-factor/enrol/",
+        auth.SecondFactorEnrolView.as_view(),
+        name="second_factor_enrol",
+    ),
+    path(
+        "accounts/second-factor/recovery-codes/",
+        auth.RecoveryCodesView.as_view(),
+        name="recovery_codes",
+    ),
     path("backoffice/", views.DashboardView.as_view(), name="dashboard"),
     path("backoffice/users/", views.UserListView.as_view(), name="user_list"),
     path("backoffice/users/new/", views.UserCreateView.as_view(), name="user_create"),
@@ -29,6 +40,11 @@ urlpatterns = [
     ),
     path("backoffice/security/", views.SecurityView.as_view(), name="security"),
     path("backoffice/security/unlock/", views.UnlockView.as_view(), name="unlock"),
+    path(
+        "backoffice/security/second-factor/reset/",
+        views.SecondFactorResetView.as_view(),
+        name="second_factor_reset",
+    ),
     path("backoffice/audit/", views.AuditListView.as_view(), name="audit_list"),
     path("backoffice/audit/export.csv", views.AuditExportView.as_view(), name="audit_export"),
 ]
