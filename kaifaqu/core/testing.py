@@ -162,6 +162,25 @@ def log_in(client: Client, username: str, password: str, **extra: Any) -> HttpRe
     return response
 
 
+def submit_login_in_browser(page: Any, username: str, password: str) -> None:
+    """Fill and send the login page in a Playwright page; when the account lands on the
+    second-factor step, answer it with its authenticator's code (the demo's, made by
+    ``load_demo``, or any other confirmed one)."""
+    from urllib.parse import urlparse
+
+    from .models import User
+
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("#id_password").press("Enter")
+    if urlparse(page.url).path == "/accounts/second-factor/":  # not the enrolment
+        page.locator("#id_code").fill(totp_code_for(User.objects.get(username=username)))
+        with page.expect_navigation():
+            page.locator("#id_code").press("Enter")
+
+
 def token_request(username: str, password: str) -> dict[str, str]:
     """The body of a token request, with the second factor when the account needs one."""
     from .models import User

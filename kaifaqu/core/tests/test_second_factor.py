@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.core.management.base import CommandError
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,6 +22,7 @@ from kaifaqu.core.testing import (
     in_english,
     log_in,
     messages_of,
+    run_command,
     totp_code_for,
 )
 
@@ -328,3 +330,19 @@ def test_the_reset_spares_administrators_and_is_the_security_administrators(as_u
     assert refused.status_code == 403
     assert TOTPDevice.objects.filter(user=demo.economy).count() == 1
     assert AuditEntry.objects.filter(after__second_factor="reset").exists() is False
+
+
+def test_the_server_command_resets_an_administrators_second_factor(demo):
+    out = run_command("reset_second_factor", "admin")
+    assert out == "Second factor of admin reset.\n"
+    assert TOTPDevice.objects.filter(user=demo.admin).exists() is False
+    row = AuditEntry.objects.latest("seq")
+    assert (row.action, row.actor_username, row.after) == (
+        AuditAction.ACCOUNT_CHANGE,
+        "system:reset_second_factor",
+        {"second_factor": "reset"},
+    )
+    again = run_command("reset_second_factor", "admin")
+    assert again == "admin has no second factor set up; nothing was changed.\n"
+    with pytest.raises(CommandError, match=re.escape("No account 'nobody'; nothing was changed.")):
+        run_command("reset_second_factor", "nobody")
