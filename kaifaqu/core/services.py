@@ -249,7 +249,8 @@ def second_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[
 def second_factor_reset(*, actor: User | None, user: User) -> bool:
     """A security administrator removes an account's authenticator and recovery codes (a
     lost phone): it enrols again at its next sign-in. Never an administrator's or a zone
-    administrator's account (the server command's only). False when it had none."""
+    administrator's account (the server command's only). Its sessions end. False when it
+    had none."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -258,6 +259,9 @@ def second_factor_reset(*, actor: User | None, user: User) -> bool:
     totp, _count = TOTPDevice.objects.filter(user=user).delete()
     static, _count = StaticDevice.objects.filter(user=user).delete()
     if totp or static:
+        # Whoever holds the lost phone may hold a session too: it ends with the device.
+        user.end_sessions()
+        user.save(update_fields=["session_stamp"])
         audit.record(
             AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, after={"second_factor": "reset"}
         )

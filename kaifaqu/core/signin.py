@@ -236,6 +236,15 @@ def needs_second_factor(user: User | AnonymousUser | None) -> bool:
     return any(DepartmentRole.EDITOR in roles for roles in access.department_roles(user).values())
 
 
+def session_verified(request: HttpRequest) -> bool:
+    """The session gave the second factor: django_otp.login put its device there (and
+    django-otp's middleware drops the key when that device is gone). A reset of the factor
+    ends the account's sessions too (a new session stamp)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    return bool(request.session.get(DEVICE_ID_SESSION_KEY))
+
+
 def confirmed_totp(user: User) -> TOTPDevice | None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -310,7 +319,7 @@ class SecondFactorMiddleware:
         if (
             user.is_authenticated
             and needs_second_factor(user)
-            and not user.is_verified()  # type: ignore[attr-defined]  # django-otp's
+            and not session_verified(request)
             and request.path not in {reverse(name) for name in _STEP_URLS}
         ):
             if request.path.startswith("/api/"):

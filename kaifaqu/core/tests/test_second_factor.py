@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.core.management.base import CommandError
+from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -295,8 +296,9 @@ def test_the_token_endpoint_asks_the_leader_for_no_code(client, demo):
 
 def test_the_security_administrator_resets_a_second_factor(client, as_user, demo, traveller):
     economy = _unenrolled(demo.economy)
-    _enrol(client, economy, demo.password)
-    client.post("/accounts/logout/")
+    phone = Client()
+    _enrol(phone, economy, demo.password)
+    assert phone.get(DASHBOARD).status_code == 200
     security = as_user("secadmin")
     mark = audit_mark()
     response = security.post("/backoffice/security/second-factor/reset/", {"username": "economy"})
@@ -306,6 +308,8 @@ def test_the_security_administrator_resets_a_second_factor(client, as_user, demo
     ]
     assert TOTPDevice.objects.filter(user=economy).exists() is False
     assert StaticDevice.objects.filter(user=economy).exists() is False
+    # The session of whoever holds the lost phone ends with it.
+    assert phone.get(DASHBOARD)["Location"] == f"{LOGIN}?next=/backoffice/"
     rows = [(e.action, e.actor_username, e.object_id, e.after) for e in audit_since(mark)]
     assert rows == [
         (AuditAction.ACCOUNT_CHANGE, "secadmin", str(economy.pk), {"second_factor": "reset"})

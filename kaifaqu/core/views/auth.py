@@ -149,8 +149,7 @@ class _SecondFactorStep(LoginRequiredMixin, FormView[SecondFactorForm]):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and (
-            user.is_verified()  # type: ignore[attr-defined]  # django-otp's
-            or not signin.needs_second_factor(user)
+            signin.session_verified(request) or not signin.needs_second_factor(user)
         ):
             return redirect(_next_url(request))
         return super().dispatch(request, *args, **kwargs)
