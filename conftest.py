@@ -40,6 +40,16 @@ def _audit_rows_flushable():
     TransactionTestCase._fixture_teardown = original  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_gives_second_factor():
+    """``client.force_login`` signs in with the second factor given (core.testing)."""
+    from kaifaqu.core.testing import install_verified_force_login
+
+    undo = install_verified_force_login()
+    yield
+    undo()
+
+
 @pytest.fixture(autouse=True)
 def _audit_anchor_file(settings, tmp_path):
     """Each test anchors the audit head to a file of its own."""

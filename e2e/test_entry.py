@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from kaifaqu.core import numbers
 from kaifaqu.core.periods import parse
+from kaifaqu.core.testing import submit_login_in_browser
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement, DataValue
@@ -26,10 +27,7 @@ ZONE, Q3 = "371471", "2017-01/2017-09"
 
 
 def log_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
+    submit_login_in_browser(page, username, password)
     expect(page.get_by_test_id("current-user")).to_be_visible()
 
 

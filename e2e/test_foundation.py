@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kaifaqu.core.models import AuditAction, AuditEntry
+from kaifaqu.core.testing import submit_login_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +60,7 @@ def record_failures(page) -> list[str]:
 
 
 def log_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
+    submit_login_in_browser(page, username, password)
 
 
 def test_public_home_page_is_chinese_whatever_the_browser_asks_and_all_local(
@@ -172,3 +170,21 @@ def test_five_wrong_passwords_lock_the_account(page, live_server, e2e_demo):
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/backoffice/$"))
     assert not AuditEntry.objects.filter(action=AuditAction.LOGIN).exists()
     assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT, actor_username="admin").exists()
+
+
+def test_a_first_sign_in_enrols_the_second_factor_in_the_browser(page, live_server, e2e_demo):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kaifaqu.core.signin import totp_code
+
+    TOTPDevice.objects.filter(user=e2e_demo.economy).delete()
+    submit_login_in_browser(page, "economy", e2e_demo.password)
+    expect(page).to_have_url(re.compile(r"/accounts/second-factor/enrol/\?next="))
+    expect(page.get_by_test_id("otp-qr").locator("svg")).to_be_visible()
+    device = TOTPDevice.objects.get(user=e2e_demo.economy, confirmed=False)
+    page.locator("#id_code").fill(totp_code(device))
+    page.locator("#id_code").press("Enter")
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    page.get_by_test_id("recovery-codes-done").click()
+    expect(page).to_have_url(f"{live_server.url}/backoffice/")
+    expect(page.get_by_test_id("current-user")).to_have_text(e2e_demo.economy.full_name)

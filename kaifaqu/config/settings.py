@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kaifaqu.core",
     "kaifaqu.orgs",
     "kaifaqu.stats",
@@ -84,7 +87,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kaifaqu.core.signin.AbsoluteSessionLimitMiddleware",
+    # The second factor before the password's age: no change of password half signed in.
+    "kaifaqu.core.signin.SecondFactorMiddleware",
     "kaifaqu.core.signin.PasswordExpiryMiddleware",
     "kaifaqu.core.middleware.StaffAreaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,6 +198,11 @@ KAIFAQU_SESSION_MAX_HOURS = env.int("KAIFAQU_SESSION_MAX_HOURS", default=8)
 KAIFAQU_PASSWORD_MAX_AGE_DAYS = env.int("KAIFAQU_PASSWORD_MAX_AGE_DAYS", default=90)
 # API tokens stop working this many days after they were issued.
 KAIFAQU_API_TOKEN_DAYS = env.int("KAIFAQU_API_TOKEN_DAYS", default=30)
+# The second factor (django-otp, core.signin): the name authenticator apps show. Failed codes
+# count towards the sign-in lockout, so django-otp's own per-device delay is off.
+OTP_TOTP_ISSUER = env.str("KAIFAQU_OTP_ISSUER", default="kaifaqu")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # HTTPS hardening on by default in production (DEBUG off); a deployment behind a proxy that
 # terminates TLS sets SECURE_PROXY_SSL_HEADER_NAME.

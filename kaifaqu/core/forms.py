@@ -97,3 +97,13 @@ def mark_invalid(form: forms.BaseForm) -> None:
         if name in form.fields:
             widget = form.fields[name].widget
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class SecondFactorForm(BootstrapForm):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,9 @@ from rest_framework.authtoken.models import Token
 from . import access, audit, selectors, signin
 from .models import AuditAction, RoleGrant, User
 from .roles import PROTECTED_ROLES, SEPARATED_ADMIN_ROLES, Role
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 _ACCOUNT_FIELDS = ["username", "full_name", "email", "phone", "is_active"]
 
@@ -190,3 +195,92 @@ def account_unlock(*, actor: User | None, username: str) -> None:
     axes_reset(username=username)
     signin.forget_account(username)
     audit.record(AuditAction.UNLOCK, actor=actor, object_type="core.user", object_repr=username)
+
+
+# Second factor -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def second_factor_enrol_start(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled: the same unconfirmed device (and secret) until a
+    code confirms it, so the QR code stays valid across reloads."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def _recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _index in range(signin.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def second_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm the enrolled authenticator with a code from it: the account's other
+    authenticators go, ten new recovery codes come (returned, to be shown once). None, and
+    nothing changes, when the code is wrong."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    code = "".join(code.split())
+    if not (code.isdigit() and device.verify_token(code)):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes(user)
+    audit.record(
+        AuditAction.ACCOUNT_CHANGE,
+        actor=user,
+        obj=user,
+        after={"second_factor": "enrolled", "recovery_codes": len(codes)},
+    )
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User | None, user: User) -> bool:
+    """A security administrator removes an account's authenticator and recovery codes (a
+    lost phone): it enrols again at its next sign-in. Never an administrator's or a zone
+    administrator's account (the server command's only). Its sessions end. False when it
+    had none."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require(actor, Role.SECURITY_ADMIN)
+    _require_unprotected(actor, user)
+    totp, _count = TOTPDevice.objects.filter(user=user).delete()
+    static, _count = StaticDevice.objects.filter(user=user).delete()
+    if totp or static:
+        # Whoever holds the lost phone may hold a session too: it ends with the device.
+        user.end_sessions()
+        user.save(update_fields=["session_stamp"])
+        audit.record(
+            AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, after={"second_factor": "reset"}
+        )
+    return bool(totp or static)
+
+
+@transaction.atomic
+def second_factor_set_demo(*, user: User) -> TOTPDevice:
+    """The demo loader's: the account's authenticator holds the published demo secret
+    (``signin.DEMO_TOTP_KEY``), so anyone trying the demo can compute its codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, key=signin.DEMO_TOTP_KEY).first()
+    if device is None:
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(
+            user=user, name="demo", key=signin.DEMO_TOTP_KEY, confirmed=True
+        )
+        audit.record(
+            AuditAction.ACCOUNT_CHANGE, actor=None, obj=user, after={"second_factor": "demo"}
+        )
+    return device

@@ -1,4 +1,5 @@
-"""Sign-in controls beyond Django's: the absolute session limit and expiring API tokens."""
+"""Sign-in controls beyond Django's: the absolute session limit, expiring API tokens, the
+lockout counters, the password's age and the second factor."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_otp.models import Device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from .models import User
 
 #: The session key holding when (epoch seconds) the session's user signed in.
@@ -191,7 +197,136 @@ class PasswordExpiryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated and request.session.get(PASSWORD_EXPIRED):
-            allowed = {reverse("core:password_expired"), reverse("core:logout")}
+            allowed = {reverse(name) for name in ("core:password_expired", *_STEP_URLS)}
             if request.path not in allowed:
                 return redirect("core:password_expired")
+        return self.get_response(request)
+
+
+# Second factor -------------------------------------------------------------------------------
+#
+# Every staff account with write or administrative rights proves a TOTP code (django-otp)
+# after its password: the first sign-in enrols an authenticator app, later ones verify a
+# code or a one-time recovery code. Until then the session reaches only the steps below.
+
+#: The published secret of the demo accounts' authenticator (``kaifaqu load_demo``): hex, as
+#: django-otp stores keys. Its Base32 form is JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP.
+DEMO_TOTP_KEY = "48656c6c6f21deadbeef48656c6c6f21deadbeef"
+#: Recovery codes handed out at enrolment.
+RECOVERY_CODE_COUNT = 10
+#: The session key holding the recovery codes until their page has shown them once.
+RECOVERY_CODES = "kaifaqu_recovery_codes"
+_STEP_URLS = (
+    "core:second_factor",
+    "core:second_factor_enrol",
+    "core:recovery_codes",
+    "core:logout",
+)
+
+
+def needs_second_factor(user: User | AnonymousUser | None) -> bool:
+    """Any global role but the read-only leader's, or a department's editor role. Leaders,
+    viewers and the public's accounts (signed in by one-time links) sign in with a password
+    (or link) alone."""
+    from . import access
+    from .roles import DepartmentRole, Role
+
+    if access.global_roles(user) - {Role.LEADER}:
+        return True
+    return any(DepartmentRole.EDITOR in roles for roles in access.department_roles(user).values())
+
+
+def session_verified(request: HttpRequest) -> bool:
+    """The session gave the second factor: django_otp.login put its device there (and
+    django-otp's middleware drops the key when that device is gone). A reset of the factor
+    ends the account's sessions too (a new session stamp)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    return bool(request.session.get(DEVICE_ID_SESSION_KEY))
+
+
+def confirmed_totp(user: User) -> TOTPDevice | None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def match_code(user: User, code: str) -> Device | None:
+    """The confirmed device that accepts ``code`` (a TOTP code, or a recovery code, which
+    it uses up), or None."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = "".join(code.split()).lower()[:16]
+    if not code:
+        return None
+    if code.isdigit():
+        for totp in TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"):
+            if totp.verify_token(code):
+                return totp
+    for static in StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk"):
+        if static.verify_token(code):
+            return static
+    return None
+
+
+def is_recovery_device(device: Device) -> bool:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return isinstance(device, StaticDevice)
+
+
+def demo_code(device: TOTPDevice) -> str | None:
+    """The code the demo account's authenticator shows now (the next one the device accepts),
+    for the sign-in page of a demo; None for any other device or outside a demo."""
+    if not settings.KAIFAQU_SHOW_SIGN_IN_LINKS or device.key != DEMO_TOTP_KEY:
+        return None
+    return totp_code(device)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the device accepts next: now's, or the following step's when now's was used
+    (a code works once)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+def count_code_failure(request: HttpRequest, user: User) -> None:
+    """A wrong code counts as a failed sign-in of the account: django-axes's pair lock, the
+    account and address counters and the audit log all hear of it."""
+    from django.contrib.auth.signals import user_login_failed
+
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
+
+
+class SecondFactorMiddleware:
+    """Until a user who needs the second factor has given it, every page sends them to the
+    step (enrolment or verification) and every API call made with the session gets 403;
+    signing out stays possible. The password-expiry step comes after this one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and needs_second_factor(user)
+            and not session_verified(request)
+            and request.path not in {reverse(name) for name in _STEP_URLS}
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Give the second factor on the sign-in page first.")},
+                    status=403,
+                )
+            step = "core:second_factor" if confirmed_totp(user) else "core:second_factor_enrol"
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -86,6 +87,110 @@ def sign_in(client: Client, user: User, language: str | None = "en") -> Client:
     default, Chinese)."""
     client.force_login(user)
     return client if language is None else in_language(client, language)
+
+
+# The second factor in tests --------------------------------------------------------------
+#
+# Django's ``force_login`` signs in with no second factor, so every page would send a staff
+# account with write rights to it. The root conftest makes the test client's force_login
+# also give the session a verified authenticator (``force_login_verified``); the tests of
+# the factor itself sign in through the login page, or with ``force_login_password_only``.
+
+_plain_force_login = None
+
+
+def force_login_verified(client: Client, user: User, backend: str | None = None) -> None:
+    """``Client.force_login``, then the session is verified by a confirmed authenticator of
+    the user's (made if it has none), as django_otp.login would leave it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    force_login_password_only(client, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def force_login_password_only(client: Client, user: User, backend: str | None = None) -> None:
+    """Django's own force_login: signed in by the password alone, the second factor not given."""
+    from django.test import Client as DjangoClient
+
+    original = _plain_force_login or DjangoClient.force_login
+    original(client, user, backend)
+
+
+def install_verified_force_login() -> Callable[[], None]:
+    """Make ``Client.force_login`` verify the second factor; returns the undo."""
+    from django.test import Client as DjangoClient
+
+    global _plain_force_login
+    _plain_force_login = DjangoClient.force_login
+    DjangoClient.force_login = force_login_verified  # type: ignore[method-assign,assignment]
+
+    def undo() -> None:
+        global _plain_force_login
+        DjangoClient.force_login = _plain_force_login  # type: ignore[method-assign,assignment]
+        _plain_force_login = None
+
+    return undo
+
+
+def totp_code_for(user: User) -> str:
+    """The code the user's confirmed authenticator accepts next (what the phone shows)."""
+    from .signin import confirmed_totp, totp_code
+
+    device = confirmed_totp(user)
+    assert device is not None, f"{user} has no authenticator"
+    return totp_code(device)
+
+
+def log_in(client: Client, username: str, password: str, **extra: Any) -> HttpResponseBase:
+    """Sign in through the login page, then, for an account that needs it, give the second
+    factor as its phone would; returns the login page's response."""
+    from .models import User
+    from .signin import needs_second_factor
+
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": password}, **extra
+    )
+    user = User.objects.filter(username=username).first()
+    if response.status_code == 302 and user is not None and needs_second_factor(user):
+        client.post("/accounts/second-factor/", {"code": totp_code_for(user)}, **extra)
+    return response
+
+
+def submit_login_in_browser(page: Any, username: str, password: str) -> None:
+    """Fill and send the login page in a Playwright page; when the account lands on the
+    second-factor step, answer it with its authenticator's code (the demo's, made by
+    ``load_demo``, or any other confirmed one)."""
+    from urllib.parse import urlparse
+
+    from .models import User
+
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("#id_password").press("Enter")
+    if urlparse(page.url).path == "/accounts/second-factor/":  # not the enrolment
+        page.locator("#id_code").fill(totp_code_for(User.objects.get(username=username)))
+        with page.expect_navigation():
+            page.locator("#id_code").press("Enter")
+
+
+def token_request(username: str, password: str) -> dict[str, str]:
+    """The body of a token request, with the second factor when the account needs one."""
+    from .models import User
+    from .signin import needs_second_factor
+
+    data = {"username": username, "password": password}
+    user = User.objects.filter(username=username).first()
+    if user is not None and needs_second_factor(user):
+        data["otp"] = totp_code_for(user)
+    return data
 
 
 def messages_of(response: HttpResponseBase) -> list[str]:

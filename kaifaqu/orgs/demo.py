@@ -8,12 +8,15 @@ shared/seed/000_7f8fd224abc59e8b.txt; "illustrative" marks what the seed does no
 from __future__ import annotations
 
 import os
+from base64 import b32encode
+from binascii import unhexlify
 from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
 from django.db import transaction
 
+from kaifaqu.core import access, signin
 from kaifaqu.core import services as core_services
 from kaifaqu.core.models import RoleGrant, User
 from kaifaqu.core.roles import DepartmentRole, Role
@@ -240,10 +243,19 @@ def _users(departments: dict[str, Department], stdout: TextIO) -> None:
                     services.membership_grant(
                         actor=None, user=user, department=dept, role=dept_role
                     )
+        access.forget(user)
+        # The accounts that need the second factor share the published demo authenticator.
+        if signin.needs_second_factor(user):
+            core_services.second_factor_set_demo(user=user)
         rows.append((username, full_name))
     stdout.write(f"Demo accounts (password: {password}):\n")
     for username, full_name in rows:
         stdout.write(f"  {username:<12} {full_name}\n")
+    secret = b32encode(unhexlify(signin.DEMO_TOTP_KEY)).decode()
+    stdout.write(
+        f"Accounts with write or administrative rights give a second factor: the demo "
+        f"authenticator's secret is {secret} (the code is shown on the page).\n"
+    )
 
 
 @transaction.atomic

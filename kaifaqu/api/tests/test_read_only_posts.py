@@ -28,6 +28,9 @@ EVERYONE_MAY = {
     "/accounts/password-expired/": "changing one's own expired password (an empty form answers "
     "the form again)",
     "/i18n/setlang/": "choosing the language",
+    "/accounts/password-expired/": "changing one's own expired password (the form again)",
+    "/accounts/second-factor/": "giving one's own second factor (needed by none: onwards)",
+    "/accounts/second-factor/enrol/": "setting up one's own second factor (ditto)",
     "/consult/": "the public consultation form (an empty one answers the form with its errors)",
     "/space/sign-in/": "asking for a sign-in link (an empty one answers the form again)",
     "/space/sign-in/x/": "following a sign-in link (an unknown one is refused on its page)",

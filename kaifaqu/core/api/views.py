@@ -2,9 +2,11 @@ import json
 from typing import Any, cast
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
@@ -12,14 +14,59 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kaifaqu.core import access, audit, services
+from kaifaqu.core import access, audit, services, signin
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.signin import refusal, token_expired
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        write_only=True,
+        help_text="The second factor, for accounts that need one: the code of the "
+        "authenticator app or a recovery code.",
+    )
+
+
+def _second_factor_refusal(request: Request, user: User) -> Response | None:
+    """None when the account needs no second factor or gave a right one; else the 400."""
+    if not signin.needs_second_factor(user):
+        return None
+    if signin.confirmed_totp(user) is None:
+        detail = _(
+            "This account needs a second factor: log in on the web site once to set up an "
+            "authenticator app, then ask for a token again."
+        )
+        return Response({"otp": [detail]}, status=400)
+    data = request.data if isinstance(request.data, dict) else {}
+    code = str(data.get("otp", "") or "")
+    if not code.strip():
+        detail = _(
+            "This account needs a second factor: send the code of the authenticator app "
+            "(or a recovery code) in the field otp."
+        )
+        return Response({"otp": [detail]}, status=400)
+    device = signin.match_code(user, code)
+    if device is None:
+        signin.count_code_failure(request._request, user)
+        return Response({"otp": [_("That code is not right.")]}, status=400)
+    if signin.is_recovery_device(device):
+        audit.record(
+            AuditAction.LOGIN,
+            actor=user,
+            obj=user,
+            after={"via": "api_token", "recovery_code": True},
+            ip=client_ip(request._request),
+        )
+    return None
+
+
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (failed attempts count to lockout)."""
+    """Exchange a username and password (and, for accounts with write or administrative
+    rights, a second-factor code) for an API token (failed attempts count to lockout)."""
+
+    serializer_class = TokenRequestSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
@@ -35,6 +82,9 @@ class TokenView(ObtainAuthToken):
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             user = serializer.validated_data["user"]
+            second_factor = _second_factor_refusal(request, user)
+            if second_factor is not None:
+                return second_factor
             with transaction.atomic():
                 token = Token.objects.select_for_update().filter(user=user).first()
                 if token is not None and token_expired(token):

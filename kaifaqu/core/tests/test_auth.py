@@ -15,6 +15,7 @@ from django.utils import translation
 
 from kaifaqu.core.models import AuditAction, AuditEntry
 from kaifaqu.core.passwords import CharacterClassValidator
+from kaifaqu.core.testing import log_in, token_request
 
 LOGIN = "/accounts/login/"
 LOGOUT = "/accounts/logout/"
@@ -28,7 +29,7 @@ START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 def _post_login(client, password, username="admin"):
-    return client.post(LOGIN, {"username": username, "password": password})
+    return log_in(client, username, password)
 
 
 def _fail_five_times(client, username="admin"):
@@ -133,7 +134,7 @@ def test_the_api_token_endpoint_counts_failures_and_locks_too(english_client, de
 
 
 def test_the_api_token_endpoint_gives_a_token_for_the_right_password(client, demo):
-    response = client.post(TOKEN, {"username": "admin", "password": demo.password})
+    response = client.post(TOKEN, token_request("admin", demo.password))
     assert response.status_code == 200
     assert len(response.json()["token"]) == 40
 

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from kaifaqu.core import services
 from kaifaqu.core.models import AuditAction, AuditEntry, User
+from kaifaqu.core.testing import log_in, token_request
 
 LOGIN = "/accounts/login/"
 DASHBOARD = "/backoffice/"
@@ -21,11 +22,11 @@ EXPIRED_EN = "This API token has expired. Ask for a new one at the token endpoin
 
 
 def _post_login(client, password, username="admin", ip="127.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return log_in(client, username, password, REMOTE_ADDR=ip)
 
 
 def _token(client, password, username="admin"):
-    return client.post(TOKEN, {"username": username, "password": password})
+    return client.post(TOKEN, token_request(username, password))
 
 
 def _api(key):

@@ -1,22 +1,37 @@
-import math
-from typing import Any, cast
+from __future__ import annotations
 
+import math
+from base64 import b32encode
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
 
-from kaifaqu.core import services, signin
+from kaifaqu.core import audit, services, signin
 from kaifaqu.core.context import client_ip
-from kaifaqu.core.forms import LoginForm
-from kaifaqu.core.models import User
+from kaifaqu.core.forms import LoginForm, SecondFactorForm
+from kaifaqu.core.models import AuditAction, User
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def lockout_response(
@@ -100,3 +115,145 @@ class PasswordExpiredView(LoginRequiredMixin, FormView[PasswordChangeForm]):
         self.request.session.pop(signin.PASSWORD_EXPIRED, None)
         messages.success(self.request, _("Password changed."))
         return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+# Second factor -------------------------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once the step is done: the page first asked for, if it is ours."""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def _refused(request: HttpRequest, user: User) -> HttpResponse | None:
+    """A locked account (by django-axes or the counters) gives no codes either: it is signed
+    out and sees the lockout page."""
+    username = user.get_username()
+    refused = signin.refusal(request, username, client_ip(request))
+    if refused is None and not AxesProxyHandler.is_allowed(request, {"username": username}):
+        refused = lockout_response(request)
+    if refused is not None:
+        logout(request)
+    return refused
+
+
+class _SecondFactorStep(LoginRequiredMixin, FormView[SecondFactorForm]):
+    form_class = SecondFactorForm
+    wrong_code = gettext_lazy("That code is not right. Check the time on your phone and try again.")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and (
+            signin.session_verified(request) or not signin.needs_second_factor(user)
+        ):
+            return redirect(_next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _refused(request, cast(User, request.user)) or super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(next=_next_url(self.request), **kwargs)
+
+    def refuse(self, form: SecondFactorForm) -> HttpResponse:
+        signin.count_code_failure(self.request, cast(User, self.request.user))
+        form.add_error("code", str(self.wrong_code))
+        return self.form_invalid(form)
+
+
+class SecondFactorEnrolView(_SecondFactorStep):
+    """First sign-in of an account that needs the second factor: scan the QR code (or type
+    the secret) into an authenticator app and give the code it shows."""
+
+    template_name = "core/second_factor_enrol.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and signin.confirmed_totp(request.user):
+            return redirect(f"{reverse('core:second_factor')}?{request.GET.urlencode()}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def device(self) -> TOTPDevice:
+        return services.second_factor_enrol_start(user=cast(User, self.request.user))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        device = self.device()
+        return super().get_context_data(
+            qr_svg=mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4)),  # noqa: S308 (segno's own markup)
+            secret=b32encode(device.bin_key).decode(),
+            **kwargs,
+        )
+
+    def form_valid(self, form: SecondFactorForm) -> HttpResponse:
+        user = cast(User, self.request.user)
+        device = self.device()
+        codes = services.second_factor_confirm(
+            user=user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is None:
+            return self.refuse(form)
+        otp_login(self.request, device)
+        self.request.session[signin.RECOVERY_CODES] = codes
+        return redirect(
+            f"{reverse('core:recovery_codes')}?{urlencode({'next': _next_url(self.request)})}"
+        )
+
+
+class SecondFactorView(_SecondFactorStep):
+    """Later sign-ins: a code from the authenticator app, or one of the recovery codes."""
+
+    template_name = "core/second_factor.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not signin.confirmed_totp(request.user):
+            return redirect(f"{reverse('core:second_factor_enrol')}?{request.GET.urlencode()}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        device = signin.confirmed_totp(cast(User, self.request.user))
+        return super().get_context_data(
+            demo_code=signin.demo_code(device) if device else None, **kwargs
+        )
+
+    def form_valid(self, form: SecondFactorForm) -> HttpResponse:
+        user = cast(User, self.request.user)
+        device = signin.match_code(user, form.cleaned_data["code"])
+        if device is None:
+            return self.refuse(form)
+        otp_login(self.request, device)
+        if signin.is_recovery_device(device):
+            left = device.token_set.count()  # a StaticDevice
+            audit.record(
+                AuditAction.LOGIN,
+                actor=user,
+                obj=user,
+                after={"via": "recovery_code", "recovery_codes_left": left},
+                ip=client_ip(self.request),
+            )
+            messages.warning(
+                self.request,
+                _(
+                    "You signed in with a recovery code; %(left)d are left. Ask the security "
+                    "administrator to reset your second factor if you lost your phone."
+                )
+                % {"left": left},
+            )
+        return redirect(_next_url(self.request))
+
+
+class RecoveryCodesView(LoginRequiredMixin, TemplateView):
+    """The recovery codes, shown once just after enrolment."""
+
+    template_name = "core/recovery_codes.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        codes = request.session.pop(signin.RECOVERY_CODES, None)
+        if not codes:
+            return redirect(_next_url(request))
+        return self.render_to_response(
+            self.get_context_data(codes=codes, next=_next_url(request), **kwargs)
+        )

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -139,6 +139,35 @@ class UnlockView(RoleRequiredMixin, View):
         if username:
             services.account_unlock(actor=request.user, username=username)
             messages.success(request, _("%(name)s unlocked.") % {"name": username})
+        return redirect("core:security")
+
+
+class SecondFactorResetView(RoleRequiredMixin, View):
+    """The security administrator removes an account's second factor (a lost phone)."""
+
+    roles = (Role.SECURITY_ADMIN,)
+
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        username = str(request.POST.get("username", "")).strip()
+        account = User.objects.filter(username=username).first() if username else None
+        if account is None:
+            messages.error(request, _("No account is called %(name)s.") % {"name": username})
+        else:
+            try:
+                reset = services.second_factor_reset(actor=request.user, user=account)
+            except PermissionDenied as refusal:
+                messages.error(request, str(refusal))
+            else:
+                if reset:
+                    messages.success(
+                        request,
+                        _("Second factor of %(name)s reset: it sets one up at its next login.")
+                        % {"name": account},
+                    )
+                else:
+                    messages.info(
+                        request, _("%(name)s has no second factor set up.") % {"name": account}
+                    )
         return redirect("core:security")
 
 
