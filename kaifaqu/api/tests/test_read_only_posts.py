@@ -25,8 +25,6 @@ READ_ONLY = ["leader", "finance", "auditadmin", "visitor"]
 EVERYONE_MAY = {
     "/accounts/login/": "signing in (an empty form answers the form again)",
     "/accounts/logout/": "signing out",
-    "/accounts/password-expired/": "changing one's own expired password (an empty form answers "
-    "the form again)",
     "/i18n/setlang/": "choosing the language",
     "/accounts/password-expired/": "changing one's own expired password (the form again)",
     "/accounts/second-factor/": "giving one's own second factor (needed by none: onwards)",
