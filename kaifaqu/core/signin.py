@@ -318,8 +318,10 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and needs_second_factor(user)
+            # A verified session first: it is read from the session, with no role query (a job
+            # page polled every second pays nothing for the factor).
             and not session_verified(request)
+            and needs_second_factor(user)
             and request.path not in {reverse(name) for name in _STEP_URLS}
         ):
             if request.path.startswith("/api/"):

@@ -181,8 +181,9 @@ def test_the_owner_polls_the_job_until_it_is_done(client: Client, owner, django_
     job = _running(owner)
     sign_in(client, owner)
     url = reverse("core:job", args=[job.pk])
-    # session, user, "is this a visitor" (the back office's gate), job; session saved (3)
-    with django_assert_num_queries(7):
+    # session, user, the session's second-factor device (django-otp), "is this a visitor"
+    # (the back office's gate), job; session saved (3)
+    with django_assert_num_queries(8):
         part = client.get(url, HTTP_HX_REQUEST="true")
     html = part.content.decode()
     assert part.status_code == 200
