@@ -162,9 +162,22 @@ def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, user: User, role: str) -> None:
+    """A security administrator takes a role away. An administrator's or a zone
+    administrator's role is taken away on the server only (``kaifaqu revoke_admin_role``):
+    otherwise one security administrator could strip the others and the zone administrator
+    and be left alone in charge. A public visitor's account may lose any role here: it should
+    never have held one (``check_staff_account``)."""
     _require(actor, Role.SECURITY_ADMIN)
     if actor is not None and user.pk == actor.pk:
         raise ValidationError(_("You cannot change your own roles."))
+    if actor is not None and role in PROTECTED_ROLES and not selectors.is_public_account(user):
+        raise PermissionDenied(
+            _(
+                "%(name)s holds the role %(role)s: no administrator may take it away. Run "
+                "kaifaqu revoke_admin_role on the server."
+            )
+            % {"name": user.username, "role": Role(role).label}
+        )
     deleted, _count = RoleGrant.objects.filter(user=user, role=role).delete()
     if not deleted:
         raise ValidationError(_("The user does not hold this role."))

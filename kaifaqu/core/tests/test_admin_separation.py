@@ -130,3 +130,48 @@ def test_the_server_command_takes_no_password_on_its_command_line(demo):
         run_command("reset_admin_password", "nobody")
     assert str(unknown.value) == "No account 'nobody'; nothing was changed."
     assert not User.objects.get(username="secadmin").check_password(NEW_PASSWORD)
+
+
+# --- an administrator's role is taken away on the server only -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "label"),
+    [("admin", "zone_admin", "开发区管理员"), ("auditadmin", "audit_admin", "审计管理员")],
+)
+def test_no_security_administrator_takes_an_administrators_role_away(
+    as_user, demo, username, role, label
+):
+    user = User.objects.get(username=username)
+    client = as_user("secadmin")
+    mark = audit_mark()
+    with pytest.raises(PermissionDenied) as refused:
+        services.role_revoke(actor=demo.secadmin, user=user, role=role)
+    assert str(refused.value) == (
+        f"{username} 担任{label}：任何管理员都不能撤销该角色。请在服务器上运行 "
+        "kaifaqu revoke_admin_role。"
+    )
+    page = client.post(
+        reverse("orgs:access"), {"action": "revoke_role", "user": user.pk, "role": role}
+    )
+    assert page.status_code == 403
+    assert user.role_grants.filter(role=role).exists()
+    assert audit_since(mark) == []
+
+
+def test_the_server_command_takes_an_administrators_role_away_and_is_audited(demo):
+    mark = audit_mark()
+    out = run_command("revoke_admin_role", "auditadmin", "audit_admin")
+    assert out == "Role audit_admin taken from auditadmin.\n"
+    assert not demo.auditadmin.role_grants.exists()
+    [row] = audit_since(mark)
+    assert (row.action, row.actor_id, row.actor_username, row.before, row.after) == (
+        AuditAction.PERMISSION_CHANGE,
+        None,
+        "system:revoke_admin_role",
+        {"granted": "audit_admin"},
+        None,
+    )
+    with pytest.raises(CommandError) as unknown:
+        run_command("revoke_admin_role", "nobody", "leader")
+    assert str(unknown.value) == "No account 'nobody'; nothing was changed."
