@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from axes.models import AccessAttempt
@@ -129,6 +129,26 @@ def accounts_locked_everywhere() -> list[str]:
         .distinct()
     )
     return sorted(name for name in set(names) if signin.account_locked_for(name) is not None)
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    user: User
+    created: datetime
+    expires: datetime
+
+
+def api_tokens() -> list[ApiToken]:
+    """Every account's API token that still works, oldest first, for the security
+    administrator to revoke (the key itself is never shown). One query."""
+    from rest_framework.authtoken.models import Token
+
+    lifetime = timedelta(days=settings.KAIFAQU_API_TOKEN_DAYS)
+    return [
+        ApiToken(user=token.user, created=token.created, expires=token.created + lifetime)
+        for token in Token.objects.select_related("user").order_by("created")
+        if not signin.token_expired(token)
+    ]
 
 
 def locked_accounts() -> QuerySet[AccessAttempt]:

@@ -288,6 +288,27 @@ def test_the_security_administrator_revokes_a_token(client, demo, as_user):
     assert (row.actor_username, row.object_repr) == ("secadmin", f"user #{demo.economy.pk}")
 
 
+def test_the_security_page_lists_the_working_tokens_with_their_revoke_button(
+    demo, as_user, django_assert_num_queries
+):
+    with time_machine.travel(datetime(2026, 10, 1, 2, 0, tzinfo=UTC), tick=False):
+        Token.objects.create(user=demo.leader)  # 30 days: expired by 3 November
+    with time_machine.travel(datetime(2026, 11, 1, 2, 0, tzinfo=UTC), tick=False):
+        Token.objects.create(user=demo.economy)
+    security = as_user("secadmin")
+    with time_machine.travel(datetime(2026, 11, 3, 2, 0, tzinfo=UTC), tick=False):
+        from kaifaqu.core import selectors
+
+        with django_assert_num_queries(1):
+            tokens = selectors.api_tokens()
+        assert [(t.user.username, t.expires) for t in tokens] == [
+            ("economy", datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+        ]
+        html = security.get("/backoffice/security/").content.decode()
+    assert f'action="/backoffice/users/{demo.economy.pk}/token/revoke/"' in html
+    assert f'action="/backoffice/users/{demo.leader.pk}/token/revoke/"' not in html
+
+
 def test_only_the_security_administrator_or_the_owner_revokes(client, demo, as_user):
     key = _token(client, demo.password, username="economy").json()["token"]
     leader = as_user("leader")

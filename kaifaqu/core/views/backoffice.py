@@ -120,6 +120,7 @@ class SecurityView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             locked=selectors.locked_accounts(),
             account_locked=selectors.accounts_locked_everywhere(),
+            tokens=selectors.api_tokens(),
             policy={
                 "min_length": 12,
                 "min_classes": 3,
