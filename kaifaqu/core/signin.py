@@ -276,6 +276,25 @@ def is_recovery_device(device: Device) -> bool:
     return isinstance(device, StaticDevice)
 
 
+def recovery_codes_left(user: User, device: Device, *, via: str, ip: str | None) -> int | None:
+    """After a code was accepted: when it was a recovery code, the sign-in is audited (how,
+    and how many codes are left) and the count returned; None for an authenticator's code."""
+    if not is_recovery_device(device):
+        return None
+    from . import audit
+    from .models import AuditAction
+
+    left = int(device.token_set.count())  # a StaticDevice
+    audit.record(
+        AuditAction.LOGIN,
+        actor=user,
+        obj=user,
+        after={"via": via, "recovery_code": True, "recovery_codes_left": left},
+        ip=ip,
+    )
+    return left
+
+
 def demo_code(device: TOTPDevice) -> str | None:
     """The code the demo account's authenticator shows now (the next one the device accepts),
     for the sign-in page of a demo; None for any other device or outside a demo."""

@@ -51,14 +51,7 @@ def _second_factor_refusal(request: Request, user: User) -> Response | None:
     if device is None:
         signin.count_code_failure(request._request, user)
         return Response({"otp": [_("That code is not right.")]}, status=400)
-    if signin.is_recovery_device(device):
-        audit.record(
-            AuditAction.LOGIN,
-            actor=user,
-            obj=user,
-            after={"via": "api_token", "recovery_code": True},
-            ip=client_ip(request._request),
-        )
+    signin.recovery_codes_left(user, device, via="api_token", ip=client_ip(request._request))
     return None
 
 

@@ -233,7 +233,9 @@ def test_a_recovery_code_works_once(client, demo, traveller):
         "您使用了一个恢复码登录；还剩 9 个。如果手机丢失，请让安全管理员重置您的第二重验证。"
     ]
     rows = [(e.action, e.after) for e in audit_since(mark)]
-    assert rows == [(AuditAction.LOGIN, {"via": "recovery_code", "recovery_codes_left": 9})]
+    assert rows == [
+        (AuditAction.LOGIN, {"via": "web", "recovery_code": True, "recovery_codes_left": 9})
+    ]
     assert client.get(DASHBOARD).status_code == 200
     client.post("/accounts/logout/")
     _password(client, "economy", demo.password)

@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
-from kaifaqu.core import audit, services, signin
+from kaifaqu.core import services, signin
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.forms import LoginForm, SecondFactorForm
-from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.models import User
 
 if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -225,15 +225,8 @@ class SecondFactorView(_SecondFactorStep):
         if device is None:
             return self.refuse(form)
         otp_login(self.request, device)
-        if signin.is_recovery_device(device):
-            left = device.token_set.count()  # a StaticDevice
-            audit.record(
-                AuditAction.LOGIN,
-                actor=user,
-                obj=user,
-                after={"via": "recovery_code", "recovery_codes_left": left},
-                ip=client_ip(self.request),
-            )
+        left = signin.recovery_codes_left(user, device, via="web", ip=client_ip(self.request))
+        if left is not None:
             messages.warning(
                 self.request,
                 _(
