@@ -107,14 +107,23 @@ class Reservation:
         for cache_key in keys:
             _decr(cache_key)
 
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        # Refused or invalid (any exception): the submission does not use up the allowance.
+        if kind is not None:
+            self.release()
+
 
 def reserve_submission(*, client_address: str, phone: str = "", email: str = "") -> Reservation:
     """Take a place in each limit's counter for this submission; RateLimited (taking none) if
     any limit is full.
 
     Taking the place first (an atomic ``incr``) and giving it back on refusal keeps concurrent
-    requests from ever letting more than the limit through; the caller releases the
-    reservation when the submission is then refused, so only accepted submissions count.
+    requests from ever letting more than the limit through; used as a context manager
+    (``with reserve_submission(...):``) the reservation is released when the block raises
+    (the submission refused or invalid), so only accepted submissions count.
     """
     now = time.time()
     taken: list[str] = []

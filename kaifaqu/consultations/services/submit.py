@@ -3,6 +3,7 @@ or by the hotline, logged by staff (``hotline_call_log``)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -177,90 +178,52 @@ def consultation_submit(
         # Said like any refusal, naming no field: a robot learns nothing to adjust.
         raise ValidationError(_("Your consultation could not be sent."), code="refused")
     # Every request has an address; the system (the demo) passes none and is not limited.
-    reservation = (
+    allowance = (
         reserve_submission(client_address=client_address, phone=phone, email=email)
         if client_address
-        else None
+        else contextlib.nullcontext()
     )
-    try:
-        return _checked_submit(
-            category=category,
-            question=question,
-            name=name,
-            organisation=organisation,
-            phone=phone,
-            email=email,
-            consent=consent,
-            files=files,
-            channel=channel,
-            client_address=client_address,
-            user=user,
-            received_at=received_at,
-            illustrative=illustrative,
-        )
-    except BaseException:
-        # Refused or invalid: it does not use up the allowance.
-        if reservation is not None:
-            reservation.release()
-        raise
-
-
-def _checked_submit(
-    *,
-    category,
-    question,
-    name,
-    organisation,
-    phone,
-    email,
-    consent,
-    files,
-    channel,
-    client_address,
-    user,
-    received_at,
-    illustrative,
-) -> Submission:
-    try:
-        fields = _clean_fields(
-            category=category,
-            question=question,
-            name=name,
-            organisation=organisation,
-            phone=phone,
-            email=email,
-        )
-    except ValidationError as error:
-        errors = error.update_error_dict({})
-    else:
-        errors = {}
-    if consent is not True:
-        errors["consent"] = [
-            _("Please agree to the handling of your personal data, or we cannot answer you.")
-        ]
-    try:
-        checked = _checks.checked_files(files)
-    except ValidationError as error:
-        errors.update(error.update_error_dict({}))
-    if channel not in (Channel.WEB, Channel.API):
-        errors["channel"] = [_("Unknown channel.")]
-    if errors:
-        raise ValidationError(errors)
-    stored = StoredFiles()
-    try:
-        return _submit(
-            fields,
-            checked,
-            stored,
-            channel=channel,
-            user=user,
-            client_address=client_address,
-            received_at=received_at,
-            illustrative=illustrative,
-        )
-    except BaseException:
-        stored.discard()
-        raise
+    with allowance:
+        try:
+            fields = _clean_fields(
+                category=category,
+                question=question,
+                name=name,
+                organisation=organisation,
+                phone=phone,
+                email=email,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        else:
+            errors = {}
+        if consent is not True:
+            errors["consent"] = [
+                _("Please agree to the handling of your personal data, or we cannot answer you.")
+            ]
+        try:
+            checked = _checks.checked_files(files)
+        except ValidationError as error:
+            errors.update(error.update_error_dict({}))
+        if channel not in (Channel.WEB, Channel.API):
+            errors["channel"] = [_("Unknown channel.")]
+        if errors:
+            raise ValidationError(errors)
+        stored = StoredFiles()
+        try:
+            return _submit(
+                fields,
+                checked,
+                stored,
+                channel=channel,
+                user=user,
+                client_address=client_address,
+                received_at=received_at,
+                illustrative=illustrative,
+            )
+        except BaseException:
+            stored.discard()
+            raise
 
 
 @transaction.atomic
