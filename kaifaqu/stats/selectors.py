@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 
 from kaifaqu.core import access
 from kaifaqu.core.models import User
@@ -182,3 +182,20 @@ def violations_at(org_unit: OrgUnit, month_from: int, month_to: int) -> QuerySet
     return RuleViolation.objects.filter(
         org_unit=org_unit, month_from=month_from, month_to=month_to
     ).select_related("rule")
+
+
+def latest_period(org: str | None = None) -> Period | None:
+    """The latest window counted from January (累计: 2017-01/2017-09, 2017H1, 2017) for which
+    any value is stored, for the org unit given or for any unit, in one query; ``None`` when
+    nothing is stored yet.
+
+    Every form that asks for a period starts here, never at a fixed one: a zone that has
+    entered its figures to October opens its pages on 1–10月.
+    """
+    rows = DataValue.objects.annotate(first_month=F("month_from") % 100).filter(first_month=1)
+    if org:
+        rows = rows.filter(org_unit__code=org)
+    last = rows.aggregate(last=Max("month_to"))["last"]
+    if last is None:
+        return None
+    return Period.from_keys(last, last).cumulative().canonical()
