@@ -221,7 +221,6 @@ def compute_values(
         figures.update(zip(more, figure_batch(list(more.values())), strict=True))
     facts = None
     values: dict[str, dict[str, Any]] = {}
-    missing: list[dict[str, str]] = []
     for call in calls:
         if call.key in values:
             continue
@@ -261,20 +260,45 @@ def compute_values(
         elif call.name == "org":
             entry["text"], reason = org.name, ""
         else:  # block
-            key = call.args[0]
-            block = blocks.get(key)
-            entry["key"] = key
-            if block and block["text"].strip():
-                entry["text"], reason = block["text"], ""
-            else:
-                entry["text"], reason = BLOCK_GAP.format(key=key), _("The block is empty.")
+            entry["key"] = call.args[0]
+            entry["text"], reason = block_text(call.args[0], blocks)
         if reason:
             entry["missing"] = reason
-            missing.append(
-                {"placeholder": call.source, "name": entry.get("name", ""), "reason": reason}
-            )
         values[call.key] = entry
-    return values, missing
+    return values, missing_of(values)
+
+
+def block_text(key: str, blocks: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    """What a block placeholder prints: the block's text, or the gap and why."""
+    block = blocks.get(key)
+    if block and block["text"].strip():
+        return block["text"], ""
+    return BLOCK_GAP.format(key=key), _("The block is empty.")
+
+
+def missing_of(values: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """What could not be printed, in the template's order."""
+    return [
+        {"placeholder": e["source"], "name": e.get("name", ""), "reason": e["missing"]}
+        for e in values.values()
+        if e.get("missing")
+    ]
+
+
+def with_blocks(
+    values: dict[str, dict[str, Any]], blocks: dict[str, dict[str, Any]], keys: set[str]
+) -> dict[str, dict[str, Any]]:
+    """The draft's values with the blocks of ``keys`` printing ``blocks``' texts; figures and
+    everything else as they were printed."""
+    out = {}
+    for call, entry in values.items():
+        if entry.get("call") == "block" and entry.get("key") in keys:
+            entry = {k: v for k, v in entry.items() if k != "missing"}
+            entry["text"], reason = block_text(entry["key"], blocks)
+            if reason:
+                entry["missing"] = reason
+        out[call] = entry
+    return out
 
 
 def _fact_text(fact, call: Call) -> tuple[str, str]:

@@ -2,10 +2,15 @@
 
 A draft keeps what it printed (each placeholder's text and the figure behind it) as JSON, so
 a later draft can show which figures changed, and its Word and PDF files are rendered again
-from the template version it used and that snapshot, not from today's data.
+from the template version it used and that snapshot, not from today's data. The snapshot is
+the one source of the document: its page, its Word and its PDF are all rendered from it, and
+a block edited on the draft's page is written into it (``services.draft_block_save``).
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -168,3 +173,10 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_type} {self.org_unit} {self.period} #{self.number}"
+
+    @property
+    def content_key(self) -> str:
+        """A digest of what the document prints: it changes when a block edit changes the
+        draft, so a cached page or a PDF made before the edit is not served after it."""
+        printed = json.dumps([self.values, self.missing, self.changed], sort_keys=True)
+        return hashlib.sha256(printed.encode()).hexdigest()[:16]

@@ -1,7 +1,9 @@
 """A draft as a Word file (review or final copy), a PDF, or paragraphs for its page.
 
 Everything is rendered from the template version the draft used and the values it stored,
-so a draft's files do not change when the data does; a redraft makes a new draft.
+so a draft's files do not change when the data does; a redraft makes a new draft. A block
+edited on the draft's page is written into those values, so the page, the Word and the PDF
+print the same text.
 """
 
 from __future__ import annotations
@@ -74,9 +76,10 @@ def pdf_bytes(draft: Draft) -> bytes:
 
 
 def _paragraphs(draft: Draft) -> list[dict[str, Any]]:
-    """The filled template's paragraphs. A draft never changes (a redraft is a new one), so
-    they are rendered once and kept in the cache rather than on every view of the page."""
-    key = f"kaifaqu:report-paragraphs:{draft.pk}"
+    """The filled template's paragraphs. A draft's figures never change (a redraft is a new
+    draft) and its blocks only by an edit, so they are rendered once per content and kept in
+    the cache rather than on every view of the page."""
+    key = f"kaifaqu:report-paragraphs:{draft.pk}:{draft.content_key}"
     found = cache.get(key)
     if found is None:
         found = word.paragraphs(marked(draft), draft.values)

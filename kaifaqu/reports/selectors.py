@@ -45,6 +45,22 @@ def current_blocks(report_type: ReportType, org_unit, period: str) -> dict[str, 
     return out
 
 
+def draft_block_keys(draft: Draft) -> set[str]:
+    """The keys of the blocks a draft prints."""
+    return {e["key"] for e in draft.values.values() if e.get("call") == "block" and e.get("key")}
+
+
+def stale_blocks(draft: Draft, blocks: dict[str, dict[str, Any]]) -> list[str]:
+    """The blocks the draft prints whose current version (``blocks``, from ``current_blocks``)
+    is not the one in the draft: written since, elsewhere (another draft's page, a carry-over).
+    The draft's files lag behind them until they are applied or the report is redrafted."""
+    return sorted(
+        key
+        for key in draft_block_keys(draft)
+        if blocks.get(key, {}).get("version", 0) != draft.blocks.get(key, {}).get("version", 0)
+    )
+
+
 def draft_list(report_type: ReportType) -> QuerySet[Draft]:
     return (
         report_type.drafts.select_related("org_unit", "created_by")

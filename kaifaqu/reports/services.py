@@ -22,9 +22,15 @@ from kaifaqu.core.roles import Role
 from kaifaqu.core.versioning import Version, check_version
 
 from .checker import check_docx
-from .drafting import compute_values
+from .drafting import compute_values, missing_of, with_blocks
 from .models import Draft, NarrativeBlock, PeriodKind, ReportTemplate, ReportType
-from .selectors import current_blocks, current_template, earlier_block_period, latest_draft
+from .selectors import (
+    current_blocks,
+    current_template,
+    draft_block_keys,
+    earlier_block_period,
+    latest_draft,
+)
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_BLOCK_CHARS = 20_000
@@ -268,6 +274,58 @@ def draft_create(*, actor, report_type: ReportType, org_unit, period: str) -> Dr
     return draft
 
 
+@transaction.atomic
+def draft_blocks_apply(*, actor, draft: Draft, keys: set[str] | None = None) -> Draft:
+    """The draft's blocks (those of ``keys``, else every block it prints) set to their
+    current texts, its figures left as printed: the page, the Word and the PDF of the draft
+    then carry the texts. No change, no save and no audit row."""
+    _require_write(actor, draft.report_type)
+    locked = Draft.objects.select_for_update().only("values", "blocks").get(pk=draft.pk)
+    draft.values, draft.blocks = locked.values, locked.blocks
+    printed = draft_block_keys(draft)
+    keys = printed if keys is None else keys & printed
+    blocks = current_blocks(draft.report_type, draft.org_unit, draft.period)
+    values = with_blocks(draft.values, blocks, keys)
+    used = dict(draft.blocks)
+    for key in keys:
+        if key in blocks:
+            used[key] = blocks[key]
+        else:
+            used.pop(key, None)
+    if values == draft.values and used == draft.blocks:
+        return draft
+    before = {k: draft.blocks.get(k, {}).get("version", 0) for k in sorted(keys)}
+    draft.values, draft.blocks, draft.missing = values, used, missing_of(values)
+    draft.save(update_fields=["values", "blocks", "missing"])
+    audit.record(
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=draft,
+        before={"blocks": before},
+        after={"blocks": {k: used.get(k, {}).get("version", 0) for k in sorted(keys)}},
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_block_save(
+    *, actor: User | None, draft: Draft, key: str, text: str, version: Version
+) -> NarrativeBlock:
+    """A block edited on a draft's page: a new version of the block (``block_save``),
+    written into that draft too, so what its page shows is what its Word and PDF hold."""
+    block = block_save(
+        actor=actor,
+        report_type=draft.report_type,
+        org_unit=draft.org_unit,
+        period=draft.period,
+        key=key,
+        text=text,
+        version=version,
+    )
+    draft_blocks_apply(actor=actor, draft=draft, keys={key})
+    return block
+
+
 def draft_start(*, actor, report_type: ReportType, org_unit, period: str) -> Job:
     """The job that drafts (``draft_create`` on the queue): rights and the period are checked
     here, so a refusal is at once; asking again before the draft exists is the same job."""
@@ -289,15 +347,15 @@ def draft_start(*, actor, report_type: ReportType, org_unit, period: str) -> Job
 
 
 def pdf_start(*, actor, draft: Draft) -> Job:
-    """The job that converts a draft to PDF; a draft never changes, so its owner's done job
-    is reused."""
+    """The job that converts a draft to PDF; its owner's done job is reused while the draft
+    prints the same (a block edit changes ``content_key``, so the next PDF carries it)."""
     from .tasks import pdf_job
 
     return job_start(
         pdf_job,
         kind="reports.pdf",
         owner=acting_user(actor),
-        key=str(draft.pk),
+        key=f"{draft.pk}:{draft.content_key}",
         message=_("Waiting to convert to PDF."),
         draft=draft.pk,
     )

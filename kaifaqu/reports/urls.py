@@ -23,5 +23,8 @@ urlpatterns = [
         views.BlocksCarryOverView.as_view(),
         name="blocks_carry_over",
     ),
+    path(
+        "drafts/<int:pk>/blocks/apply/", views.DraftBlocksApplyView.as_view(), name="blocks_apply"
+    ),
     path("drafts/<int:pk>/blocks/<slug:key>/", views.BlockView.as_view(), name="block"),
 ]

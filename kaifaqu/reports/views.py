@@ -28,11 +28,13 @@ from .selectors import (
     current_blocks,
     draft_list,
     report_type_list,
+    stale_blocks,
     template_list,
 )
 from .services import (
-    block_save,
     blocks_carry_over,
+    draft_block_save,
+    draft_blocks_apply,
     draft_create,
     draft_start,
     may_write,
@@ -193,6 +195,7 @@ class DraftView(_DraftMixin, TemplateView):
                 for e in draft.values.values()
             ),
             estimates=estimates,
+            stale_blocks=stale_blocks(draft, blocks),
             can_write=self.can_write,
             **kwargs,
         )
@@ -227,6 +230,17 @@ class DraftRedraftView(_DraftMixin, View):
             messages.error(request, "; ".join(e.messages))
             return redirect("reports:draft", pk=pk)
         return job_redirect(request, job, back=reverse("reports:draft", args=[pk]))
+
+
+class DraftBlocksApplyView(_DraftMixin, View):
+    """The blocks written since the draft (elsewhere) put into it, figures as printed."""
+
+    def post(self, request, pk):
+        if not self.can_write:
+            raise PermissionDenied
+        draft_blocks_apply(actor=request.user, draft=self.draft)
+        messages.success(request, _("The draft, its Word and its PDF now hold the current blocks."))
+        return redirect("reports:draft", pk=pk)
 
 
 class BlocksCarryOverView(_DraftMixin, View):
@@ -305,13 +319,10 @@ class BlockView(_DraftMixin, View):
         form = BlockForm(request.POST)
         if not form.is_valid():
             return self._render(key, form=form, status=400)
-        d = self.draft
         try:
-            saved = block_save(
+            saved = draft_block_save(
                 actor=request.user,
-                report_type=d.report_type,
-                org_unit=d.org_unit,
-                period=d.period,
+                draft=self.draft,
                 key=key,
                 text=form.cleaned_data["text"],
                 version=form.cleaned_data["version"],
@@ -323,6 +334,6 @@ class BlockView(_DraftMixin, View):
             form.add_error("text", e.messages)
             return self._render(key, form=form, status=400)
         if not request.htmx:
-            messages.success(request, _("Saved. The next draft uses this text."))
+            messages.success(request, _("Saved. The Word and PDF of this draft hold it."))
             return redirect(reverse("reports:draft", args=[pk]))
         return self._render(key, saved=saved, editing=False)

@@ -80,3 +80,18 @@ def test_the_command_says_so_too(demo, progress, tmp_path):
             str(tmp_path / "r.pdf"),
         )
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_pdf_after_a_block_edit_holds_the_edit(draft, tmp_path):
+    from kaifaqu.reports.services import draft_block_save, pdf_start
+
+    need(soffice(), "LibreOffice (soffice)")
+    need(shutil.which("pdftotext"), "pdftotext")
+    before = pdf_start(actor=None, draft=draft)
+    draft_block_save(actor=None, draft=draft, key="opening", text="开篇已按领导意见改定。", version=1)
+    after = pdf_start(actor=None, draft=draft)
+    assert after.pk != before.pk  # the PDF made before the edit is not served after it
+    (tmp_path / "r.pdf").write_bytes(bytes(after.result_file))
+    command = ["pdftotext", str(tmp_path / "r.pdf"), "-"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert "开篇已按领导意见改定。" in re.sub(r"\s+", "", out)

@@ -264,3 +264,72 @@ def test_the_page_renders_the_document_once_per_draft(login, draft, monkeypatch)
     assert calls == [1]
     assert first == second
     assert any(s.get("url") for p in second for s in p["segments"])  # links added per view
+
+
+def _word_text(content: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+
+def test_a_block_edited_on_the_page_is_in_the_drafts_word_and_on_its_page(login, draft):
+    client = login("economy")
+    url = reverse("reports:block", args=[draft.pk, "opening"])
+    saved = client.post(
+        url, {"text": "今年以来，全区上下攻坚克难。", "version": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert "本稿的Word和PDF已包含。" in saved.content.decode()
+    word = reverse("reports:word", args=[draft.pk])
+    for copy in ("review", "final"):
+        text = _word_text(client.get(f"{word}?copy={copy}").content)
+        assert "今年以来，全区上下攻坚克难。" in text
+        assert demo_template.SEED_BLOCKS["opening"] not in text
+    page = client.get(reverse("reports:draft", args=[draft.pk])).content.decode()
+    assert "今年以来，全区上下攻坚克难。" in page
+    assert 'data-testid="stale-blocks"' not in page
+    draft.refresh_from_db()
+    assert draft.number == 1 and Draft.objects.count() == 1  # the same draft, not a new one
+    assert draft.blocks["opening"]["version"] == 2
+    (entry,) = [e for e in draft.values.values() if e.get("key") == "opening"]
+    assert entry["text"] == "今年以来，全区上下攻坚克难。"
+
+
+def test_an_emptied_block_is_listed_as_missing_in_the_draft(login, draft):
+    client = login("economy")
+    url = reverse("reports:block", args=[draft.pk, "opening"])
+    client.post(url, {"text": "", "version": 1}, HTTP_HX_REQUEST="true")
+    draft.refresh_from_db()
+    assert {"placeholder": '{{ block("opening") }}', "name": "", "reason": "该文字段落为空。"} in (
+        draft.missing
+    )
+    assert "〔待填写：opening〕" in _word_text(
+        client.get(reverse("reports:word", args=[draft.pk])).content
+    )
+
+
+def test_a_draft_behind_its_blocks_says_so_and_takes_them_in_one_click(login, demo, draft):
+    later = draft_create(
+        actor=None, report_type=draft.report_type, org_unit=demo.zone, period=PERIOD
+    )
+    client = login("economy")
+    # edited on the earlier draft's page: the later draft now lags behind the block
+    client.post(
+        reverse("reports:block", args=[draft.pk, "opening"]),
+        {"text": "改在旧稿上的开篇。", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    page = client.get(reverse("reports:draft", args=[later.pk])).content.decode()
+    assert 'data-testid="stale-blocks"' in page
+    assert "1个段落在本稿生成后改过：本稿的Word和PDF仍是原来的文字。" in page
+    assert 'data-testid="blocks-apply"' in page
+    word = reverse("reports:word", args=[later.pk])
+    assert "改在旧稿上的开篇。" not in _word_text(client.get(word).content)
+    response = client.post(reverse("reports:blocks_apply", args=[later.pk]))
+    assert response["Location"] == reverse("reports:draft", args=[later.pk])
+    assert "改在旧稿上的开篇。" in _word_text(client.get(word).content)
+    page = client.get(reverse("reports:draft", args=[later.pk])).content.decode()
+    assert 'data-testid="stale-blocks"' not in page
+    assert "改在旧稿上的开篇。" in page
+
+
+def test_readers_cannot_apply_blocks(login, draft):
+    client = login("leader")
+    assert client.post(reverse("reports:blocks_apply", args=[draft.pk])).status_code == 403
