@@ -8,6 +8,7 @@ from kaifaqu.carriers.api import views as carriers
 from kaifaqu.core.api.views import MeView, TokenView
 from kaifaqu.metrics.api.views import FiguresView
 from kaifaqu.orgs.api import views as orgs
+from kaifaqu.stats.api.views import ValuesView
 
 app_name = "api"
 
@@ -24,6 +25,7 @@ v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("figures/", FiguresView.as_view(), name="figures"),
+    path("values/", ValuesView.as_view(), name="values"),
     path("portal/", include("kaifaqu.portal.api.urls")),
     path("consultations/", include("kaifaqu.consultations.api.urls")),
     path("", include(router.urls)),

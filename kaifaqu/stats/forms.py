@@ -336,10 +336,20 @@ class EntrySheet:
 
         A row is refused, with its reason on the row, when its input is bad, when someone
         saved the same value after this page was loaded (the version differs), or when the
-        service refuses it; nothing is written for it, and the other rows still save.
+        service refuses it (an error-level data check it would break); nothing is written
+        for it, and the other rows still save.
         """
         saved: list[EntryRow] = []
         refused: list[EntryRow] = []
+        # The rules are checked against the values as the whole sheet leaves them: a part
+        # and its whole changed together are compared with each other's new value.
+        alongside = {
+            row.element.pk: row.form.cleaned_data["value"]
+            for row in self.rows
+            if row.form.changed_fields
+            and row.form.is_valid()
+            and row.form.cleaned_data["value"] is not None
+        }
         for row in self.rows:
             form = row.form
             if not form.changed_fields:
@@ -365,6 +375,7 @@ class EntrySheet:
                     comparable_prior=current.comparable_prior if current else None,
                     source=data["source"],
                     version=form.loaded_version,
+                    alongside=alongside,
                 )
             except ValidationError as error:
                 put_errors(form, error)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.access import acting_user, require_change
 from kaifaqu.core.models import AuditAction, User
-from kaifaqu.core.periods import PeriodError, parse, year_of
+from kaifaqu.core.periods import PeriodError, label, parse, year_of
 from kaifaqu.core.versioning import Version, check_version, versioned_update
 from kaifaqu.orgs.models import Department, OrgUnit
 
@@ -66,6 +68,7 @@ def value_save(
     source: str = "",
     version: Version,
     check_rules: bool = True,
+    alongside: dict[int, Decimal] | None = None,
 ) -> DataValue:
     """Enter or change the value of an element for a unit and period.
 
@@ -73,9 +76,14 @@ def value_save(
     saved by someone else in between is refused (optimistic locking). Imports pass CURRENT
     and overwrite.
 
-    The validation rules reading the element are checked for the unit, this year and next
-    (whose "more than N times last year's" rules read this value); an import passes
-    ``check_rules=False`` and checks once at its end.
+    Before the write, the error-level validation rules reading the element are evaluated
+    against the values as they would be after it (with ``alongside``: other elements' values
+    for the same unit and period saved in the same go, as the entry page's rows): a breach
+    the save would make refuses it with the rule's message, writing nothing. After the
+    write, every rule reading the element is checked for the unit, this year and next (whose
+    "more than N times last year's" rules read this value) and what they find is listed: a
+    warning saves and shows. An import passes ``check_rules=False`` and checks once at its
+    end, refusing the whole file for an error-level breach (``workbook.importer``).
     """
     require_change(actor, element.department_id)
     written, month_from, month_to = period_months(period)
@@ -91,6 +99,18 @@ def value_save(
         .filter(element=element, org_unit=org_unit, month_from=month_from, month_to=month_to)
         .first()
     )
+    if check_rules and fields["value"] is not None:
+        _refuse_breaches(
+            validation.refusals(
+                element_id=element.pk,
+                org_id=org_unit.pk,
+                period=written,
+                month_from=month_from,
+                month_to=month_to,
+                value=fields["value"],
+                alongside=alongside,
+            )
+        )
     user = acting_user(actor)
     if existing is None:
         check_version(0, version)
@@ -126,6 +146,50 @@ def value_save(
     if check_rules and existing.version != stored:
         _check_after_save(existing)
     return existing
+
+
+def breach_message(
+    rule: ValidationRule, period: str, left: Decimal, right: Decimal, *, org: str = ""
+) -> str:
+    """An error-level rule's refusal, in the user's language, with the numbers it compared;
+    with ``org``, as a workbook's problem (the file names many units)."""
+    english = (get_language() or "").startswith("en")
+    element = rule.left.name_en if english else rule.left.name_zh
+    words = {
+        "rule": rule.name,
+        "org": org,
+        "element": element or rule.left.code,
+        "period": label(parse(period)),
+        "left": _plain(left),
+        "operator": rule.get_operator_display(),
+        "right": _plain(right),
+    }
+    if org:
+        return (
+            _(
+                "This breaks the data check “%(rule)s” (%(org)s, %(element)s, %(period)s: "
+                "%(left)s, must be %(operator)s %(right)s)."
+            )
+            % words
+        )
+    return (
+        _(
+            "Not saved: this breaks the data check “%(rule)s” (%(element)s, %(period)s: "
+            "%(left)s, must be %(operator)s %(right)s)."
+        )
+        % words
+    )
+
+
+def _plain(number: Decimal) -> str:
+    return f"{Decimal(number).quantize(Decimal('0.000001')).normalize():f}"
+
+
+def _refuse_breaches(found: list[validation.Finding]) -> None:
+    if found:
+        raise ValidationError(
+            {"value": [breach_message(f.rule, f.row.period, f.row.value, f.right) for f in found]}
+        )
 
 
 def _check_after_save(row: DataValue) -> None:

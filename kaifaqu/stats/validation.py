@@ -26,6 +26,7 @@ from kaifaqu.core.periods import month_key, year_of
 from .models import (
     DataElement,
     DataValue,
+    RuleImportance,
     RuleOperator,
     RuleRight,
     RuleViolation,
@@ -34,6 +35,7 @@ from .models import (
 )
 
 HALF = Decimal("0.5")
+Q6 = Decimal("0.000001")
 
 Cell = tuple[int, int, int]  # org unit id, first month, last month (yyyymm)
 
@@ -174,26 +176,10 @@ def rules_for(element_ids: Iterable[int] | None) -> list[ValidationRule]:
     return list(qs)
 
 
-def check(
-    *,
-    element_ids: Iterable[int] | None = None,
-    org_ids: Iterable[int] | None = None,
-    years: Iterable[int] | None = None,
-) -> list[RuleViolation]:
-    """Check the rules reading these elements, for these units and years (None: all), and
-    replace the violations in that scope with what is found now. Returns the violations."""
-    rules = rules_for(element_ids)
-    orgs = set(org_ids) if org_ids is not None else None
-    span = sorted(set(years)) if years is not None else None
-    violations = RuleViolation.objects.filter(rule__in=rules)
-    if orgs is not None:
-        violations = violations.filter(org_unit__in=orgs)
-    if span is not None:
-        violations = violations.filter(
-            month_from__gte=month_key(span[0], 1), month_from__lte=month_key(span[-1], 12)
-        )
-    if not rules:
-        return []
+def _read(
+    rules: list[ValidationRule], orgs: set[int] | None, span: list[int] | None
+) -> tuple[list[DataValue], dict[int, DataElement], dict[int, list[int]]]:
+    """The values the rules read in the scope (last year's too), their elements and parts."""
     wanted = set()
     for rule in rules:
         wanted.add(rule.left_id)
@@ -213,15 +199,83 @@ def check(
         rows = rows.filter(
             month_from__gte=month_key(span[0] - 1, 1), month_from__lte=month_key(span[-1], 12)
         )
+    return list(rows), elements, parts
 
+
+def _scope(orgs: set[int] | None, span: list[int] | None) -> Callable[[int, int], bool]:
     def in_scope(org_id: int, month_from: int) -> bool:
         return (orgs is None or org_id in orgs) and (
             span is None or span[0] <= year_of(month_from) <= span[-1]
         )
 
-    findings = evaluate(rules, _Values(list(rows), elements, parts), in_scope)
+    return in_scope
+
+
+FindingKey = tuple[int, int, int, int]  # rule id, org unit id, first month, last month
+
+
+def _key(rule_id: int, org_id: int, month_from: int, month_to: int) -> FindingKey:
+    return (rule_id, org_id, month_from, month_to)
+
+
+def _sides(left: Decimal, right: Decimal) -> tuple[Decimal, Decimal]:
+    """The two sides as the database keeps them (6 decimals), to compare two checks."""
+    return (Decimal(left).quantize(Q6), Decimal(right).quantize(Q6))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a check finds: every violation in its scope, and those that are new (not found
+    by the last check, or found with other values): what the writes just made broke."""
+
+    violations: list[RuleViolation]
+    new: list[RuleViolation]
+
+    @property
+    def new_errors(self) -> list[RuleViolation]:
+        return [v for v in self.new if v.rule.importance == RuleImportance.ERROR]
+
+
+def check(
+    *,
+    element_ids: Iterable[int] | None = None,
+    org_ids: Iterable[int] | None = None,
+    years: Iterable[int] | None = None,
+) -> list[RuleViolation]:
+    """Check the rules reading these elements, for these units and years (None: all), and
+    replace the violations in that scope with what is found now. Returns the violations."""
+    return check_scope(element_ids=element_ids, org_ids=org_ids, years=years).violations
+
+
+def check_scope(
+    *,
+    element_ids: Iterable[int] | None = None,
+    org_ids: Iterable[int] | None = None,
+    years: Iterable[int] | None = None,
+) -> Checked:
+    """``check``, telling apart the violations the last check had not found."""
+    rules = rules_for(element_ids)
+    orgs = set(org_ids) if org_ids is not None else None
+    span = sorted(set(years)) if years is not None else None
+    violations = RuleViolation.objects.filter(rule__in=rules)
+    if orgs is not None:
+        violations = violations.filter(org_unit__in=orgs)
+    if span is not None:
+        violations = violations.filter(
+            month_from__gte=month_key(span[0], 1), month_from__lte=month_key(span[-1], 12)
+        )
+    if not rules:
+        return Checked([], [])
+    rows, elements, parts = _read(rules, orgs, span)
+    findings = evaluate(rules, _Values(rows, elements, parts), _scope(orgs, span))
+    before = {
+        _key(rule, org, first, last): _sides(left, right)
+        for rule, org, first, last, left, right in violations.values_list(
+            "rule_id", "org_unit_id", "month_from", "month_to", "left_value", "right_value"
+        )
+    }
     violations.delete()
-    return RuleViolation.objects.bulk_create(
+    found = RuleViolation.objects.bulk_create(
         RuleViolation(
             rule=f.rule,
             org_unit_id=f.org_unit_id,
@@ -233,3 +287,65 @@ def check(
         )
         for f in findings
     )
+    new = [
+        v
+        for v in found
+        if before.get(_key(v.rule.pk, v.org_unit_id, v.month_from, v.month_to))
+        != _sides(v.left_value, v.right_value)
+    ]
+    return Checked(found, new)
+
+
+def refusals(
+    *,
+    element_id: int,
+    org_id: int,
+    period: str,
+    month_from: int,
+    month_to: int,
+    value: Decimal,
+    alongside: dict[int, Decimal] | None = None,
+) -> list[Finding]:
+    """What the error-level rules would find wrong once this value is saved, before it is
+    written: the rules reading the element, evaluated against the stored values with this
+    one in place (and ``alongside``: other elements' values for the same unit and window
+    saved with it, as a page saves several rows together), for the unit, this year and the
+    next. Only what the save changes counts: a breach already stored, unchanged by it, is
+    not this save's to refuse."""
+    rules = [r for r in rules_for([element_id]) if r.importance == RuleImportance.ERROR]
+    if not rules:
+        return []
+    year = year_of(month_from)
+    orgs, span = {org_id}, [year, year + 1]
+    rows, elements, parts = _read(rules, orgs, span)
+    pending = dict(alongside or {})
+    pending[element_id] = value
+    after = [
+        r
+        for r in rows
+        if not (r.month_from == month_from and r.month_to == month_to and r.element_id in pending)
+    ]
+    after.extend(
+        DataValue(
+            element_id=eid,
+            org_unit_id=org_id,
+            period=period,
+            month_from=month_from,
+            month_to=month_to,
+            value=number,
+        )
+        for eid, number in pending.items()
+    )
+    scope = _scope(orgs, span)
+    before = {
+        _key(f.rule.pk, f.org_unit_id, f.row.month_from, f.row.month_to): _sides(
+            f.row.value, f.right
+        )
+        for f in evaluate(rules, _Values(rows, elements, parts), scope)
+    }
+    return [
+        f
+        for f in evaluate(rules, _Values(after, elements, parts), scope)
+        if before.get(_key(f.rule.pk, f.org_unit_id, f.row.month_from, f.row.month_to))
+        != _sides(f.row.value, f.right)
+    ]

@@ -88,7 +88,9 @@ def test_the_pdf_after_a_block_edit_holds_the_edit(draft, tmp_path):
     need(soffice(), "LibreOffice (soffice)")
     need(shutil.which("pdftotext"), "pdftotext")
     before = pdf_start(actor=None, draft=draft)
-    draft_block_save(actor=None, draft=draft, key="opening", text="开篇已按领导意见改定。", version=1)
+    draft_block_save(
+        actor=None, draft=draft, key="opening", text="开篇已按领导意见改定。", version=1
+    )
     after = pdf_start(actor=None, draft=draft)
     assert after.pk != before.pk  # the PDF made before the edit is not served after it
     (tmp_path / "r.pdf").write_bytes(bytes(after.result_file))

@@ -286,7 +286,8 @@ def test_a_block_edited_on_the_page_is_in_the_drafts_word_and_on_its_page(login,
     assert "今年以来，全区上下攻坚克难。" in page
     assert 'data-testid="stale-blocks"' not in page
     draft.refresh_from_db()
-    assert draft.number == 1 and Draft.objects.count() == 1  # the same draft, not a new one
+    assert draft.number == 1  # the same draft, not a new one
+    assert Draft.objects.count() == 1
     assert draft.blocks["opening"]["version"] == 2
     (entry,) = [e for e in draft.values.values() if e.get("key") == "opening"]
     assert entry["text"] == "今年以来，全区上下攻坚克难。"

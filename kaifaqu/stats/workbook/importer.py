@@ -177,6 +177,8 @@ class _Importer(ValuesSheet):
         self.elements: dict[str, DataElement] = {}
         #: (element id, org unit id, year) of each value written, for the rules' check
         self.touched: set[tuple[int, int, int]] = set()
+        #: (element id, org unit id, first month, last month) of each value written → its row
+        self.written: dict[tuple[int, int, int, int], int] = {}
 
     def run(self) -> None:
         self._orgunits()
@@ -184,16 +186,49 @@ class _Importer(ValuesSheet):
         self._values()
         self._targets()
         if self.touched and not self.result.problems:
-            found = validation.check(
+            checked = validation.check_scope(
                 element_ids={e for e, _o, _y in self.touched},
                 org_ids={o for _e, o, _y in self.touched},
                 years={y + d for _e, _o, y in self.touched for d in (0, 1)},
             )
+            found = checked.violations
             # Loaded now: after a dry run's rollback, a unit the file adds is gone.
             units = OrgUnit.objects.in_bulk({v.org_unit_id for v in found})
             for violation in found:
                 violation.org_unit = units[violation.org_unit_id]
             self.result.violations = found
+            # An error-level breach the file makes refuses the file (all or nothing), as it
+            # refuses a value on the entry page and in the API; a warning imports and shows.
+            for violation in checked.new_errors:
+                self._breach(violation)
+
+    def _breach(self, violation: RuleViolation) -> None:
+        rule = violation.rule
+        message = services.breach_message(
+            rule,
+            violation.period,
+            violation.left_value,
+            violation.right_value,
+            org=violation.org_unit.name,
+        )
+        elements = [
+            rule.left_id,
+            rule.right_element_id,
+            *rule.left.parts.values_list("pk", flat=True),
+        ]
+        org, first, last = violation.org_unit_id, violation.month_from, violation.month_to
+        rows = [
+            row
+            for (element, unit, mf, mt), row in self.written.items()
+            if unit == org
+            and element in elements
+            and (mf, mt) in ((first, last), (first - 100, last - 100))
+        ]
+        if rows:
+            column = self.plan.letter(VALUES, "value")
+            self.result.problems.append(Problem(VALUES, min(rows), column, message))
+        else:
+            self.result.problems.append(Problem(VALUES, None, "", message))
 
     # -- bookkeeping -------------------------------------------------------------------------
 
