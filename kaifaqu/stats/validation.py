@@ -244,7 +244,9 @@ def check(
 ) -> list[RuleViolation]:
     """Check the rules reading these elements, for these units and years (None: all), and
     replace the violations in that scope with what is found now. Returns the violations."""
-    return check_scope(element_ids=element_ids, org_ids=org_ids, years=years).violations
+    return check_scope(
+        element_ids=element_ids, org_ids=org_ids, years=years, compare=False
+    ).violations
 
 
 def check_scope(
@@ -252,8 +254,10 @@ def check_scope(
     element_ids: Iterable[int] | None = None,
     org_ids: Iterable[int] | None = None,
     years: Iterable[int] | None = None,
+    compare: bool = True,
 ) -> Checked:
-    """``check``, telling apart the violations the last check had not found."""
+    """``check``, telling apart the violations the last check had not found (one query
+    more, to read them; with ``compare=False`` none is new)."""
     rules = rules_for(element_ids)
     orgs = set(org_ids) if org_ids is not None else None
     span = sorted(set(years)) if years is not None else None
@@ -268,12 +272,16 @@ def check_scope(
         return Checked([], [])
     rows, elements, parts = _read(rules, orgs, span)
     findings = evaluate(rules, _Values(rows, elements, parts), _scope(orgs, span))
-    before = {
-        _key(rule, org, first, last): _sides(left, right)
-        for rule, org, first, last, left, right in violations.values_list(
-            "rule_id", "org_unit_id", "month_from", "month_to", "left_value", "right_value"
-        )
-    }
+    before = (
+        {
+            _key(rule, org, first, last): _sides(left, right)
+            for rule, org, first, last, left, right in violations.values_list(
+                "rule_id", "org_unit_id", "month_from", "month_to", "left_value", "right_value"
+            )
+        }
+        if compare
+        else None
+    )
     violations.delete()
     found = RuleViolation.objects.bulk_create(
         RuleViolation(
@@ -287,6 +295,8 @@ def check_scope(
         )
         for f in findings
     )
+    if before is None:
+        return Checked(found, [])
     new = [
         v
         for v in found

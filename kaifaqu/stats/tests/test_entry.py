@@ -102,6 +102,12 @@ def counts() -> tuple[int, int]:
     return DataValue.objects.count(), AuditEntry.objects.count()
 
 
+def without_trade(zone) -> None:
+    """No 1—8月 trade stored: its parts then change alone, with no whole to add up to (the
+    error-level check that they do is test_rule_refusal's)."""
+    DataValue.objects.filter(element__code="trade", org_unit=zone, period=M8).delete()
+
+
 # --- last year's value ----------------------------------------------------------------------
 
 
@@ -468,12 +474,16 @@ def test_an_editor_changes_a_value_and_only_the_changed_row_is_written(as_user, 
     client = as_user("economy")
     page = open_sheet(client, period=M8)
     mark = AuditEntry.objects.count()
-    response = client.post(URL, form_data(page, exports={"value": "22.1"}))
+    # Both parts, so that they still add up to the trade stored (an error-level data check).
+    response = client.post(
+        URL, form_data(page, exports={"value": "22.1"}, imports={"value": "12.3"})
+    )
     assert response.status_code == 302
     exports = stored("exports", M8)
     assert (exports.value, exports.status, exports.version) == (Decimal("22.1"), "final", 2)
-    assert stored("imports", M8).version == 1
-    assert AuditEntry.objects.count() == mark + 1
+    assert stored("imports", M8).version == 2
+    assert stored("trade", M8).version == 1
+    assert AuditEntry.objects.count() == mark + 2
 
 
 def test_saving_an_unchanged_page_writes_nothing(as_user):
@@ -507,6 +517,7 @@ def test_numbers_typed_in_other_ways_are_read(as_user, typed, expected):
 
 
 def test_fields_the_page_does_not_show_keep_what_is_stored(as_user, demo):
+    without_trade(demo.zone)
     exports = DataElement.objects.get(code="exports")
     services.value_save(
         version=CURRENT,
@@ -563,6 +574,7 @@ def test_a_zone_administrator_enters_any_department_s_values(as_user, demo):
 
 
 def test_a_row_someone_else_changed_meanwhile_is_refused_and_the_others_save(as_user, demo):
+    without_trade(demo.zone)
     client = as_user("economy")
     page = open_sheet(client, period=M8)
     # 演示管理员 saves 1—8月 exports while the economy editor has the page open.
@@ -621,6 +633,7 @@ def test_a_value_someone_else_entered_first_is_not_overwritten(as_user, demo):
 
 
 def test_a_row_changed_by_someone_else_but_left_alone_here_is_not_touched(as_user, demo):
+    without_trade(demo.zone)
     client = as_user("economy")
     page = open_sheet(client, period=M8)
     services.value_save(
