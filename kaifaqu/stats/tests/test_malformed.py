@@ -46,7 +46,8 @@ VALUES_HEADER = [
     "note",
 ]
 SHEETS: Sheets = {
-    "values": [VALUES_HEADER, [ZONE, "gdp", M8, 10.5, "final", None, None, "illustrative"]],
+    # 164: the sum of its parts stored (an error-level data check would refuse another).
+    "values": [VALUES_HEADER, [ZONE, "gdp", M8, 164, "final", None, None, "illustrative"]],
     "targets": [["org", "element", "year", "target", "note"], [ZONE, "gdp", 2017, 100, "x"]],
 }
 

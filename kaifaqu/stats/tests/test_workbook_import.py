@@ -166,6 +166,7 @@ def test_an_editor_imports_the_values_of_their_department(demo):
     for row in sheets["values"][1:] + sheets["targets"][1:]:
         row[0] = ZONE
     sheets["values"].pop()  # the zone twice
+    sheets["values"][1][3] = 21.8  # the zone's exports as stored: they add up to its trade
     result = import_plan(read(sheets), actor=demo.economy)
     assert result.imported, result.problems
     assert result.counts["values"] == {"created": 1, "updated": 2, "unchanged": 0}
