@@ -177,8 +177,6 @@ class _Importer(ValuesSheet):
         self.elements: dict[str, DataElement] = {}
         #: (element id, org unit id, year) of each value written, for the rules' check
         self.touched: set[tuple[int, int, int]] = set()
-        #: (element id, org unit id, first month, last month) of each value written → its row
-        self.written: dict[tuple[int, int, int, int], int] = {}
 
     def run(self) -> None:
         self._orgunits()
@@ -211,18 +209,23 @@ class _Importer(ValuesSheet):
             violation.right_value,
             org=violation.org_unit.name,
         )
-        elements = [
-            rule.left_id,
-            rule.right_element_id,
-            *rule.left.parts.values_list("pk", flat=True),
-        ]
-        org, first, last = violation.org_unit_id, violation.month_from, violation.month_to
+        # The file's row that brought the breach: a value of the rule's elements for that
+        # unit and window (or last year's, for a multiple of it), looked up in the plan only
+        # for a breach, so the import keeps nothing per value for it.
+        ids = {rule.left_id, *rule.left.parts.values_list("pk", flat=True)}
+        if rule.right_element_id is not None:
+            ids.add(rule.right_element_id)
+        codes = set(DataElement.objects.filter(pk__in=ids).values_list("code", flat=True))
+        windows = {
+            (violation.month_from, violation.month_to),
+            (violation.month_from - 100, violation.month_to - 100),
+        }
         rows = [
-            row
-            for (element, unit, mf, mt), row in self.written.items()
-            if unit == org
-            and element in elements
-            and (mf, mt) in ((first, last), (first - 100, last - 100))
+            r.row
+            for r in self.plan.values
+            if r.org == violation.org_unit.code
+            and r.element in codes
+            and (r.month_from, r.month_to) in windows
         ]
         if rows:
             column = self.plan.letter(VALUES, "value")

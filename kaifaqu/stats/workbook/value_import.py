@@ -46,7 +46,6 @@ class ValuesSheet:
     result: ImportResult
     changes: audit.ChangeLog
     touched: set[tuple[int, int, int]]
-    written: dict[tuple[int, int, int, int], int]
 
     def _tick(self) -> None:
         raise NotImplementedError
@@ -187,7 +186,6 @@ class ValuesSheet:
         for row, value, before in changes:
             self._count(VALUES, "created" if before is None else "updated")
             self.touched.add((element.pk, value.org_unit_id, year_of(row.month_from)))
-            self.written[(element.pk, value.org_unit_id, row.month_from, row.month_to)] = row.row
             self.changes.add(
                 object_type="stats.datavalue",
                 object_id=value.pk,
