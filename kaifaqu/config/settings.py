@@ -48,6 +48,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The product's own page for a form sent from an expired page (core/views/errors.py).
+CSRF_FAILURE_VIEW = "kaifaqu.core.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
