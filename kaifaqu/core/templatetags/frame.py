@@ -3,7 +3,8 @@
 A page below a module's first level gets 工作台 › the module (``core.navigation.module_for``,
 the registry's entry whose URL begins the page's) › the page's own title (its
 ``page_title`` block). A page with a level between adds it in its ``breadcrumb_parents``
-block with ``{% crumb label url %}``; no page writes the whole trail.
+block with ``{% crumb label url %}``; no page writes the whole trail, and a page whose
+trail is wrong for it empties ``breadcrumbs``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django import template
 from django.template.base import NodeList, Parser, Token
 from django.template.context import Context
 from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
+from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -31,8 +33,11 @@ def block_text(context: Context, name: str) -> str:
 
 
 @register.simple_tag
-def crumb(label: str, url: str = "") -> SafeString:
-    """One level of the trail between the module and the page."""
+def crumb(label: str, url: str = "", *args: Any) -> SafeString:
+    """One level of the trail between the module and the page: ``url`` is an address, or a
+    URL name reversed with ``args`` (``{% crumb _("Project list") "investment:project_list" %}``)."""
+    if url and not url.startswith("/"):
+        url = reverse(url, args=args)
     if url:
         return format_html('<li class="breadcrumb-item"><a href="{}">{}</a></li>', url, label)
     return format_html('<li class="breadcrumb-item">{}</li>', label)
