@@ -85,7 +85,6 @@ def test_breadcrumbs_are_in_chinese_on_a_chinese_page(as_user, demo):
             ("/backoffice/users/", "Users"),
             lambda: "economy",
         ),
-        ),
         (
             "economy",
             lambda: reverse("reports:type", args=[ReportType.objects.order_by("pk")[0].code]),
