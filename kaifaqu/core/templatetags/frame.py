@@ -16,7 +16,7 @@ from django.template.base import NodeList, Parser, Token
 from django.template.context import Context
 from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
 from django.urls import reverse
-from django.utils.html import format_html, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -57,9 +57,12 @@ class BreadcrumbsNode(template.Node):
         if dashboard is not None and dashboard.key != module.key:
             items.append(crumb(dashboard.label, dashboard.url))
         items.append(crumb(module.label, module.url))
-        items.append(self.parents.render(context))
+        parents = self.parents.render(context)
+        items.append(parents)
         # The title is read as already escaped; the text is put back as it was rendered.
         title = block_text(context, "page_title")
+        if not parents.strip() and title == conditional_escape(module.label):
+            return ""  # a tab of the module's first page (the project list): no level below
         if title:
             items.append(
                 format_html(

@@ -131,6 +131,8 @@ def test_a_figure_page_sits_under_the_figures(as_user, demo):
     [
         ("investment", "/backoffice/"),
         ("investment", "/backoffice/investment/"),
+        # A tab of the module's first page, titled as the module.
+        ("investment", "/backoffice/investment/projects/"),
         ("economy", "/backoffice/stats/entry/"),
         ("leader", "/backoffice/figures/"),
         ("sysadmin", "/backoffice/users/"),
