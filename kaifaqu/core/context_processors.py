@@ -1,3 +1,4 @@
+from functools import cache, partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,8 @@ def backoffice(request: HttpRequest) -> dict[str, Any]:
     entries = navigation.entries_for(user)
     return {
         "nav_entries": entries,
-        "nav_module": navigation.module_for(entries, request.path),
+        # Called by the template when it asks (the back office's frame), once: a public page
+        # or a test's own URLs never reverse the menu's addresses.
+        "nav_module": cache(partial(navigation.module_for, entries, request.path)),
         "user_roles": sorted(access.global_roles(user)),
     }

@@ -50,6 +50,8 @@ class BreadcrumbsNode(template.Node):
     def render(self, context: Context) -> str:
         request = context.get("request")
         module = context.get("nav_module")
+        if callable(module):  # the context processor's, computed when first asked
+            module = module()
         if request is None or module is None or request.path == module.url:
             return ""
         items: list[str] = []
