@@ -35,7 +35,8 @@ def block_text(context: Context, name: str) -> str:
 @register.simple_tag
 def crumb(label: str, url: str = "", *args: Any) -> SafeString:
     """One level of the trail between the module and the page: ``url`` is an address, or a
-    URL name reversed with ``args`` (``{% crumb _("Project list") "investment:project_list" %}``)."""
+    URL name reversed with ``args``:
+    ``{% crumb _("Project list") "investment:project_list" %}``."""
     if url and not url.startswith("/"):
         url = reverse(url, args=args)
     if url:
