@@ -27,13 +27,11 @@ from .models import Building, BuildingUnit, CarrierPhoto, LandParcel
 
 
 def _readable(user, department_id: int) -> None:
-    if not access.can_read_department(user, department_id):
-        raise PermissionDenied
+    access.require_read(user, department_id)  # its refusal says why
 
 
 def _changeable(user, department_id: int) -> None:
-    if not access.can_change_department(user, department_id):
-        raise PermissionDenied
+    access.require_change(user, department_id)  # its refusal names who may
 
 
 class CarrierListView(BusinessReadMixin, TemplateView):

@@ -232,3 +232,18 @@ def test_the_500_page_asks_nothing_of_the_database(django_assert_num_queries):
             response = errors.server_error(request)
     assert response.status_code == 500
     assert "服务器错误" in page_of(response)
+
+
+def test_a_record_of_another_department_says_why_it_is_refused(as_user, demo):
+    from kaifaqu.investment.models import Project
+
+    project = Project.objects.filter(department=demo.departments["investment"]).first()
+    finance = as_user("finance")
+    response = finance.get(f"/backoffice/investment/projects/{project.pk}/")
+    assert response.status_code == 403
+    assert (
+        "This record is kept by a department whose data your account does not read."
+    ) in page_of(response)
+    response = as_user("leader").get(f"/backoffice/investment/projects/{project.pk}/edit/")
+    assert response.status_code == 403
+    assert "Only editors of the owning department may change this." in page_of(response)
