@@ -11,8 +11,11 @@ class InvestmentConfig(AppConfig):
         from kaifaqu.core import demo
         from kaifaqu.metrics.registry import register_ledger_metric
 
+        from . import (
+            dashboard,  # noqa: F401  (registers its dashboard entries)
+            navigation,  # noqa: F401  (registers the nav entry)
+        )
         from . import demo as investment_demo
-        from . import navigation  # noqa: F401  (registers the nav entry)
         from .metrics import METRICS
 
         for metric in METRICS:

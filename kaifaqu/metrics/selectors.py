@@ -9,11 +9,12 @@ from django.db.models import F, Max
 
 from kaifaqu.core.periods import Period
 from kaifaqu.core.selectors import HistoryRow, audit_trail
-from kaifaqu.stats.models import DataValue
+from kaifaqu.stats.models import DataElement, DataValue
 
 from .engine import compute, load_metrics
 from .figures import Figure, FigureRequest, Input
-from .registry import Metric
+from .models import KeyMetric
+from .registry import Metric, ledger_metrics
 
 
 def figures(org: str, period: str, metrics: Iterable[str]) -> list[Figure]:
@@ -62,3 +63,24 @@ def metric_definitions(codes: Iterable[str]) -> dict[str, Metric]:
     """The metrics named and their parts (with both names, unit and decimals), for pages that
     label figures in the reader's language and for checks of the codes a template names."""
     return load_metrics(codes)
+
+
+def key_metric_codes(org: str) -> list[str]:
+    """The unit's key metrics in their order (the zone administrator's choice), one query;
+    empty until some are chosen."""
+    return list(
+        KeyMetric.objects.filter(org_unit__code=org)
+        .order_by("position")
+        .values_list("metric", flat=True)
+    )
+
+
+def metric_choices(lang: str = "zh") -> list[tuple[str, str]]:
+    """Every metric a zone may lead with, (code, its name in ``lang`` and its code): the
+    catalogue's elements in their order, then the ledgers' metrics. One query."""
+    rows = DataElement.objects.order_by("order", "code").values_list("code", "name_zh", "name_en")
+    named = [(code, zh, en) for code, zh, en in rows] + [
+        (m.code, m.name_zh, m.name_en)
+        for m in sorted(ledger_metrics().values(), key=lambda m: m.code)
+    ]
+    return [(code, f"{en if lang == 'en' and en else zh} ({code})") for code, zh, en in named]

@@ -10,7 +10,10 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from kaifaqu.core import demo
 
+        from . import (
+            dashboard,  # noqa: F401  (registers its dashboard entries)
+            navigation,  # noqa: F401  (registers the nav entry)
+        )
         from . import demo as stats_demo
-        from . import navigation  # noqa: F401  (registers the nav entry)
 
         demo.register("stats", stats_demo.load, order=20)

@@ -1,0 +1,53 @@
+"""The dashboard's key figures (registered with core.dashboard): the zone's key metrics for
+the latest period with data, each with its status, its trend and a link to its page, and
+the chart of the zone's growth against the city's. Leaders and zone administrators see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import access, dashboard
+from kaifaqu.core.roles import Role
+from kaifaqu.orgs.selectors import home_zone
+
+from .charts import growth_against_city_chart, trend_chart
+from .keyfigures import dashboard_figures
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def key_figures_panel(user: Any) -> dict[str, Any] | None:
+    zone = home_zone()
+    if zone is None:
+        return None
+    figures = dashboard_figures(zone.code, lang=_lang())
+    growth = growth_against_city_chart(figures)
+    return {
+        "zone": zone,
+        "figures": [(k, trend_chart(k)) for k in figures],
+        "may_configure": access.has_role(user, Role.ZONE_ADMIN),
+        "charts": (
+            [
+                dashboard.Chart(
+                    "growth", _("Growth against the city"), growth, reverse("metrics:list")
+                )
+            ]
+            if growth
+            else []
+        ),
+    }
+
+
+dashboard.register_panel(
+    "key_figures",
+    template="metrics/dashboard_key_figures.html",
+    context=key_figures_panel,
+    allowed=access.reads_all_business,
+    order=10,
+)
