@@ -20,16 +20,13 @@ def _pct(value: Decimal | None) -> float | None:
 
 def growth_against_city_chart(key_figures: Sequence[KeyFigure]) -> dict[str, Any] | None:
     """The zone's growth on the same period last year beside the city's, for the key figures
-    that have both (rates have a 百分点 change, not a growth, and are left out)."""
-    rows = [
-        k
-        for k in key_figures
-        if k.figure.growth_pct is not None and k.city is not None and k.city.growth_pct is not None
-    ]
+    with a growth (rates have a 百分点 change, not a growth, and are left out); the city's bar
+    is missing where the city has no growth for the period. None without any city."""
+    rows = [k for k in key_figures if k.figure.growth_pct is not None and k.city is not None]
     if not rows:
         return None
     zone = rows[0].figure.org_name
-    city = rows[0].city.org_name if rows[0].city else ""
+    city = next((k.city.org_name for k in rows if k.city and k.city.org_name), "")
     return {
         "title": {"text": _("Growth against the city (%)"), "left": "center"},
         "tooltip": {"trigger": "axis"},

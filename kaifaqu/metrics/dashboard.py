@@ -1,6 +1,7 @@
 """The dashboard's key figures (registered with core.dashboard): the zone's key metrics for
 the latest period with data, each with its status, its trend and a link to its page, and
-the chart of the zone's growth against the city's. Leaders and zone administrators see them."""
+the chart of the zone's growth against the city's. Leaders and zone administrators see all
+of them, a department's members those of the metrics their departments keep."""
 
 from __future__ import annotations
 
@@ -26,7 +27,12 @@ def key_figures_panel(user: Any) -> dict[str, Any] | None:
     zone = home_zone()
     if zone is None:
         return None
-    figures = dashboard_figures(zone.code, lang=_lang())
+    # Figures are readable by every business reader; a department's member is shown those
+    # of the metrics its departments keep, the leaders and zone administrators all of them.
+    departments = access.readable_department_ids(user)
+    figures = dashboard_figures(zone.code, lang=_lang(), departments=departments)
+    if departments is not None and not figures:
+        return None
     growth = growth_against_city_chart(figures)
     return {
         "zone": zone,
@@ -48,6 +54,6 @@ dashboard.register_panel(
     "key_figures",
     template="metrics/dashboard_key_figures.html",
     context=key_figures_panel,
-    allowed=access.reads_all_business,
+    allowed=access.reads_business,
     order=10,
 )

@@ -112,10 +112,15 @@ def _trend_periods(period: str) -> list[Period]:
     return [p.shift_years(-back) for back in range(TREND_YEARS - 1, -1, -1)]
 
 
-def dashboard_figures(org: str, *, lang: str = "zh") -> list[KeyFigure]:
+def dashboard_figures(
+    org: str, *, lang: str = "zh", departments: frozenset[int] | None = None
+) -> list[KeyFigure]:
     """The unit's key figures with their trend and the city's figure, in one engine batch
-    (plus the org tree, read once for the unit's city)."""
+    (plus the org tree, read once for the unit's city). With ``departments``, only the
+    figures of the metrics those departments keep (a department's part of the dashboard)."""
     requests, defined = key_figure_requests(org)
+    if departments is not None:
+        requests = [r for r in requests if defined[r.metric].department_id in departments]
     if not requests:
         return []
     tree = org_tree()
