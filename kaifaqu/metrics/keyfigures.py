@@ -139,7 +139,7 @@ def dashboard_figures(
         if fig.value is None:
             continue
         trend = tuple(
-            TrendPoint(str(p), label(p, short=True), found[(req.metric, org, str(p))].value)
+            TrendPoint(str(p), label(p), found[(req.metric, org, str(p))].value)
             for p in _trend_periods(req.period)
         )
         city_fig = found.get((req.metric, city, req.period)) if city else None
