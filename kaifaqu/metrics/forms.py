@@ -21,9 +21,9 @@ class KeyMetricsForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        empty = [("", _("(none)"))]
+        empty: list[tuple[str, str]] = [("", str(_("(none)")))]
         for place in range(1, MAX_KEY_METRICS + 1):
-            field = forms.ChoiceField(
+            field: forms.Field = forms.ChoiceField(
                 label=_("Place %(n)d") % {"n": place},
                 choices=empty + choices,
                 required=place == 1,

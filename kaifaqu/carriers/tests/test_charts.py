@@ -17,6 +17,7 @@ def _english(english):
 
 def test_the_vacancy_chart_stacks_each_use_by_status(demo):
     spec = vacancy_chart(selectors.unit_area_by_use(demo.leader))
+    assert spec is not None
     assert spec["title"]["text"] == "Building units: vacant and taken (m²)"
     assert spec["xAxis"]["data"] == ["Factory", "Office", "Laboratory", "Warehouse", "Retail"]
     assert [(s["name"], s["stack"], s["data"]) for s in spec["series"]] == [
@@ -31,6 +32,7 @@ def test_the_vacancy_chart_stacks_each_use_by_status(demo):
 
 def test_the_land_chart_has_no_let_land(demo):
     spec = land_chart(selectors.land_area_by_use(demo.leader))
+    assert spec is not None
     assert spec["xAxis"]["data"] == ["Industrial", "Commercial", "Residential", "Mixed use"]
     assert [(s["name"], s["data"]) for s in spec["series"]] == [
         ("Idle", [140.0, 25.0, 0.0, 45.0]),

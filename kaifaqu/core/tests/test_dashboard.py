@@ -89,9 +89,10 @@ def test_the_leader_and_the_zone_administrator_see_figures_charts_and_what_waits
     for key in ALL_CHARTS:
         assert f'data-chart="chart-{key}"' in html
         assert f'<script id="chart-{key}" type="application/json">' in html
-    for _key, _n, label, url in LEADER_WAITING:
+    for _key, _n, _label, url in LEADER_WAITING:
         assert f'href="{url}"' in html
-    assert 'href="/backoffice/figures/figure/?metric=gdp&amp;org=371471&amp;period=2017-01%2F2017-09"' in html
+    gdp = "/backoffice/figures/figure/?metric=gdp&amp;org=371471&amp;period=2017-01%2F2017-09"
+    assert f'href="{gdp}"' in html
     assert "Your duties" not in html
 
 
@@ -109,7 +110,8 @@ def test_a_department_member_sees_their_departments_part(demo, as_user):
     assert key_figures(economy) == ["gdp", "industrial_va", "trade", "hightech_share"]
     assert chart_keys(economy) == ["growth"]
     html = economy.content.decode()
-    assert "consultations_overdue" not in html and 'data-chart="chart-pipeline"' not in html
+    assert "consultations_overdue" not in html
+    assert 'data-chart="chart-pipeline"' not in html
 
     investment = page(as_user, "investment")
     # 招商局 keeps the projects, the carriers and the consultations; no key figure is its own
@@ -120,7 +122,8 @@ def test_a_department_member_sees_their_departments_part(demo, as_user):
 
     finance = page(as_user, "finance")
     assert waiting(finance) == []
-    assert panel_keys(finance) == [] and chart_keys(finance) == []
+    assert panel_keys(finance) == []
+    assert chart_keys(finance) == []
     assert "Nothing waits for you." in finance.content.decode()
 
 
@@ -174,7 +177,8 @@ def test_the_audit_administrator_sees_the_chain_against_its_anchor(demo, as_user
     assert panel.context["rows"] == AuditEntry.objects.count()
     assert panel.context["since_anchor"] == 0
     assert panel.context["anchor_break"] is None
-    assert waiting(response) == [] and chart_keys(response) == []
+    assert waiting(response) == []
+    assert chart_keys(response) == []
     html = response.content.decode()
     assert "The log matches its last anchor." in html
     assert "data-figure" not in html
@@ -187,7 +191,9 @@ def test_a_user_without_a_role_has_an_empty_dashboard(demo, as_user):
         actor=None, username="nobody", password=demo.password, full_name="无角色"
     )
     response = page(as_user, nobody)
-    assert waiting(response) == [] and panel_keys(response) == [] and chart_keys(response) == []
+    assert waiting(response) == []
+    assert panel_keys(response) == []
+    assert chart_keys(response) == []
 
 
 def _more_projects_and_consultations(demo, n: int) -> None:

@@ -10,6 +10,7 @@ from kaifaqu.investment.dashboard import charts
 
 def test_the_pipeline_chart_counts_and_sums_each_stage(seeded):
     spec = pipeline_chart(selectors.kanban_columns(selectors.project_list(seeded.leader)))
+    assert spec is not None
     assert spec["title"]["text"] == "Investment pipeline by stage"
     assert spec["xAxis"]["data"] == [
         "Lead",
@@ -32,6 +33,7 @@ def test_the_pipeline_chart_counts_and_sums_each_stage(seeded):
 def test_the_key_projects_chart_sets_completed_beside_plan(seeded):
     rows = selectors.key_project_progress(seeded.leader, 2017)
     spec = key_projects_chart(rows, 2017)
+    assert spec is not None
     assert spec["title"]["text"] == "Key projects: completed against plan, 2017"
     assert spec["yAxis"]["data"][:2] == [
         "万达汽车零部件生产线项目 (80.0%)",

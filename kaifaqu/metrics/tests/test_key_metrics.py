@@ -211,10 +211,12 @@ def test_the_dashboards_key_figures_exactly(demo):
         TrendPoint("2016-01/2016-09", "2016年前三季度", Decimal("171.3")),
         TrendPoint("2017-01/2017-09", "2017年前三季度", Decimal("185")),
     )
-    assert {k.figure.metric: k.city.org for k in figures if k.city} == {
-        code: "371400" for code in KEY_METRICS
-    }
-    assert figures[1].city.growth_pct == Decimal("7.2")
+    assert {k.figure.metric: k.city.org for k in figures if k.city} == dict.fromkeys(
+        KEY_METRICS, "371400"
+    )
+    city = figures[1].city
+    assert city is not None
+    assert city.growth_pct == Decimal("7.2")
 
 
 def test_a_department_gets_the_figures_of_the_metrics_it_keeps(demo):
@@ -227,6 +229,7 @@ def test_a_department_gets_the_figures_of_the_metrics_it_keeps(demo):
 
 def test_the_growth_against_the_city_chart_exactly(demo, english):
     spec = growth_against_city_chart(dashboard_figures(demo.zone.code))
+    assert spec is not None
     assert spec["title"]["text"] == "Growth against the city (%)"
     # The key figures with a growth (the high-tech share is a rate: it has none); the city's
     # growth only where the city has one for the period (industrial value added, 1—8月).
@@ -246,6 +249,7 @@ def test_the_growth_against_the_city_chart_exactly(demo, english):
 def test_the_trend_chart_exactly(demo):
     gdp, industrial = dashboard_figures(demo.zone.code)[:2]
     spec = trend_chart(gdp)
+    assert spec is not None
     assert spec["xAxis"]["data"] == [
         "2013年前三季度",
         "2014年前三季度",
