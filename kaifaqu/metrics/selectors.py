@@ -83,4 +83,6 @@ def metric_choices(lang: str = "zh") -> list[tuple[str, str]]:
         (m.code, m.name_zh, m.name_en)
         for m in sorted(ledger_metrics().values(), key=lambda m: m.code)
     ]
-    return [(code, f"{en if lang == 'en' and en else zh} ({code})") for code, zh, en in named]
+    if lang == "en":
+        return [(code, f"{en or zh} ({code})") for code, zh, en in named]
+    return [(code, f"{zh}（{code}）") for code, zh, _en in named]

@@ -255,3 +255,11 @@ def test_every_entry_is_registered_by_the_package_that_owns_it():
     assert sorted(dashboard._charts) == ["carriers", "investment"]
     assert sorted(dashboard._panels) == ["accounts", "audit", "key_figures", "security"]
     assert access  # the predicates are core.access's
+
+
+def test_the_audit_administrator_is_told_when_nothing_is_anchored(demo, as_user):
+    response = page(as_user, "auditadmin")
+    (panel,) = response.context["panels"]
+    assert panel.context["anchored_at"] is None
+    assert panel.context["since_anchor"] == panel.context["rows"]
+    assert "Nothing is anchored yet: run kaifaqu anchor_audit." in response.content.decode()
