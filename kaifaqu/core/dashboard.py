@@ -45,6 +45,9 @@ class WaitingItem:
     url: str
     #: Bootstrap's colour of its badge: "danger" (late), "warning", "info".
     level: str = "warning"
+    #: The first few of them, each (label, url), where the list the item links to cannot
+    #: pick them out by itself.
+    records: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ from kaifaqu.core import access, dashboard
 from . import selectors
 from .charts import key_projects_chart, pipeline_chart
 
+#: How many of the projects whose next step is due the dashboard names.
+WAITING_SHOWN = 5
+
 
 def charts(user: Any) -> list[dashboard.Chart]:
     out = []
@@ -44,7 +47,18 @@ def charts(user: Any) -> list[dashboard.Chart]:
 
 def waiting(user: Any) -> list[dashboard.WaitingItem]:
     today = timezone.localdate()
-    due = selectors.next_actions_due(user, today).count()
+    due_qs = selectors.next_actions_due(user, today)
+    due = due_qs.count()
+    # The project list has no "next step due" filter: the first few are named here.
+    first_due = [
+        (
+            _("%(project)s: %(action)s") % {"project": f.project.name, "action": f.next_action}
+            if f.next_action
+            else f.project.name,
+            reverse("investment:project_detail", args=[f.project_id]),
+        )
+        for f in (due_qs[:WAITING_SHOWN] if due else [])
+    ]
     late = selectors.open_issues(user).filter(due_on__lt=today).count()
     return [
         dashboard.WaitingItem(
@@ -57,6 +71,7 @@ def waiting(user: Any) -> list[dashboard.WaitingItem]:
             % {"n": due},
             due,
             reverse("investment:project_list"),
+            records=tuple(first_due),
         ),
         dashboard.WaitingItem(
             "key_project_issues_late",

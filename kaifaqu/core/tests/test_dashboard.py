@@ -224,7 +224,7 @@ def _more_projects_and_consultations(demo, n: int) -> None:
         )
 
 
-LEADER_QUERIES = 33
+LEADER_QUERIES = 34
 
 
 def test_the_leaders_dashboard_is_a_fixed_number_of_queries(
@@ -263,3 +263,19 @@ def test_the_audit_administrator_is_told_when_nothing_is_anchored(demo, as_user)
     assert panel.context["anchored_at"] is None
     assert panel.context["since_anchor"] == panel.context["rows"]
     assert "Nothing is anchored yet: run kaifaqu anchor_audit." in response.content.decode()
+
+
+def test_the_projects_whose_next_step_is_due_are_named_each_a_link(demo, as_user):
+    from kaifaqu.investment.selectors import next_actions_due
+
+    response = page(as_user, "leader")
+    (item,) = [w for w in response.context["waiting"] if w.key == "follow_ups_due"]
+    due = list(next_actions_due(demo.leader, timezone.localdate()))
+    assert len(due) == 3
+    assert item.records == tuple(
+        (f"{f.project.name}: {f.next_action}", f"/backoffice/investment/projects/{f.project_id}/")
+        for f in due
+    )
+    html = response.content.decode()
+    for _label, url in item.records:
+        assert f'href="{url}"' in html
