@@ -9,8 +9,8 @@ from typing import Any
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaifaqu.core.roles import Role
 from kaifaqu.core.views.forms import ServiceFormView
@@ -20,6 +20,7 @@ from kaifaqu.orgs.selectors import home_zone
 
 from . import selectors, services
 from .forms import KeyMetricsForm, chosen_codes, slot
+from .keyfigures import page_lang
 
 
 class KeyMetricsView(RoleRequiredMixin, ServiceFormView):
@@ -36,8 +37,8 @@ class KeyMetricsView(RoleRequiredMixin, ServiceFormView):
         return zone
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        lang = "en" if (get_language() or "").startswith("en") else "zh"
-        return {**super().get_form_kwargs(), "choices": selectors.metric_choices(lang)}
+        choices = selectors.metric_choices(page_lang())
+        return {**super().get_form_kwargs(), "choices": choices}
 
     def get_initial(self) -> dict[str, Any]:
         codes = selectors.key_metric_codes(self.zone.code)

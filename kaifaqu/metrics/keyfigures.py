@@ -13,6 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaifaqu.core.periods import Period, label, parse
@@ -52,6 +53,12 @@ class KeyFigure:
         """The figure's page."""
         query = {"metric": self.figure.metric, "org": self.figure.org, "period": self.figure.period}
         return f"{reverse('metrics:detail')}?{urlencode(query)}"
+
+
+def page_lang() -> str:
+    """The language of the page being drawn, as ``metrics.text`` takes it ("zh" or "en"):
+    text never reads the active language itself, its callers on a page pass this."""
+    return "en" if (get_language() or "").startswith("en") else "zh"
 
 
 def status_label(status: str | None) -> str:

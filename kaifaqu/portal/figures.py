@@ -4,18 +4,12 @@ from a ledger or the values table: the portal states what the reports state)."""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
-
 from kaifaqu.metrics import keyfigures
-from kaifaqu.metrics.keyfigures import KeyFigure, key_figure_requests, status_label
+from kaifaqu.metrics.keyfigures import KeyFigure, key_figure_requests, page_lang, status_label
 
 __all__ = ["KeyFigure", "key_figure_requests", "key_figures", "status_label"]
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
 def key_figures(org: str, codes: list[str] | tuple[str, ...] | None = None) -> list[KeyFigure]:
     """The zone's key figures that have a value, in the visitor's language."""
-    return keyfigures.key_figures(org, codes, lang=_lang())
+    return keyfigures.key_figures(org, codes, lang=page_lang())
