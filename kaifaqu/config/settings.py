@@ -171,6 +171,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 # Five failures lock the pair account + address (setting AXES_LOCKOUT_PARAMETERS); someone
 # on the street cannot lock the administrator out of the office.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address of the pair is the client's, as every other control reads it (behind a trusted
+# proxy, not the proxy's own: else five failures from anywhere would lock the account for all).
+AXES_CLIENT_IP_CALLABLE = "kaifaqu.core.context.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 # The lock runs 30 minutes from the fifth failure; retrying while locked does not extend it.

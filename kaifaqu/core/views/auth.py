@@ -43,9 +43,11 @@ def lockout_response(
     **kwargs: Any,
 ) -> HttpResponse:
     """What a locked-out user sees: a page, or JSON for the API (django-axes callable), with
-    ``Retry-After`` (axes's lock: the whole cool-off, since retrying does not extend it)."""
+    ``Retry-After``: for axes's lock of the pair account + address, the time left of its
+    cool-off, counted from the last failure (retrying during the lock does not extend it)."""
     if retry_after is None:
-        retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        username = (credentials or {}).get("username") or request.POST.get("username", "")
+        retry_after = signin.pair_lock_left(str(username), client_ip(request))
     message = _(
         "This account is locked after too many failed logins. Try again in %(minutes)d "
         "minutes, or ask the security administrator to unlock it."
@@ -136,7 +138,7 @@ def _refused(request: HttpRequest, user: User) -> HttpResponse | None:
     username = user.get_username()
     refused = signin.refusal(request, username, client_ip(request))
     if refused is None and not AxesProxyHandler.is_allowed(request, {"username": username}):
-        refused = lockout_response(request)
+        refused = lockout_response(request, credentials={"username": username})
     if refused is not None:
         logout(request)
     return refused
