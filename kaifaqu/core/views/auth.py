@@ -22,10 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
-from kaifaqu.core import services, signin
+from kaifaqu.core import selectors, services, signin
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.forms import LoginForm, SecondFactorForm
 from kaifaqu.core.models import User
@@ -117,6 +118,47 @@ class PasswordExpiredView(LoginRequiredMixin, FormView[PasswordChangeForm]):
         self.request.session.pop(signin.PASSWORD_EXPIRED, None)
         messages.success(self.request, _("Password changed."))
         return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """A staff member's own account: the password's age and its change, the second factor,
+    the API token with its revoke button."""
+
+    template_name = "core/account.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = cast(User, self.request.user)
+        kwargs.setdefault("form", PasswordChangeForm(user))
+        return super().get_context_data(account=selectors.own_account(user), **kwargs)
+
+
+class AccountPasswordView(PasswordExpiredView):
+    """The change of one's own password from the account page (the same form and service
+    as an expired password's)."""
+
+    template_name = "core/account.html"
+    http_method_names = ["post"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = cast(User, self.request.user)
+        return super().get_context_data(account=selectors.own_account(user), **kwargs)
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        super().form_valid(form)
+        return redirect("core:account")
+
+
+class AccountTokenRevokeView(LoginRequiredMixin, View):
+    """The owner withdraws their own API token (the security administrator does it for any
+    account on the security page)."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = cast(User, request.user)
+        if services.token_revoke(actor=user, user=user):
+            messages.success(request, _("Your API token is revoked: it no longer works."))
+        else:
+            messages.info(request, _("You hold no API token."))
+        return redirect("core:account")
 
 
 # Second factor -------------------------------------------------------------------------------
