@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -158,8 +158,8 @@ def address_slowed_for(ip: str | None) -> int | None:
 def pair_lock_left(username: str, ip: str | None) -> int:
     """Seconds left of django-axes's lock of the pair account + address: its cool-off
     counted from the pair's last failure (the whole cool-off when no failure is found)."""
-    cooloff = settings.AXES_COOLOFF_TIME
-    last = (
+    cooloff: timedelta = settings.AXES_COOLOFF_TIME
+    last: datetime | None = (
         AccessAttempt.objects.filter(username=username, ip_address=ip)
         .order_by("-attempt_time")
         .values_list("attempt_time", flat=True)
@@ -167,7 +167,7 @@ def pair_lock_left(username: str, ip: str | None) -> int:
     )
     if last is None:
         return int(cooloff.total_seconds())
-    left = (last + cooloff - timezone.now()).total_seconds()
+    left: float = (last + cooloff - timezone.now()).total_seconds()
     return max(1, min(int(cooloff.total_seconds()), math.ceil(left)))
 
 
