@@ -33,6 +33,9 @@ class User(AbstractUser):
 
     #: Audit rows name an account "user #12", never by its holder's name (``audit.describe``).
     audit_pseudonymous = True
+    #: Nor do they hold the holder's name or contact details: a change to them is recorded
+    #: by the fields' names only (``services.user_update``), so erasing them leaves no copy.
+    audit_exclude = ("full_name", "email", "phone")
 
     class Meta:
         verbose_name = _("user")
