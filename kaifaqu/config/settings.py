@@ -314,6 +314,12 @@ KAIFAQU_ANONYMISE_AFTER_DAYS = env.int("KAIFAQU_ANONYMISE_AFTER_DAYS", default=7
 # written "count/seconds".
 KAIFAQU_CONSULT_RATE_PER_IP = env.str("KAIFAQU_CONSULT_RATE_PER_IP", default="10/3600")
 KAIFAQU_CONSULT_RATE_PER_CONTACT = env.str("KAIFAQU_CONSULT_RATE_PER_CONTACT", default="5/3600")
+# A consultation unanswered this many working days past its first-reply deadline is
+# escalated to the zone administrators (its officer was reminded at the deadline).
+KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS = env.int(
+    "KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS", default=2
+)
+KAIFAQU_CONSULT_REMIND_EVERY = env.int("KAIFAQU_CONSULT_REMIND_EVERY", default=15 * 60)
 KAIFAQU_CONSULT_MAX_CHARS = env.int("KAIFAQU_CONSULT_MAX_CHARS", default=2000)
 KAIFAQU_CONSULT_MAX_FILE_MB = env.int("KAIFAQU_CONSULT_MAX_FILE_MB", default=10)
 KAIFAQU_CONSULT_MAX_FILES = env.int("KAIFAQU_CONSULT_MAX_FILES", default=5)

@@ -52,6 +52,13 @@ def user_list() -> QuerySet[User]:
     return qs
 
 
+def role_holders(role: str) -> QuerySet[User]:
+    """The active accounts holding a global role, by username."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role=role).distinct().order_by("username")
+    )
+
+
 def audit_entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.order_by("-seq")
 
