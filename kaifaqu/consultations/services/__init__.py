@@ -24,8 +24,8 @@ from .visitors import (
 
 __all__ = [
     "ANONYMISED",
-    "FollowUp",
     "NOTICE_VERSION",
+    "FollowUp",
     "RateLimited",
     "Submission",
     "consultation_close",

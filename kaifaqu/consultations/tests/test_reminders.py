@@ -64,11 +64,11 @@ def test_the_officer_is_reminded_once_at_the_deadline(asked):
     asked.refresh_from_db()
     assert asked.reminded_at == asked.due_at + timedelta(minutes=1)
     row = AuditEntry.objects.latest("seq")
-    assert (row.action, row.actor_username, row.object_repr, row.after["messages"]) == (
+    assert (row.action, row.actor_username, row.object_repr, row.after) == (
         "update",
         "",
         number,
-        1,
+        {"reminded_at": "2026-03-03T02:01:00+00:00", "messages": 1},
     )
 
 
