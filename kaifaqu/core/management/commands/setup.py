@@ -38,16 +38,19 @@ class Seat:
     role: str
     option: str
     default_username: str
-    environment: str
     title: str
+
+    @property
+    def environment(self) -> str:
+        return f"KAIFAQU_SETUP_{self.option.upper()}_PASSWORD"
 
 
 SEATS = (
-    Seat(Role.ZONE_ADMIN, "zone_admin", "zoneadmin", "KAIFAQU_SETUP_ZONE_ADMIN_PASSWORD", "zone administrator"),
-    Seat(Role.SYSTEM_ADMIN, "system_admin", "sysadmin", "KAIFAQU_SETUP_SYSTEM_ADMIN_PASSWORD", "system administrator"),
-    Seat(Role.SECURITY_ADMIN, "security_admin", "secadmin", "KAIFAQU_SETUP_SECURITY_ADMIN_PASSWORD", "security administrator"),
-    Seat(Role.AUDIT_ADMIN, "audit_admin", "auditadmin", "KAIFAQU_SETUP_AUDIT_ADMIN_PASSWORD", "audit administrator"),
-)  # fmt: skip
+    Seat(Role.ZONE_ADMIN, "zone_admin", "zoneadmin", "zone administrator"),
+    Seat(Role.SYSTEM_ADMIN, "system_admin", "sysadmin", "system administrator"),
+    Seat(Role.SECURITY_ADMIN, "security_admin", "secadmin", "security administrator"),
+    Seat(Role.AUDIT_ADMIN, "audit_admin", "auditadmin", "audit administrator"),
+)
 
 
 class Command(BaseCommand):
