@@ -279,6 +279,9 @@ class Job(models.Model):
     result_url = models.CharField(_("result"), max_length=500, blank=True)
     result_name = models.CharField(_("file name"), max_length=255, blank=True)
     result_type = models.CharField(_("file type"), max_length=100, blank=True)
+    # The message is said on the result's page as well (an import's counts), not only on
+    # the job's own.
+    announce = models.BooleanField(_("announce the result"), default=False)
     result_file = models.BinaryField(_("file"), null=True, blank=True)
     #: why it failed, for the owner
     error = models.TextField(_("error"), blank=True)

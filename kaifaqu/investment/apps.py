@@ -14,6 +14,7 @@ class InvestmentConfig(AppConfig):
         from . import demo as investment_demo
         from . import navigation  # noqa: F401  (registers the nav entry)
         from .metrics import METRICS
+        from .workbook import preview  # noqa: F401  (registers the workbook for its jobs)
 
         for metric in METRICS:
             register_ledger_metric(metric)

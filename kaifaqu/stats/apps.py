@@ -12,5 +12,6 @@ class StatsConfig(AppConfig):
 
         from . import demo as stats_demo
         from . import navigation  # noqa: F401  (registers the nav entry)
+        from .workbook import preview  # noqa: F401  (registers the workbook for its jobs)
 
         demo.register("stats", stats_demo.load, order=20)

@@ -278,9 +278,10 @@ _in_a_request: ContextVar[bool] = ContextVar("workbook_in_a_request", default=Fa
 
 @contextmanager
 def in_a_request() -> Iterator[None]:
-    """The pages' limits for the workbooks read inside: a page checks a workbook within the
-    web request (until a job queue takes the imports), so it takes fewer rows and distinct
-    texts (KAIFAQU_WORKBOOK_PAGE_MAX_ROWS) than the import commands."""
+    """The pages' limits for the workbooks read inside: where a page's check or import runs
+    within the web request (no broker; a preview read in another language), it takes fewer
+    rows and distinct texts (KAIFAQU_WORKBOOK_PAGE_MAX_ROWS) than the worker and the import
+    commands."""
     token = _in_a_request.set(True)
     try:
         yield
