@@ -7,7 +7,6 @@ checked once and the confirmation of the file that was checked.
 from __future__ import annotations
 
 import dataclasses
-
 import functools
 import io
 import re
