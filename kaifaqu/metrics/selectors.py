@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
-from kaifaqu.core.periods import Period
+from kaifaqu.core.periods import MIN_YEAR, Period, PeriodError, parse
 from kaifaqu.core.selectors import HistoryRow, audit_trail
+from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.stats.models import DataValue
+from kaifaqu.stats.selectors import element_list
 
+from .charts import compares_years, series_periods
 from .engine import compute, load_metrics
 from .figures import Figure, FigureRequest, Input
-from .registry import Metric
+from .registry import Metric, ledger_metrics
 
 
 def figures(org: str, period: str, metrics: Iterable[str]) -> list[Figure]:
@@ -62,3 +67,165 @@ def metric_definitions(codes: Iterable[str]) -> dict[str, Metric]:
     """The metrics named and their parts (with both names, unit and decimals), for pages that
     label figures in the reader's language and for checks of the codes a template names."""
     return load_metrics(codes)
+
+
+@dataclass(frozen=True)
+class FigureSeries:
+    """A figure with the figures of its series (charts.series_periods): this year's periods
+    and, beside them, the same periods last year (none for a year, whose series is the
+    years)."""
+
+    figure: Figure
+    periods: list[Period]
+    this_year: list[Figure]
+    last_year: list[Figure]
+
+
+def figure_series(request: FigureRequest) -> FigureSeries:
+    """The figure asked and its series, in one batch of the engine (its four queries and one
+    call per ledger metric, whatever the number of periods)."""
+    try:
+        period: Period | None = parse(request.period)
+    except PeriodError:
+        period = None
+    periods = series_periods(period) if period is not None else []
+    prior = (
+        [p.shift_years(-1) for p in periods]
+        if period is not None and compares_years(period) and period.year > MIN_YEAR
+        else []
+    )
+    asked = [FigureRequest(request.metric, request.org, str(p)) for p in (*periods, *prior)]
+    figure, *rest = figure_batch([request, *asked])
+    return FigureSeries(figure, periods, rest[: len(periods)], rest[len(periods) :])
+
+
+_RANKS = ("rank_by_value", "rank_by_growth")
+
+
+@dataclass(frozen=True)
+class FigureNotes:
+    """What the figures of a page lack, each thing said once: ``page`` holds the notes every
+    figure with a value shares (said once above them), ``by_figure`` each figure's own, by
+    figure id."""
+
+    page: list[str] = field(default_factory=list)
+    by_figure: dict[str, list[str]] = field(default_factory=dict)
+
+    def of(self, fig: Figure) -> list[str]:
+        return self.by_figure.get(fig.id, [])
+
+
+def org_names(codes: Iterable[str]) -> dict[str, str]:
+    """The names of the org units named by code, in one query (none asked: no query)."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    return dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def figure_notes(figs: Sequence[Figure], names: dict[str, str] | None = None) -> FigureNotes:
+    """The engine's gaps (``Figure.missing``) as a reader takes them: a city without data is
+    one note for its shares and ranks ("德州市 has no data for this period — shares and
+    ranks are not shown"), a rank missing by value and by growth one note, and a note every
+    figure with a value shares goes above them all, once. ``names``: the org units' names
+    by code (``org_names``), read here when not given."""
+    if names is None:
+        names = org_names(f.reference_org for f in figs if _lacks(f, "share_pct"))
+    own = {f.id: _notes_of(f, names) for f in figs}
+    with_value = [f for f in figs if f.value is not None] or list(figs)
+    shared: list[str] = []
+    if len(with_value) > 1:
+        first, *others = (own[f.id] for f in with_value)
+        shared = [n for n in first if all(n in o for o in others)]
+    return FigureNotes(
+        page=shared,
+        by_figure={key: [n for n in notes if n not in shared] for key, notes in own.items()},
+    )
+
+
+def _lacks(fig: Figure, field_name: str) -> bool:
+    return any(m["field"] == field_name for m in fig.missing)
+
+
+def _notes_of(fig: Figure, names: dict[str, str]) -> list[str]:
+    lacking = {m["field"] for m in fig.missing}
+    city_lacks = "share_pct" in lacking and bool(fig.reference_org)
+    notes: list[str] = []
+    for gap in fig.missing:
+        name, reason = gap["field"], gap["reason"]
+        if name == "share_pct" and city_lacks:
+            city = names.get(fig.reference_org, fig.reference_org)
+            if lacking & set(_RANKS):
+                reason = _(
+                    "%(city)s has no data for this period — shares and ranks are not shown."
+                ) % {"city": city}
+            else:
+                reason = _("%(city)s has no data for this period — shares are not shown.") % {
+                    "city": city
+                }
+        elif name in _RANKS and city_lacks:
+            continue  # said with the city's note
+        elif name == "rank_by_growth" and "rank_by_value" in lacking:
+            continue  # one rank note: the first says why there is none
+        if reason not in notes:
+            notes.append(reason)
+    return notes
+
+
+@dataclass(frozen=True)
+class MetricChoice:
+    code: str
+    name: str
+    unit: str
+    part_of: str = ""  # the whole's name, for a part
+    default: bool = False  # chosen when the page is opened without a choice
+
+
+@dataclass(frozen=True)
+class MetricGroup:
+    """The metrics a department keeps, for the figures page's chooser."""
+
+    name: str
+    metrics: list[MetricChoice]
+
+
+def metric_choices(*, lang: str = "zh") -> list[MetricGroup]:
+    """Every metric, the catalogue's elements and the ledgers', grouped by the department
+    that keeps it, in two queries. Elements that are not parts are chosen by default."""
+    groups: dict[int | None, tuple[str, list[MetricChoice]]] = {}
+    english = lang == "en"
+
+    def group(department_id: int | None, name: str) -> list[MetricChoice]:
+        if department_id not in groups:
+            groups[department_id] = (name, [])
+        return groups[department_id][1]
+
+    for e in element_list():
+        dept = e.department
+        group(
+            e.department_id, (dept.name_en if english and dept.name_en else dept.name) if dept else ""
+        ).append(
+            MetricChoice(
+                code=e.code,
+                name=e.name_en if english and e.name_en else e.name_zh,
+                unit=e.unit,
+                part_of=(e.whole.name_en if english and e.whole.name_en else e.whole.name_zh)
+                if e.whole
+                else "",
+                default=e.whole_id is None,
+            )
+        )
+    ledgers = sorted(ledger_metrics().values(), key=lambda m: m.code)
+    departments = {
+        d.pk: d
+        for d in Department.objects.filter(pk__in={m.department_id for m in ledgers if m.department_id})
+    }
+    for m in ledgers:
+        dept = departments.get(m.department_id) if m.department_id else None
+        name = (dept.name_en if english and dept.name_en else dept.name) if dept else ""
+        group(m.department_id, name).append(
+            MetricChoice(code=m.code, name=m.name_en if english and m.name_en else m.name_zh, unit=m.unit)
+        )
+    return [
+        MetricGroup(name or _("Counted from the ledgers"), metrics) for name, metrics in groups.values()
+    ]

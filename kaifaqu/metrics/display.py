@@ -1,0 +1,255 @@
+"""A figure as its pages show it: every number at the metric's decimals with its unit, and
+statuses, bases, sources and who entered a value in the reader's words, never the stored
+codes ("185.000000", "estimate", "comparable", "seed: …", "system:load_demo").
+
+The wording of the numbers is ``metrics.text``'s and ``core.numbers``'; this module only
+picks, for each field of a figure page, which of them says it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kaifaqu.core import numbers
+from kaifaqu.core.periods import PeriodError, label, parse
+from kaifaqu.core.selectors import HistoryRow
+
+from .figures import Figure, Input
+from .registry import Metric
+from .text import rate_text, value_text
+
+GROWTH_DECIMALS = 1
+
+
+def page_lang() -> str:
+    """The language of the page, as ``core.numbers`` and ``metrics.text`` name it."""
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def status_word(status: str | None) -> str:
+    """预计 / 快报 / 正式 (Estimate / Preliminary / Final); "" for none."""
+    return {
+        "estimate": _("Estimate"),
+        "preliminary": _("Preliminary"),
+        "final": _("Final"),
+    }.get(status or "", status or "")
+
+
+def prior_basis_word(basis: str) -> str:
+    """公布数 or 同口径: which of last year's values a figure compared with."""
+    return {"published": _("published figure"), "comparable": _("comparable base")}.get(
+        basis, basis
+    )
+
+
+def growth_basis_word(basis: str) -> str:
+    return {
+        "computed": _("computed from the values"),
+        "reported": _("reported at comparable prices"),
+    }.get(basis, basis)
+
+
+#: The demo's sources (stats.demo) as a reader says them; any other source is shown as kept.
+_SEED = "seed: "
+_DERIVED = "derived from the seed"
+_ILLUSTRATIVE = "illustrative"
+
+
+def source_words(source: str) -> str:
+    """示例数据, 据《…》, 据公报推算（21.8 / 1.72）: the demo's source codes in words."""
+    if source.startswith(_SEED):
+        return _("according to %(document)s") % {"document": source[len(_SEED) :]}
+    if source.startswith(_DERIVED):
+        rest = source[len(_DERIVED) :].strip()
+        words = _("derived from the published figures")
+        return f"{words}{_localised_brackets(rest)}" if rest else words
+    if source.startswith(_ILLUSTRATIVE):
+        rest = source[len(_ILLUSTRATIVE) :].strip()
+        words = _("illustrative data")
+        return f"{words}{_localised_brackets(rest)}" if rest else words
+    return source
+
+
+def _localised_brackets(text: str) -> str:
+    if page_lang() == "zh" and text.startswith("(") and text.endswith(")"):
+        return f"（{text[1:-1]}）"
+    return f" {text}"
+
+
+def actor_words(username: str) -> str:
+    """Who entered a value: the account's name, or the system in words."""
+    if username == "system:load_demo":
+        return _("the system (demo data)")
+    if username.startswith("system:") or username == "system":
+        return _("the system")
+    return username or "—"
+
+
+def _metric_of(fig: Figure) -> Metric:
+    # Only what the wording reads (unit and decimals): no catalogue query for a page.
+    return Metric(code=fig.metric, name_zh=fig.name, name_en="", unit=fig.unit, decimals=fig.decimals)
+
+
+def amount(fig: Figure, value: Decimal | None) -> str:
+    """A value of the figure's metric, at its decimals, with its unit: 185亿元, 33.7%."""
+    if value is None:
+        return "—"
+    return value_text(value, _metric_of(fig), lang=page_lang())
+
+
+def pct(value: Decimal | None, decimals: int = GROWTH_DECIMALS) -> str:
+    return "—" if value is None else rate_text(value, decimals)
+
+
+def points(value: Decimal | None, decimals: int = GROWTH_DECIMALS) -> str:
+    """A difference in percentage points, signed: +0.6个百分点, −2.3个百分点."""
+    if value is None:
+        return "—"
+    shown = numbers.round_half_up(value, decimals)
+    sign = "+" if shown > 0 else ""
+    return _("%(n)s percentage points") % {"n": f"{sign}{shown}"}
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    text: str
+    note: str = ""
+
+
+def figure_fields(fig: Figure) -> list[Field]:
+    """The rows of a figure page's table, each in words."""
+    rank = ""
+    if fig.rank_by_value is not None:
+        rank = f"{fig.rank_by_value} / {fig.peer_count}" if fig.peer_count else str(fig.rank_by_value)
+    by_growth = ""
+    if fig.rank_by_growth is not None:
+        by_growth = (
+            f"{fig.rank_by_growth} / {fig.peer_count}" if fig.peer_count else str(fig.rank_by_growth)
+        )
+    rows = [
+        Field(_("Value"), amount(fig, fig.value)),
+        Field(
+            _("Same period last year"),
+            amount(fig, fig.prior_value),
+            prior_basis_word(fig.prior_basis) if fig.prior_value is not None else "",
+        ),
+        Field(
+            _("Growth %"),
+            pct(fig.growth_pct),
+            growth_basis_word(fig.growth_basis) if fig.growth_pct is not None else "",
+        ),
+        Field(_("Growth last year %"), pct(fig.prior_growth_pct)),
+        Field(
+            _("Change in percentage points"),
+            points(fig.pp_change, fig.decimals if fig.unit == "%" else GROWTH_DECIMALS),
+        ),
+        Field(_("Share of the city %"), pct(fig.share_pct)),
+        Field(_("Rank by value"), rank or "—"),
+        Field(_("Rank by growth"), by_growth or "—"),
+        Field(_("Gap to the city's growth"), points(fig.gap_pp)),
+        Field(_("Target"), amount(fig, fig.target)),
+        Field(_("Progress %"), pct(fig.progress_pct)),
+        Field(_("Against time elapsed"), points(fig.time_progress_gap_pp)),
+        Field(_("Status"), status_word(fig.status) or "—"),
+    ]
+    return rows
+
+
+@dataclass(frozen=True)
+class PartRow:
+    name: str
+    value: str
+    share: str
+    pull: str
+    contribution: str
+
+
+def part_rows(fig: Figure) -> list[PartRow]:
+    return [
+        PartRow(
+            name=p.name,
+            value=amount(fig, p.value),
+            share=pct(p.share_pct),
+            pull=points(p.pull_pp, 2),
+            contribution=pct(p.contribution_pct),
+        )
+        for p in fig.parts
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: Any
+    who: str
+    action: str
+    change: str
+
+
+@dataclass(frozen=True)
+class InputRow:
+    what: str
+    value: str
+    status: str
+    source: str
+    history: list[HistoryLine] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _stored(fig: Figure, raw: Any) -> str:
+    """A value as an audit row keeps it (text), at the metric's decimals."""
+    if raw is None or raw == "":
+        return "—"
+    try:
+        return amount(fig, Decimal(str(raw)))
+    except (InvalidOperation, ValueError):
+        return str(raw)
+
+
+def _history_line(fig: Figure, entry: HistoryRow) -> HistoryLine:
+    change = ""
+    if isinstance(entry.before, dict) and isinstance(entry.after, dict):
+        change = f"{_stored(fig, entry.before.get('value'))} → {_stored(fig, entry.after.get('value'))}"
+    return HistoryLine(
+        at=entry.created_at,
+        who=actor_words(entry.actor_username),
+        action=entry.get_action_display(),
+        change=change,
+    )
+
+
+def _period_words(text: str) -> str:
+    try:
+        return label(parse(text))
+    except PeriodError:
+        return text
+
+
+def input_rows(
+    fig: Figure, inputs: list[tuple[Input, list[HistoryRow]]], names: dict[str, str]
+) -> list[InputRow]:
+    """Each input of the figure in words: what it is (metric, unit and period by name), its
+    value at the metric's decimals, its status and source, and its history."""
+    metric_names = {fig.metric: fig.name, **{p.metric: p.name for p in fig.parts}}
+    return [
+        InputRow(
+            what=" · ".join(
+                (
+                    metric_names.get(i.metric, i.metric),
+                    names.get(i.org, i.org),
+                    _period_words(i.period),
+                )
+            ),
+            value=amount(fig, i.value),
+            status=status_word(i.status),
+            source=source_words(i.source),
+            history=[_history_line(fig, e) for e in history],
+            records=list(i.records[:20]),
+        )
+        for i, history in inputs
+    ]
