@@ -107,58 +107,39 @@ def pct(value: Decimal | None, decimals: int = GROWTH_DECIMALS) -> str:
 
 
 def points(value: Decimal | None, decimals: int = GROWTH_DECIMALS) -> str:
-    """A difference in percentage points, signed: +0.6个百分点, −2.3个百分点."""
+    """A difference in percentage points, signed (+0.6, -2.3; the label names the unit)."""
     if value is None:
         return "—"
     shown = numbers.round_half_up(value, decimals)
-    sign = "+" if shown > 0 else ""
-    return _("%(n)s percentage points") % {"n": f"{sign}{shown}"}
+    return f"+{shown}" if shown > 0 else str(shown)
 
 
-@dataclass(frozen=True)
-class Field:
-    label: str
-    text: str
-    note: str = ""
+def _rank(rank: int | None, peers: int | None) -> str:
+    if rank is None:
+        return "—"
+    return f"{rank} / {peers}" if peers else str(rank)
 
 
-def figure_fields(fig: Figure) -> list[Field]:
-    """The rows of a figure page's table, each in words."""
-    rank = ""
-    if fig.rank_by_value is not None:
-        rank = f"{fig.rank_by_value} / {fig.peer_count}" if fig.peer_count else str(fig.rank_by_value)
-    by_growth = ""
-    if fig.rank_by_growth is not None:
-        by_growth = (
-            f"{fig.rank_by_growth} / {fig.peer_count}" if fig.peer_count else str(fig.rank_by_growth)
-        )
-    rows = [
-        Field(_("Value"), amount(fig, fig.value)),
-        Field(
-            _("Same period last year"),
-            amount(fig, fig.prior_value),
-            prior_basis_word(fig.prior_basis) if fig.prior_value is not None else "",
-        ),
-        Field(
-            _("Growth %"),
-            pct(fig.growth_pct),
-            growth_basis_word(fig.growth_basis) if fig.growth_pct is not None else "",
-        ),
-        Field(_("Growth last year %"), pct(fig.prior_growth_pct)),
-        Field(
-            _("Change in percentage points"),
-            points(fig.pp_change, fig.decimals if fig.unit == "%" else GROWTH_DECIMALS),
-        ),
-        Field(_("Share of the city %"), pct(fig.share_pct)),
-        Field(_("Rank by value"), rank or "—"),
-        Field(_("Rank by growth"), by_growth or "—"),
-        Field(_("Gap to the city's growth"), points(fig.gap_pp)),
-        Field(_("Target"), amount(fig, fig.target)),
-        Field(_("Progress %"), pct(fig.progress_pct)),
-        Field(_("Against time elapsed"), points(fig.time_progress_gap_pp)),
-        Field(_("Status"), status_word(fig.status) or "—"),
-    ]
-    return rows
+def figure_fields(fig: Figure) -> dict[str, str]:
+    """The fields of a figure page's table, each in words (the template labels them)."""
+    has_prior, has_growth = fig.prior_value is not None, fig.growth_pct is not None
+    return {
+        "value": amount(fig, fig.value),
+        "prior_value": amount(fig, fig.prior_value),
+        "prior_basis": prior_basis_word(fig.prior_basis) if has_prior else "",
+        "growth": pct(fig.growth_pct),
+        "growth_basis": growth_basis_word(fig.growth_basis) if has_growth else "",
+        "prior_growth": pct(fig.prior_growth_pct),
+        "pp_change": points(fig.pp_change, fig.decimals if fig.unit == "%" else GROWTH_DECIMALS),
+        "share": pct(fig.share_pct),
+        "rank_by_value": _rank(fig.rank_by_value, fig.peer_count),
+        "rank_by_growth": _rank(fig.rank_by_growth, fig.peer_count),
+        "gap": points(fig.gap_pp),
+        "target": amount(fig, fig.target),
+        "progress": pct(fig.progress_pct),
+        "time_gap": points(fig.time_progress_gap_pp),
+        "status": status_word(fig.status) or "—",
+    }
 
 
 @dataclass(frozen=True)
