@@ -179,6 +179,7 @@ class MetricChoice:
     unit: str
     part_of: str = ""  # the whole's name, for a part
     default: bool = False  # chosen when the page is opened without a choice
+    search: str = ""  # what the chooser's search matches: both names and the code
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def metric_choices(*, lang: str = "zh") -> list[MetricGroup]:
                 if e.whole
                 else "",
                 default=e.whole_id is None,
+                search=" ".join((e.name_zh, e.name_en, e.code)),
             )
         )
     ledgers = sorted(ledger_metrics().values(), key=lambda m: m.code)
@@ -224,7 +226,12 @@ def metric_choices(*, lang: str = "zh") -> list[MetricGroup]:
         dept = departments.get(m.department_id) if m.department_id else None
         name = (dept.name_en if english and dept.name_en else dept.name) if dept else ""
         group(m.department_id, name).append(
-            MetricChoice(code=m.code, name=m.name_en if english and m.name_en else m.name_zh, unit=m.unit)
+            MetricChoice(
+                code=m.code,
+                name=m.name_en if english and m.name_en else m.name_zh,
+                unit=m.unit,
+                search=" ".join((m.name_zh, m.name_en, m.code)),
+            )
         )
     return [
         MetricGroup(name or _("Counted from the ledgers"), metrics) for name, metrics in groups.values()
