@@ -92,7 +92,9 @@ def actor_words(username: str) -> str:
 
 def _metric_of(fig: Figure) -> Metric:
     # Only what the wording reads (unit and decimals): no catalogue query for a page.
-    return Metric(code=fig.metric, name_zh=fig.name, name_en="", unit=fig.unit, decimals=fig.decimals)
+    return Metric(
+        code=fig.metric, name_zh=fig.name, name_en="", unit=fig.unit, decimals=fig.decimals
+    )
 
 
 def amount(fig: Figure, value: Decimal | None) -> str:
@@ -195,7 +197,8 @@ def _stored(fig: Figure, raw: Any) -> str:
 def _history_line(fig: Figure, entry: HistoryRow) -> HistoryLine:
     change = ""
     if isinstance(entry.before, dict) and isinstance(entry.after, dict):
-        change = f"{_stored(fig, entry.before.get('value'))} → {_stored(fig, entry.after.get('value'))}"
+        before, after = entry.before.get("value"), entry.after.get("value")
+        change = f"{_stored(fig, before)} → {_stored(fig, after)}"
     return HistoryLine(
         at=entry.created_at,
         who=actor_words(entry.actor_username),

@@ -201,38 +201,35 @@ def metric_choices(*, lang: str = "zh") -> list[MetricGroup]:
             groups[department_id] = (name, [])
         return groups[department_id][1]
 
+    def named(zh: str, en: str) -> str:
+        return en if english and en else zh
+
     for e in element_list():
         dept = e.department
-        group(
-            e.department_id, (dept.name_en if english and dept.name_en else dept.name) if dept else ""
-        ).append(
+        group(e.department_id, named(dept.name, dept.name_en) if dept else "").append(
             MetricChoice(
                 code=e.code,
-                name=e.name_en if english and e.name_en else e.name_zh,
+                name=named(e.name_zh, e.name_en),
                 unit=e.unit,
-                part_of=(e.whole.name_en if english and e.whole.name_en else e.whole.name_zh)
-                if e.whole
-                else "",
+                part_of=named(e.whole.name_zh, e.whole.name_en) if e.whole else "",
                 default=e.whole_id is None,
                 search=" ".join((e.name_zh, e.name_en, e.code)),
             )
         )
     ledgers = sorted(ledger_metrics().values(), key=lambda m: m.code)
-    departments = {
-        d.pk: d
-        for d in Department.objects.filter(pk__in={m.department_id for m in ledgers if m.department_id})
-    }
+    wanted = {m.department_id for m in ledgers if m.department_id}
+    departments = {d.pk: d for d in Department.objects.filter(pk__in=wanted)} if wanted else {}
     for m in ledgers:
-        dept = departments.get(m.department_id) if m.department_id else None
-        name = (dept.name_en if english and dept.name_en else dept.name) if dept else ""
-        group(m.department_id, name).append(
+        owner = departments.get(m.department_id) if m.department_id else None
+        group(m.department_id, named(owner.name, owner.name_en) if owner else "").append(
             MetricChoice(
                 code=m.code,
-                name=m.name_en if english and m.name_en else m.name_zh,
+                name=named(m.name_zh, m.name_en),
                 unit=m.unit,
                 search=" ".join((m.name_zh, m.name_en, m.code)),
             )
         )
     return [
-        MetricGroup(name or _("Counted from the ledgers"), metrics) for name, metrics in groups.values()
+        MetricGroup(name or _("Counted from the ledgers"), metrics)
+        for name, metrics in groups.values()
     ]

@@ -35,9 +35,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
             latest = latest_period(org) or latest_period()
             period = str(latest) if latest else ""
         groups = metric_choices(lang=display.page_lang())
-        chosen = get.getlist("metrics") or [
-            m.code for g in groups for m in g.metrics if m.default
-        ]
+        chosen = get.getlist("metrics") or [m.code for g in groups for m in g.metrics if m.default]
         view = get.get("view") if get.get("view") in VIEWS else "table"
         figs = figures(org, period, chosen) if org and period else []
         orgs = list(orgunit_list())
