@@ -132,15 +132,29 @@ def figure_notes(figs: Sequence[Figure], names: dict[str, str] | None = None) ->
     if names is None:
         names = org_names(f.reference_org for f in figs if _lacks(f, "share_pct"))
     own = {f.id: _notes_of(f, names) for f in figs}
-    with_value = [f for f in figs if f.value is not None] or list(figs)
+    with_value = [f for f in figs if f.value is not None]
+    without = [f for f in figs if f.value is None and _lacks(f, "value")]
     shared: list[str] = []
-    if len(with_value) > 1:
-        first, *others = (own[f.id] for f in with_value)
+    group = with_value or list(figs)
+    if len(group) > 1:
+        first, *others = (own[f.id] for f in group)
         shared = [n for n in first if all(n in o for o in others)]
+    if with_value and len(without) > 1:
+        # One line for the figures without a value, rather than the same sentence on each.
+        shared.append(
+            _("No data for this period: %(names)s.")
+            % {"names": _(", ").join(f.name or f.metric for f in without)}
+        )
+        for f in without:
+            own[f.id] = [n for n in own[f.id] if not _is_value_gap(f, n)]
     return FigureNotes(
         page=shared,
         by_figure={key: [n for n in notes if n not in shared] for key, notes in own.items()},
     )
+
+
+def _is_value_gap(fig: Figure, note: str) -> bool:
+    return any(m["field"] == "value" and m["reason"] == note for m in fig.missing)
 
 
 def _lacks(fig: Figure, field_name: str) -> bool:

@@ -142,12 +142,29 @@ def test_a_note_every_figure_shares_is_said_once_above_them(login):
     assert "德州市没有数据" not in html
     # what one figure lacks is said on it, once
     assert html.count("没有上年同期数据。") == 8
+    # the figures without a value, in one line rather than the same sentence on each row
+    assert (
+        html.count(
+            "以下指标本期没有数据：工业增加值、高新技术产业产值比重、外贸进出口总额、"
+            "纳税过千万元企业、纳税过亿元企业、纳税过3亿元企业、纳税过500万元企业、"
+            "纳税过100万元企业。"
+        )
+        == 1
+    )
+    assert "2017年前三季度没有数据" not in html
 
 
 def test_the_grouped_note_in_english(as_user):
     html = as_user("leader").get(LIST).content.decode()
     assert html.count("德州市 has no data for this period — shares and ranks are not shown.") == 1
     assert "No rank" not in html
+
+
+def test_a_page_where_no_figure_has_a_value_says_so_once(demo, english):
+    figs = figures(ZONE, "2015", ["gdp", "trade"])
+    notes = figure_notes(figs)
+    assert notes.page == ["No value for 德州经济技术开发区 in 2015."]
+    assert [notes.of(f) for f in figs] == [[], []]
 
 
 def test_each_figure_says_each_missing_piece_once(demo, english):
