@@ -146,7 +146,7 @@ def structure_chart(fig: Figure) -> dict[str, Any] | None:
             {
                 "type": "pie",
                 "radius": ["35%", "62%"],
-                "label": {"formatter": "{b}\n{c}%"},
+                "label": {"formatter": "{b}\n{c}%", "overflow": "none"},
                 "data": data,
             }
         ],

@@ -21,6 +21,12 @@ from .selectors import (
 VIEWS = ("table", "chart")
 
 
+def _drawn(makers: dict[str, Any], figs: list[Any]) -> dict[str, dict[str, Any]]:
+    """The charts that have something to show, by name."""
+    specs = {name: make(figs) for name, make in makers.items()}
+    return {name: spec for name, spec in specs.items() if spec}
+
+
 class FigureListView(BusinessReadMixin, TemplateView):
     """Pick a unit, a period and metrics; see their figures as a table or as charts."""
 
@@ -62,10 +68,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
             page_notes=notes.page,
             view=view,
             query=query.urlencode(),
-            charts={
-                "growth": charts.growth_chart(figs),
-                "progress": charts.progress_chart(figs),
-            }
+            charts=_drawn({"growth": charts.growth_chart, "progress": charts.progress_chart}, figs)
             if view == "chart"
             else {},
             not_charted=[f.name or f.metric for f in figs if f.growth_pct is None],
