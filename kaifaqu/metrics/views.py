@@ -84,8 +84,15 @@ class FigureDetailView(BusinessReadMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         get = self.request.GET
-        request = FigureRequest(get.get("metric", ""), get.get("org", ""), get.get("period", ""))
-        series = figure_series(request)
+        org = get.get("org", "").strip()
+        if not org:
+            zone = home_zone()
+            org = zone.code if zone else ""
+        period = get.get("period", "").strip()
+        if not period:  # a link without a period opens the latest with data
+            latest = latest_period(org) or latest_period()
+            period = str(latest) if latest else ""
+        series = figure_series(FigureRequest(get.get("metric", "").strip(), org, period))
         figure = series.figure
         inputs = input_histories(figure)
         names = org_names({figure.reference_org, *(i.org for i, _h in inputs)})

@@ -132,6 +132,20 @@ def test_the_figure_page_carries_its_series_and_structure_charts(login):
     assert "kaifaqu/charts.js" in html
 
 
+def test_a_figure_link_without_a_unit_or_period_opens_the_zone_and_the_latest_period(login):
+    response = login("leader").get(reverse("metrics:detail") + "?metric=gdp")
+    assert response.status_code == 200
+    figure = response.context["figure"]
+    assert (figure.org, figure.period) == (ZONE, "2017-01/2017-09")
+
+
+def test_a_figure_page_for_an_unknown_metric_says_so(login):
+    response = login("leader").get(detail("nothing", "2017-01/2017-09"))
+    assert response.status_code == 200
+    assert response.context["notes"] == ["没有指标nothing。"]
+    assert response.context["charts"] == {}
+
+
 # -- notes said once ---------------------------------------------------------------------
 
 
