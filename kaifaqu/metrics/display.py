@@ -19,9 +19,10 @@ from kaifaqu.core import numbers
 from kaifaqu.core.periods import PeriodError, label, parse
 from kaifaqu.core.selectors import HistoryRow
 
+from .engine import load_metrics
 from .figures import Figure, Input
 from .registry import Metric
-from .text import rate_text, value_text
+from .text import figure_text, metric_name, rate_text, value_text
 
 GROWTH_DECIMALS = 1
 
@@ -88,6 +89,26 @@ def actor_words(username: str) -> str:
     if username.startswith("system:") or username == "system":
         return _("the system")
     return username or "—"
+
+
+def localise(figs: list[Figure]) -> None:
+    """Word the figures (their names, their parts' and their phrases) in the page's language.
+    The engine words them in Chinese, as reports need; an English page reads the metrics'
+    English names once (one query) and words each figure again. Changes the figures given,
+    which belong to the request."""
+    if page_lang() == "zh" or not figs:
+        return
+    metrics = load_metrics({f.metric for f in figs})
+    for fig in figs:
+        metric = metrics.get(fig.metric)
+        if metric is None:
+            continue
+        fig.name = metric_name(metric, lang="en")
+        for part in fig.parts:
+            if part.metric in metrics:
+                part.name = metric_name(metrics[part.metric], lang="en")
+        if fig.value is not None:
+            fig.text = figure_text(fig, metric, lang="en")
 
 
 def _metric_of(fig: Figure) -> Metric:

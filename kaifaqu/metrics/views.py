@@ -44,6 +44,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
         chosen = get.getlist("metrics") or [m.code for g in groups for m in g.metrics if m.default]
         view = get.get("view") if get.get("view") in VIEWS else "table"
         figs = figures(org, period, chosen) if org and period else []
+        display.localise(figs)
         orgs = list(orgunit_list())
         names = {u.code: u.name for u in orgs}
         notes = figure_notes(figs, names)
@@ -94,6 +95,7 @@ class FigureDetailView(BusinessReadMixin, TemplateView):
             period = str(latest) if latest else ""
         series = figure_series(FigureRequest(get.get("metric", "").strip(), org, period))
         figure = series.figure
+        display.localise([figure, *series.this_year, *series.last_year])
         inputs = input_histories(figure)
         names = org_names({figure.reference_org, *(i.org for i, _h in inputs)})
         specs = {

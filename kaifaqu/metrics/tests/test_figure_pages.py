@@ -294,3 +294,12 @@ def test_the_progress_chart_against_the_time_elapsed(login, zh):
         ("进度", [66.9, 81.0]),
         ("时序进度", [75.0, 75.0]),
     ]
+
+
+def test_an_english_page_words_the_figures_in_english(as_user):
+    html = as_user("leader").get(LIST).content.decode()
+    assert (
+        "Gross regional product 18.5 billion yuan (estimate), up 8.0% year on year, "
+        "up 0.6 percentage points on the same period last year"
+    ) in html
+    assert "预计地区生产总值" not in html
