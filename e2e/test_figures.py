@@ -1,6 +1,6 @@
 """The figure pages in a real browser (issue 13, item 2): a leader opens a figure's page, sees
 its series and structure drawn, and saves a chart as a PNG file; on the figures list the
-metric chooser's search narrows the checkboxes.
+metric chooser's search narrows the checkboxes and the chosen figures show as a chart.
 
 Pages are read in English (the msgid language); the figures themselves are Chinese data.
 """
@@ -47,3 +47,8 @@ def test_the_metric_chooser_searches(e2e_demo, page, log_in_as):
     expect(shown.first).to_contain_text("New indirect (bank) financing")
     picker.get_by_role("button", name="Clear").click()
     expect(picker.locator("[data-picker-count]")).to_have_text("15")
+
+    # The chosen figures as a chart: their growth on last year.
+    page.get_by_test_id("view-chart").click()
+    expect(page.get_by_test_id("chart-growth").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("chart-growth")).to_contain_text("Gross regional product")
