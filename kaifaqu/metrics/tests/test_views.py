@@ -28,7 +28,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, demo):
 def test_the_figure_page_shows_the_formula_and_every_input_with_its_history(login):
     html = login("leader").get(DETAIL).content.decode()
     assert "外贸进出口总额34.4亿元，同比增长72.1%，占全市的21.2%，居全市首位" in html
-    assert "derived from the seed (21.8 / 1.72)" in html
+    assert "据公报推算（21.8 / 1.72）" in html
     assert "system:load_demo" in html
 
 
