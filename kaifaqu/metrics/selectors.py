@@ -14,15 +14,33 @@ from kaifaqu.stats.models import DataValue
 from .engine import compute, load_metrics
 from .figures import Figure, FigureRequest, Input
 from .registry import Metric
+from .text import figure_text, metric_name
 
 
-def figures(org: str, period: str, metrics: Iterable[str]) -> list[Figure]:
+def figures(org: str, period: str, metrics: Iterable[str], *, lang: str = "zh") -> list[Figure]:
     """The figures of several metrics for one org unit and period, in one batch."""
-    return compute(FigureRequest(m, org, period) for m in metrics)
+    return worded(compute(FigureRequest(m, org, period) for m in metrics), lang)
 
 
-def figure_batch(requests: Iterable[FigureRequest]) -> list[Figure]:
-    return compute(requests)
+def figure_batch(requests: Iterable[FigureRequest], *, lang: str = "zh") -> list[Figure]:
+    return worded(compute(requests), lang)
+
+
+def worded(batch: list[Figure], lang: str) -> list[Figure]:
+    """The figures with their names and phrases in ``lang``: the engine words them in
+    Chinese, the language of reports; a page in English says them in English (one more
+    query, for the metrics' definitions)."""
+    if lang == "zh" or not batch:
+        return batch
+    defined = load_metrics({fig.metric for fig in batch})
+    for fig in batch:
+        metric = defined.get(fig.metric)
+        if metric is None:
+            continue
+        fig.name = metric_name(metric, lang=lang)
+        if fig.text:
+            fig.text = figure_text(fig, metric, lang=lang)
+    return batch
 
 
 def input_histories(figure: Figure) -> list[tuple[Input, list[HistoryRow]]]:

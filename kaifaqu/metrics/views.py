@@ -3,6 +3,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone, orgunit_list
 from kaifaqu.stats.selectors import element_list
@@ -28,7 +29,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
             org=org,
             period=period,
             chosen=set(chosen),
-            figures=figures(org, period, chosen) if org else [],
+            figures=figures(org, period, chosen, lang=active_lang()) if org else [],
             **kwargs,
         )
 
@@ -41,7 +42,7 @@ class FigureDetailView(BusinessReadMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         get = self.request.GET
         request = FigureRequest(get.get("metric", ""), get.get("org", ""), get.get("period", ""))
-        (figure,) = figure_batch([request])
+        (figure,) = figure_batch([request], lang=active_lang())
         return super().get_context_data(
             figure=figure,
             inputs=input_histories(figure),
