@@ -163,7 +163,7 @@ class EntryRowForm(forms.Form):
         label=_("Value"), required=False, show_hidden_initial=True, max_digits=24, decimal_places=6
     )
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=_("Data status"),
         required=False,
         show_hidden_initial=True,
         choices=[("", "—"), *ValueStatus.choices],
