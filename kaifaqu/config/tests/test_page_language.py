@@ -322,3 +322,20 @@ def test_the_walk_finds_the_back_office():
     paths = back_office_paths()
     assert "/backoffice/" in paths and "/backoffice/stats/" in paths
     assert len(paths) > 30
+
+
+@pytest.mark.parametrize(
+    ("path", "column", "label"),
+    [
+        ("/backoffice/stats/", "name_zh", "中文名称"),
+        ("/backoffice/stats/", "growth_basis", "增速口径"),
+        ("/backoffice/investment/workbook/", "contract_investment", "合同投资额"),
+    ],
+)
+def test_the_workbook_pages_explain_each_column_in_words(login, demo, path, column, label):
+    html = login("admin").get(path).content.decode()
+    row = re.search(rf'<tr data-column="{column}">(.*?)</tr>', html, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    assert [re.sub(r"<[^>]+>", "", c).strip() for c in cells][0].rstrip(" *") == label
+    assert f"<code class=\"text-body-secondary\">{column}</code>" in cells[2]

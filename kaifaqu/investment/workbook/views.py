@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from kaifaqu.core import access
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.stats.workbook import staging
+from kaifaqu.stats.workbook.files import sheets_in_words
 from kaifaqu.stats.workbook.http import (
     checked_upload,
     findings,
@@ -29,7 +30,16 @@ from kaifaqu.stats.workbook.http import (
     xlsx_attachment,
 )
 
-from .columns import PLANS, PROGRESS, PROJECTS, SHEET_NAMES, SHEETS, TRANCHES
+from .columns import (
+    COLUMN_LABELS,
+    PLANS,
+    PROGRESS,
+    PROJECTS,
+    SHEET_LABELS,
+    SHEET_NAMES,
+    SHEETS,
+    TRANCHES,
+)
 from .forms import ExportFilterForm, WorkbookUploadForm
 from .importer import ImportResult, import_plan
 from .reader import Plan, read_workbook
@@ -79,7 +89,7 @@ def _page(request, *, upload=None, export=None, status: int = 200):
             "may_import": importer,
             "upload_form": (upload or WorkbookUploadForm()) if importer else None,
             "export_form": export or ExportFilterForm(),
-            "sheets": SHEETS,
+            "sheets": sheets_in_words(SHEETS, SHEET_LABELS, COLUMN_LABELS),
         },
         status=status,
     )
