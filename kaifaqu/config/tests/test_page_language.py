@@ -10,7 +10,10 @@ page nor Chinese on the English page, except
   stored value is a code, not data: it must be shown by its label);
 - codes: identifiers (a word with a digit or an underscore, as ``gdp_growth`` or ``A01``),
   file names and addresses, unit symbols, and the few names written in Latin letters in
-  both languages (``ALLOWED``).
+  both languages (``ALLOWED``); a page shows other codes as ``<code>`` (``mark_codes``);
+- on an English page, Chinese in quotation marks (what a Chinese report prints) or in
+  brackets beside its English (the official term: "comparable base (同口径)");
+- what the page marks as written in another language (``lang``: a report's text).
 
 And no page in either language shows the developer words of the issue: "seed",
 "illustrative", a model's label ("core.user"), an unformatted decimal ("185.000000") or an
@@ -160,7 +163,13 @@ def english_words(text: str, data_words: set[str]) -> list[str]:
     return found
 
 
+#: Chinese an English page may quote: "185亿元" (what a Chinese report prints), or give in
+#: brackets beside its English as the official term, as in "comparable base (同口径)".
+QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|\([^()A-Za-z\n]*\)|（[^（）A-Za-z\n]*）')
+
+
 def chinese_runs(text: str, data_runs: set[str], data_text: str) -> list[str]:
+    text = QUOTED.sub(" ", text)
     return [run for run in CJK.findall(text) if run not in data_runs and run not in data_text]
 
 
