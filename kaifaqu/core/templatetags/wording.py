@@ -55,7 +55,7 @@ def mark_codes(text: object, autoescape: bool = True) -> str:
     """Chinese text that names the codes a file or a template takes (domestic（内资）,
     lag=1): each Latin-letter word in it is such a code, and is shown as code. English text
     is left as it is (its codes read as words)."""
-    escaped = conditional_escape(text) if autoescape else str(text)
+    escaped = conditional_escape(str(text)) if autoescape else str(text)
     if numbers.active_lang() != "zh":
         return mark_safe(escaped)  # noqa: S308  (escaped above)
     return mark_safe(_LATIN_WORD.sub(lambda m: f"<code>{m.group()}</code>", escaped))  # noqa: S308

@@ -60,7 +60,7 @@ class _Form(BootstrapForm):
 def test_an_empty_choice_has_a_label():
     with translation.override("zh-hans"):
         form = _Form()
-        assert list(form.fields["kind"].choices)[0] == ("", "请选择")
+        assert next(iter(form.fields["kind"].choices)) == ("", "请选择")
         assert str(form.fields["user"].empty_label) == "请选择"
 
 
