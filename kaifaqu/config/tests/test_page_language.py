@@ -118,9 +118,10 @@ def _autonyms() -> set[str]:
 
 def _data_corpus() -> tuple[set[str], set[str], str]:
     """What the demo stored: its Latin words, its Chinese runs and all its text in one string
-    (for a run shown as a part of a stored one). Choice fields are left out (a choice's stored
-    value is a code, to be shown by its label), and of the audit log only what it recorded of
-    each row (its actor "system:load_demo" is to be said in words)."""
+    (for a run shown as a part of a stored one). Text fields only: a choice's stored value is
+    a code, to be shown by its label; a JSON field holds structure, not words; an English
+    name (``name_en``) is for English pages. Of the audit log, only what it recorded of each
+    row (its actor "system:load_demo" is to be said in words)."""
     words: set[str] = set()
     runs: set[str] = set()
     texts: list[str] = []
@@ -130,9 +131,10 @@ def _data_corpus() -> tuple[set[str], set[str], str]:
         fields = [
             f.attname
             for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+            if isinstance(f, models.CharField | models.TextField)
             and not f.choices
-            and f.name != "password"
+            and not f.name.endswith("_en")
+            and f.name not in {"password", "hash", "prev_hash", "key"}
         ]
         if model._meta.label == "core.AuditEntry":  # what it recorded of a row is data
             fields = ["object_repr"]
