@@ -47,7 +47,7 @@ def test_the_figure_page_says_statuses_bases_and_numbers_in_words(login, as_user
     html = login("leader").get(url).content.decode()
     fields = html.split('data-testid="figure-fields"')[1].split("</dl>")[0]
     assert "185.00 亿元" in fields
-    assert "171.30 (公布数)" in fields
+    assert '171.30 <span class="text-body-secondary">公布数</span>' in fields
     assert "预计" in fields
     assert "185.000000" not in html
     inputs = html.split('data-testid="inputs"')[1].split("</table>")[0]
