@@ -345,3 +345,24 @@ def test_the_workbook_pages_explain_each_column_in_words(login, demo, path, colu
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
     assert re.sub(r"<[^>]+>", "", cells[0]).strip().rstrip(" *") == label
     assert f'<code class="text-body-secondary">{column}</code>' in cells[2]
+
+
+def test_the_check_finds_what_the_issue_saw():
+    """The detector itself, on pages written for it (no data stored)."""
+    nothing = (set(), set(), "")
+    chinese = (
+        '<html lang="zh-CN"><body><p>状态：estimate (published)</p><td>185.000000</td>'
+        "<span>core.user</span><option>---------</option><p>seed</p>"
+        '<script>var x = "English";</script><code>gdp_growth</code><p>IP地址 A01 km</p>'
+        "</body></html>"
+    )
+    assert _problems(chinese, "zh-hans", nothing) == {
+        "developer words": ["---------", "185.000000", "core.user", "seed"],
+        "English words": ["core", "estimate", "published", "seed", "user"],
+    }
+    english = (
+        '<html lang="en"><body><p>Status: 预计</p><p>comparable base (同口径)</p>'
+        '<p>prints "185亿元"</p><div lang="zh-Hans"><p>报告正文</p></div></body></html>'
+    )
+    assert _problems(english, "en", nothing) == {"Chinese": ["预计"]}
+    assert _problems(english, "en", (set(), {"预计"}, "预计")) == {}
