@@ -15,6 +15,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.utils.translation import gettext_lazy
 
 # Django's generic classes take type arguments at run time as the type checker wants them
 # (``ListView[User]``, ``ModelForm[ProfileFact]``); django-stubs-ext teaches them how.
@@ -232,6 +233,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# A filter's empty choice reads "All" (全部), not django-filter's "---------"; a form's reads
+# "Please choose" (core.forms.EMPTY_CHOICE).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 
 # Static files: our own and the npm packages, served by Django (WhiteNoise); never a CDN.
 STATIC_URL = "static/"

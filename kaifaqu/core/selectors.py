@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import signin
-from .models import AuditAction, AuditChange, AuditEntry, User
+from .models import AuditAction, AuditChange, AuditEntry, User, actor_words
 
 #: Accounts that are not staff accounts (the public's, e.g. investors' personal spaces), as
 #: filters registered by the package that opens them; the staff account list leaves them out.
@@ -77,6 +77,11 @@ class HistoryRow:
 
     def get_action_display(self) -> str:
         return str(AuditAction(self.action).label)
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, in words (the system's task, not "system:load_demo")."""
+        return actor_words(self.actor_username)
 
 
 def audit_trail(object_type: str, object_ids: Iterable[object]) -> list[HistoryRow]:

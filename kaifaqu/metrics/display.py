@@ -1,6 +1,7 @@
 """A figure as its pages show it: every number at the metric's decimals with its unit, and
-statuses, bases, sources and who entered a value in the reader's words, never the stored
-codes ("185.000000", "estimate", "comparable", "seed: …", "system:load_demo").
+statuses, bases and who entered a value in the reader's words (the labels of ``figures``
+and ``core``), never the stored codes ("185.000000", "estimate", "comparable",
+"system:load_demo").
 
 The wording of the numbers is ``metrics.text``'s and ``core.numbers``'; this module only
 picks, for each field of a figure page, which of them says it.
@@ -11,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from kaifaqu.core import numbers
 from kaifaqu.core.periods import PeriodError, label, parse
@@ -27,76 +25,12 @@ from .text import figure_text, metric_name, rate_text, value_text
 GROWTH_DECIMALS = 1
 
 
-def page_lang() -> str:
-    """The language of the page, as ``core.numbers`` and ``metrics.text`` name it."""
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def status_word(status: str | None) -> str:
-    """预计 / 快报 / 正式 (Estimate / Preliminary / Final); "" for none."""
-    return {
-        "estimate": _("Estimate"),
-        "preliminary": _("Preliminary"),
-        "final": _("Final"),
-    }.get(status or "", status or "")
-
-
-def prior_basis_word(basis: str) -> str:
-    """公布数 or 同口径: which of last year's values a figure compared with."""
-    return {"published": _("published figure"), "comparable": _("comparable base")}.get(
-        basis, basis
-    )
-
-
-def growth_basis_word(basis: str) -> str:
-    return {
-        "computed": _("computed from the values"),
-        "reported": _("reported at comparable prices"),
-    }.get(basis, basis)
-
-
-#: The demo's sources (stats.demo) as a reader says them; any other source is shown as kept.
-_SEED = "seed: "
-_DERIVED = "derived from the seed"
-_ILLUSTRATIVE = "illustrative"
-
-
-def source_words(source: str) -> str:
-    """示例数据, 据《…》, 据公报推算（21.8 / 1.72）: the demo's source codes in words."""
-    if source.startswith(_SEED):
-        return _("according to %(document)s") % {"document": source[len(_SEED) :]}
-    if source.startswith(_DERIVED):
-        rest = source[len(_DERIVED) :].strip()
-        words = _("derived from the published figures")
-        return f"{words}{_localised_brackets(rest)}" if rest else words
-    if source.startswith(_ILLUSTRATIVE):
-        rest = source[len(_ILLUSTRATIVE) :].strip()
-        words = _("illustrative data")
-        return f"{words}{_localised_brackets(rest)}" if rest else words
-    return source
-
-
-def _localised_brackets(text: str) -> str:
-    if page_lang() == "zh" and text.startswith("(") and text.endswith(")"):
-        return f"（{text[1:-1]}）"
-    return f" {text}"
-
-
-def actor_words(username: str) -> str:
-    """Who entered a value: the account's name, or the system in words."""
-    if username == "system:load_demo":
-        return _("the system (demo data)")
-    if username.startswith("system:") or username == "system":
-        return _("the system")
-    return username or "—"
-
-
 def localise(figs: list[Figure]) -> None:
     """Word the figures (their names, their parts' and their phrases) in the page's language.
     The engine words them in Chinese, as reports need; an English page reads the metrics'
     English names once (one query) and words each figure again. Changes the figures given,
     which belong to the request."""
-    if page_lang() == "zh" or not figs:
+    if numbers.active_lang() == "zh" or not figs:
         return
     metrics = load_metrics({f.metric for f in figs})
     for fig in figs:
@@ -122,7 +56,7 @@ def amount(fig: Figure, value: Decimal | None) -> str:
     """A value of the figure's metric, at its decimals, with its unit: 185亿元, 33.7%."""
     if value is None:
         return "—"
-    return value_text(value, _metric_of(fig), lang=page_lang())
+    return value_text(value, _metric_of(fig), lang=numbers.active_lang())
 
 
 def pct(value: Decimal | None, decimals: int = GROWTH_DECIMALS) -> str:
@@ -149,9 +83,9 @@ def figure_fields(fig: Figure) -> dict[str, str]:
     return {
         "value": amount(fig, fig.value),
         "prior_value": amount(fig, fig.prior_value),
-        "prior_basis": prior_basis_word(fig.prior_basis) if has_prior else "",
+        "prior_basis": fig.prior_basis_label if has_prior else "",
         "growth": pct(fig.growth_pct),
-        "growth_basis": growth_basis_word(fig.growth_basis) if has_growth else "",
+        "growth_basis": fig.growth_basis_label if has_growth else "",
         "prior_growth": pct(fig.prior_growth_pct),
         "pp_change": points(fig.pp_change, fig.decimals if fig.unit == "%" else GROWTH_DECIMALS),
         "share": pct(fig.share_pct),
@@ -161,7 +95,7 @@ def figure_fields(fig: Figure) -> dict[str, str]:
         "target": amount(fig, fig.target),
         "progress": pct(fig.progress_pct),
         "time_gap": points(fig.time_progress_gap_pp),
-        "status": status_word(fig.status) or "—",
+        "status": fig.status_label or "—",
     }
 
 
@@ -222,7 +156,7 @@ def _history_line(fig: Figure, entry: HistoryRow) -> HistoryLine:
         change = f"{_stored(fig, before)} → {_stored(fig, after)}"
     return HistoryLine(
         at=entry.created_at,
-        who=actor_words(entry.actor_username),
+        who=entry.actor_name,
         action=entry.get_action_display(),
         change=change,
     )
@@ -251,8 +185,8 @@ def input_rows(
                 )
             ),
             value=amount(fig, i.value),
-            status=status_word(i.status),
-            source=source_words(i.source),
+            status=i.status_label,
+            source=i.source,
             history=[_history_line(fig, e) for e in history],
             records=list(i.records[:20]),
         )

@@ -3,6 +3,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone, orgunit_list
 from kaifaqu.stats.selectors import latest_period
@@ -40,7 +41,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
         if not period:
             latest = latest_period(org) or latest_period()
             period = str(latest) if latest else ""
-        groups = metric_choices(lang=display.page_lang())
+        groups = metric_choices(lang=active_lang())
         chosen = get.getlist("metrics") or [m.code for g in groups for m in g.metrics if m.default]
         view = get.get("view") if get.get("view") in VIEWS else "table"
         figs = figures(org, period, chosen) if org and period else []
@@ -61,7 +62,7 @@ class FigureListView(BusinessReadMixin, TemplateView):
             rows=[
                 {
                     "figure": f,
-                    "status": display.status_word(f.status),
+                    "status": f.status_label,
                     "notes": notes.of(f),
                 }
                 for f in figs

@@ -37,6 +37,8 @@ from .workbook import (
     template_workbook,
     workbook_export,
 )
+from .workbook.columns import COLUMN_LABELS, SHEET_LABELS
+from .workbook.files import sheets_in_words
 from .workbook.http import (
     checked_upload,
     preview_context,
@@ -62,7 +64,9 @@ class WorkbookView(WorkbookEditorMixin, FormView[WorkbookUploadForm]):
     form_class = WorkbookUploadForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(sheets=SHEETS, **kwargs)
+        return super().get_context_data(
+            sheets=sheets_in_words(SHEETS, SHEET_LABELS, COLUMN_LABELS), **kwargs
+        )
 
     def form_valid(self, form: WorkbookUploadForm) -> HttpResponse:
         upload = form.cleaned_data["file"]

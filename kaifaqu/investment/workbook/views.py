@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from kaifaqu.core import access
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.stats.workbook import staging
+from kaifaqu.stats.workbook.files import sheets_in_words
 from kaifaqu.stats.workbook.http import (
     checked_upload,
     preview_context,
@@ -25,7 +26,7 @@ from kaifaqu.stats.workbook.http import (
     xlsx_attachment,
 )
 
-from .columns import SHEETS
+from .columns import COLUMN_LABELS, SHEET_LABELS, SHEETS
 from .forms import ExportFilterForm, WorkbookUploadForm
 from .preview import WORKBOOK
 from .selectors import keeping_departments
@@ -56,7 +57,7 @@ def _page(request, *, upload=None, export=None, status: int = 200):
             "may_import": importer,
             "upload_form": (upload or WorkbookUploadForm()) if importer else None,
             "export_form": export or ExportFilterForm(),
-            "sheets": SHEETS,
+            "sheets": sheets_in_words(SHEETS, SHEET_LABELS, COLUMN_LABELS),
         },
         status=status,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -27,13 +28,14 @@ def queued(demo, media, client, django_capture_on_commit_callbacks):
     to be run by the test as the worker would)."""
     client.force_login(demo.users["admin"])
     client.cookies["django_language"] = "en"
-    sent: list[tuple[object, str, dict]] = []
+    sent: list[tuple[Any, str, dict[str, Any]]] = []
+
+    def queue(task: Any) -> Any:
+        return mock.patch.object(task, "delay", lambda pk, **kw: sent.append((task, pk, kw)))
+
     current_app.conf.task_always_eager = False
     try:
-        with (
-            mock.patch.object(tasks.check_workbook, "delay", lambda pk, **kw: sent.append((tasks.check_workbook, pk, kw))),
-            mock.patch.object(tasks.import_workbook, "delay", lambda pk, **kw: sent.append((tasks.import_workbook, pk, kw))),
-        ):  # fmt: skip
+        with queue(tasks.check_workbook), queue(tasks.import_workbook):
             yield client, sent, django_capture_on_commit_callbacks
     finally:
         current_app.conf.task_always_eager = True
@@ -44,6 +46,12 @@ def _work(sent) -> None:
     while sent:
         task, pk, kwargs = sent.pop(0)
         task.apply(args=[pk], kwargs=kwargs)
+
+
+def _token(url: str) -> str:
+    found = re.search(r"/import/([^/]+)/", url)
+    assert found is not None
+    return found.group(1)
 
 
 def _poll(client, job: Job):
@@ -63,7 +71,7 @@ def test_the_upload_and_the_import_follow_their_jobs(queued):
 
     _work(sent)
     check.refresh_from_db()
-    token = re.search(r"/import/([^/]+)/", check.result_url).group(1)
+    token = _token(check.result_url)
     assert (check.status, _poll(client, check)["HX-Redirect"]) == (
         JobStatus.DONE,
         reverse("stats:import_preview", args=[token]),
@@ -97,7 +105,7 @@ def test_a_second_confirmation_is_the_same_job_and_imports_nothing_twice(demo, m
     upload = io.BytesIO(xlsx(zone_sheets()))
     upload.name = "zone.xlsx"
     preview = client.post(reverse("stats:workbook"), {"file": upload})["Location"]
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = _token(preview)
     client.get(preview)
     first = client.post(reverse("stats:import_confirm", args=[token]))
     second = client.post(reverse("stats:import_confirm", args=[token]))
@@ -112,7 +120,7 @@ def test_a_refused_import_goes_back_to_the_preview_saying_why(demo, media, clien
     upload = io.BytesIO(xlsx(zone_sheets()))
     upload.name = "zone.xlsx"
     preview = client.post(reverse("stats:workbook"), {"file": upload})["Location"]
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = _token(preview)
     # Never previewed in this language and its findings swept: the import checks nothing
     # it was not shown, and sends the user back to look.
     from kaifaqu.stats.workbook import staging

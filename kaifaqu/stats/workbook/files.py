@@ -488,3 +488,44 @@ def _too_many_strings(plan: WorkbookPlan, limit: int) -> bool:
         % {"limit": f"{limit:,}"}
     )
     return False
+
+
+# -- the format in words (the workbook pages) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnHelp:
+    code: str
+    label: str
+    note: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class SheetHelp:
+    code: str
+    label: str
+    columns: tuple[ColumnHelp, ...]
+
+
+def sheets_in_words(
+    sheets: dict[str, tuple[Any, ...]], sheet_labels: dict[str, Any], column_labels: dict[str, Any]
+) -> list[SheetHelp]:
+    """A workbook's sheets and columns as its page explains them: each by its name in the
+    reader's language and what it holds, with the code the file uses beside it."""
+    return [
+        SheetHelp(
+            code=sheet,
+            label=str(sheet_labels.get(sheet, sheet)),
+            columns=tuple(
+                ColumnHelp(
+                    code=c.name,
+                    label=str(column_labels.get(c.name, c.name)),
+                    note=str(c.note),
+                    required=c.required,
+                )
+                for c in columns
+            ),
+        )
+        for sheet, columns in sheets.items()
+    ]
