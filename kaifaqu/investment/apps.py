@@ -17,6 +17,7 @@ class InvestmentConfig(AppConfig):
         )
         from . import demo as investment_demo
         from .metrics import METRICS
+        from .workbook import preview  # noqa: F401  (registers the workbook for its jobs)
 
         for metric in METRICS:
             register_ledger_metric(metric)

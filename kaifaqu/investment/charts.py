@@ -36,7 +36,7 @@ def pipeline_chart(columns: Sequence[Column]) -> dict[str, Any] | None:
         ],
         "series": [
             {
-                "name": _("Projects"),
+                "name": _("Number of projects"),
                 "type": "bar",
                 "label": {"show": True, "position": "top"},
                 "data": [c.count for c in columns],

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, dashboard
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.roles import Role
 from kaifaqu.orgs.selectors import home_zone
 
 from .charts import growth_against_city_chart, trend_chart
-from .keyfigures import dashboard_figures, page_lang
+from .keyfigures import dashboard_figures
 
 
 def key_figures_panel(user: Any) -> dict[str, Any] | None:
@@ -25,7 +26,7 @@ def key_figures_panel(user: Any) -> dict[str, Any] | None:
     # Figures are readable by every business reader; a department's member is shown those
     # of the metrics its departments keep, the leaders and zone administrators all of them.
     departments = access.readable_department_ids(user)
-    figures = dashboard_figures(zone.code, lang=page_lang(), departments=departments)
+    figures = dashboard_figures(zone.code, lang=active_lang(), departments=departments)
     if departments is not None and not figures:
         return None
     growth = growth_against_city_chart(figures)

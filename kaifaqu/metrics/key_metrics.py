@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.roles import Role
 from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.mixins import RoleRequiredMixin
@@ -20,7 +21,6 @@ from kaifaqu.orgs.selectors import home_zone
 
 from . import selectors, services
 from .forms import KeyMetricsForm, chosen_codes, slot
-from .keyfigures import page_lang
 
 
 class KeyMetricsView(RoleRequiredMixin, ServiceFormView):
@@ -37,7 +37,7 @@ class KeyMetricsView(RoleRequiredMixin, ServiceFormView):
         return zone
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        choices = selectors.metric_choices(page_lang())
+        choices = selectors.key_metric_choices(active_lang())
         return {**super().get_form_kwargs(), "choices": choices}
 
     def get_initial(self) -> dict[str, Any]:

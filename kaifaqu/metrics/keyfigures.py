@@ -13,8 +13,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from kaifaqu.core.periods import Period, label, parse
 from kaifaqu.orgs.tree import org_tree
@@ -55,21 +53,6 @@ class KeyFigure:
         return f"{reverse('metrics:detail')}?{urlencode(query)}"
 
 
-def page_lang() -> str:
-    """The language of the page being drawn, as ``metrics.text`` takes it ("zh" or "en"):
-    text never reads the active language itself, its callers on a page pass this."""
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def status_label(status: str | None) -> str:
-    """预计 / 快报 / 正式: the status of a figure's inputs, in the reader's language."""
-    return {
-        "estimate": _("Estimate"),
-        "preliminary": _("Preliminary"),
-        "final": _("Final"),
-    }.get(status or "", "")
-
-
 def key_figure_requests(
     org: str, codes: list[str] | tuple[str, ...] | None = None
 ) -> tuple[list[FigureRequest], dict[str, Metric]]:
@@ -97,7 +80,7 @@ def _key_figure(fig: Figure, metric: Metric, lang: str, **extra: object) -> KeyF
         name=text.metric_name(metric, lang=lang),
         value=text.value_text(fig.value, metric, lang=lang) if fig.value is not None else "",
         change=text.change_text(fig, metric, lang=lang),
-        status_label=status_label(fig.status),
+        status_label=fig.status_label,
         **extra,  # type: ignore[arg-type]  # trend and city, typed on the dataclass
     )
 

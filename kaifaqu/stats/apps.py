@@ -15,5 +15,6 @@ class StatsConfig(AppConfig):
             navigation,  # noqa: F401  (registers the nav entry)
         )
         from . import demo as stats_demo
+        from .workbook import preview  # noqa: F401  (registers the workbook for its jobs)
 
         demo.register("stats", stats_demo.load, order=20)

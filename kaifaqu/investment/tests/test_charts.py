@@ -22,7 +22,7 @@ def test_the_pipeline_chart_counts_and_sums_each_stage(seeded):
         "Dropped",
     ]
     projects, contract = spec["series"]
-    assert (projects["name"], projects["data"]) == ("Projects", [3, 2, 37, 17, 65, 9, 2])
+    assert (projects["name"], projects["data"]) == ("Number of projects", [3, 2, 37, 17, 65, 9, 2])
     assert (contract["name"], contract["yAxisIndex"]) == (
         "Contract investment (100 million yuan)",
         1,
