@@ -21,6 +21,7 @@ from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
 from . import selectors, services
+from .dashboard import vacancy_charts
 from .filters import BuildingUnitFilter, LandParcelFilter
 from .forms import BuildingForm, BuildingUnitForm, LandParcelForm, PhotoForm, StatusMoveForm
 from .models import Building, BuildingUnit, CarrierPhoto, LandParcel
@@ -62,6 +63,7 @@ class CarrierListView(BusinessReadMixin, TemplateView):
             buildings=buildings,
             zone=zone,
             zone_vacancy=selectors.vacancy(user),
+            vacancy_charts=vacancy_charts(user),
             changes=access.changes_some_business(user),
             **kwargs,
         )
