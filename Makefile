@@ -5,12 +5,18 @@ BIN := $(VENV)/bin
 KAIFAQU := $(BIN)/kaifaqu
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run DEMO=0` starts an empty zone: `kaifaqu setup` asks for its first accounts.
+DEMO ?= 1
 
 .PHONY: run test install lint typecheck typecheck-baseline format migrations-check deploy-check deploy-prepare pytest messages clean
 
 run: install
 	$(KAIFAQU) migrate --noinput
+ifeq ($(DEMO),0)
+	$(KAIFAQU) setup --if-empty
+else
 	$(KAIFAQU) load_demo
+endif
 	@echo "Serving http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/backoffice/)"
 	DEBUG=$${DEBUG:-1} KAIFAQU_SHOW_SIGN_IN_LINKS=$${KAIFAQU_SHOW_SIGN_IN_LINKS:-1} $(KAIFAQU) runserver $(HOST):$(PORT)
 

@@ -37,7 +37,7 @@ def test_draft_click_a_figure_edit_a_block_redraft(e2e_demo, live_server, page, 
     gdp.click()
     expect(page).to_have_url(re.compile(r"/backoffice/figures/figure/\?metric=gdp&org=371471"))
     expect(page.locator("main")).to_contain_text("地区生产总值")
-    expect(page.locator("main")).to_contain_text("seed: 德州经济技术开发区2017年工作进展情况")
+    expect(page.locator("main")).to_contain_text("据公报（德州经济技术开发区2017年工作进展情况）")
 
     # Edit the opening block in place.
     page.goto(draft_url)

@@ -11,8 +11,11 @@ class CarriersConfig(AppConfig):
         from kaifaqu.core import demo
         from kaifaqu.metrics.registry import register_ledger_metric
 
+        from . import (
+            dashboard,  # noqa: F401  (registers its dashboard entries)
+            navigation,  # noqa: F401  (registers the nav entry)
+        )
         from . import demo as carriers_demo
-        from . import navigation  # noqa: F401  (registers the nav entry)
         from .ledger import METRIC
 
         register_ledger_metric(METRIC)

@@ -18,14 +18,13 @@ from typing import TextIO
 
 from django.db import transaction
 
+from kaifaqu.core.demo import ILLUSTRATIVE, SEED
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from . import services
 from .models import Building, BuildingUnit, CarrierStatus, LandParcel
 
-SEED = "seed: 德州经济技术开发区2017年工作进展情况"
-ILLUSTRATIVE = "illustrative"
 DEPARTMENT = "investment"  # 招商局 keeps the carriers
 ENTERED = date(2016, 1, 1)
 
@@ -36,10 +35,10 @@ RESERVE, LET, SELL, RELEASE = "reserve", "let", "sold", "release"
 # A table: one row a line reads better aligned than wrapped, so the formatter skips it.
 BUILDINGS = [
     ("zhongyuan-park", "中元科技创新创业园", "371471002", 4, "长河街道（位置示意）",
-     f"{SEED}（奥冠电池与青岛华高石墨烯导电剂项目落户）；单元、面积、租金与状态 {ILLUSTRATIVE}",
+     f"{SEED}（奥冠电池与青岛华高石墨烯导电剂项目落户）；单元、面积、租金与状态为{ILLUSTRATIVE}",
      ENTERED),
     ("xinxing-intl", "鑫星国际", "371471001", 12, "宋官屯街道（位置示意）",
-     f"{SEED}（黄河商品交易市场与首建投合作项目落户）；单元、面积、租金与状态 {ILLUSTRATIVE}",
+     f"{SEED}（黄河商品交易市场与首建投合作项目落户）；单元、面积、租金与状态为{ILLUSTRATIVE}",
      ENTERED),
     ("std-factory-a", "标准化厂房A区", "371471102", 1, "袁桥镇（位置示意）",
      ILLUSTRATIVE, ENTERED),
@@ -96,10 +95,10 @@ LAND_PARCELS = [
 ]  # fmt: skip
 
 NOTE = {
-    RESERVE: "演示：为洽谈项目预留（illustrative）",
-    LET: "演示：出租（illustrative）",
-    SELL: "演示：出售（illustrative）",
-    RELEASE: "演示：租约到期（illustrative）",
+    RESERVE: "演示：为洽谈项目预留（示例数据）",
+    LET: "演示：出租（示例数据）",
+    SELL: "演示：出售（示例数据）",
+    RELEASE: "演示：租约到期（示例数据）",
 }
 
 

@@ -30,7 +30,7 @@ class _InUnit:
 
 class LandParcelFilter(_InUnit, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or code"), method="name_or_code")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CarrierStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Occupancy"), choices=CarrierStatus.choices)
     land_use = django_filters.ChoiceFilter(label=_("Land use"), choices=LandUse.choices)
     org_unit = django_filters.ChoiceFilter(
         label=_("Org unit"), choices=_zone_unit_choices, method="in_unit"
@@ -55,7 +55,7 @@ class BuildingUnitFilter(_InUnit, django_filters.FilterSet):
     org_field = "building__org_unit_id"
 
     building = django_filters.CharFilter(label=_("Building (code)"), field_name="building__code")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CarrierStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Occupancy"), choices=CarrierStatus.choices)
     use = django_filters.ChoiceFilter(label=_("Use"), choices=UnitUse.choices)
     org_unit = django_filters.ChoiceFilter(
         label=_("Org unit"), choices=_zone_unit_choices, method="in_unit"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from kaifaqu.core import access
@@ -22,6 +22,8 @@ from .models import (
     CarrierStatus,
     CarrierStatusChange,
     LandParcel,
+    LandUse,
+    UnitUse,
 )
 
 HUNDRED = Decimal(100)
@@ -198,3 +200,48 @@ def photo_on_offer(pk: int) -> CarrierPhoto | None:
         .distinct()
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AreaByStatus:
+    """Area per use and status: m² of building floor area, or 亩 of land."""
+
+    use: str
+    label: str
+    by_status: dict[str, Decimal]
+
+    def of(self, status: str) -> Decimal:
+        return self.by_status.get(status, Decimal(0))
+
+
+def _by_use_and_status(rows, choices) -> list[AreaByStatus]:
+    sums: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        sums.setdefault(row["use"], {})[row["status"]] = row["area"] or Decimal(0)
+    return [
+        AreaByStatus(value, str(label), sums[value]) for value, label in choices if value in sums
+    ]
+
+
+def unit_area_by_use(user) -> list[AreaByStatus]:
+    """The floor area (m²) of the building units the user reads, per use and status, in the
+    uses' order; one query."""
+    rows = (
+        building_units_for(user)
+        .order_by()
+        .values("use", "status")
+        .annotate(area=Sum("floor_area_m2"))
+    )
+    return _by_use_and_status(rows, UnitUse.choices)
+
+
+def land_area_by_use(user) -> list[AreaByStatus]:
+    """The area (亩) of the land parcels the user reads, per land use and status; one query."""
+    rows = (
+        land_parcels_for(user)
+        .order_by()
+        .annotate(use=F("land_use"))
+        .values("use", "status")
+        .annotate(area=Sum("area_mu"))
+    )
+    return _by_use_and_status(rows, LandUse.choices)

@@ -21,19 +21,18 @@ from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
 from . import selectors, services
+from .dashboard import vacancy_charts
 from .filters import BuildingUnitFilter, LandParcelFilter
 from .forms import BuildingForm, BuildingUnitForm, LandParcelForm, PhotoForm, StatusMoveForm
 from .models import Building, BuildingUnit, CarrierPhoto, LandParcel
 
 
 def _readable(user, department_id: int) -> None:
-    if not access.can_read_department(user, department_id):
-        raise PermissionDenied
+    access.require_read(user, department_id)  # its refusal says why
 
 
 def _changeable(user, department_id: int) -> None:
-    if not access.can_change_department(user, department_id):
-        raise PermissionDenied
+    access.require_change(user, department_id)  # its refusal names who may
 
 
 class CarrierListView(BusinessReadMixin, TemplateView):
@@ -64,6 +63,7 @@ class CarrierListView(BusinessReadMixin, TemplateView):
             buildings=buildings,
             zone=zone,
             zone_vacancy=selectors.vacancy(user),
+            vacancy_charts=vacancy_charts(user),
             changes=access.changes_some_business(user),
             **kwargs,
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.utils.translation import gettext_lazy
 
 # Django's generic classes take type arguments at run time as the type checker wants them
 # (``ListView[User]``, ``ModelForm[ProfileFact]``); django-stubs-ext teaches them how.
@@ -48,6 +49,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The product's own page for a form sent from an expired page (core/views/errors.py).
+CSRF_FAILURE_VIEW = "kaifaqu.core.views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -171,6 +174,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 # Five failures lock the pair account + address (setting AXES_LOCKOUT_PARAMETERS); someone
 # on the street cannot lock the administrator out of the office.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address of the pair is the client's, as every other control reads it (behind a trusted
+# proxy, not the proxy's own: else five failures from anywhere would lock the account for all).
+AXES_CLIENT_IP_CALLABLE = "kaifaqu.core.context.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 # The lock runs 30 minutes from the fifth failure; retrying while locked does not extend it.
@@ -229,6 +235,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# A filter's empty choice reads "All" (全部), not django-filter's "---------"; a form's reads
+# "Please choose" (core.forms.EMPTY_CHOICE).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 
 # Static files: our own and the npm packages, served by Django (WhiteNoise); never a CDN.
 STATIC_URL = "static/"
@@ -311,6 +320,12 @@ KAIFAQU_ANONYMISE_AFTER_DAYS = env.int("KAIFAQU_ANONYMISE_AFTER_DAYS", default=7
 # written "count/seconds".
 KAIFAQU_CONSULT_RATE_PER_IP = env.str("KAIFAQU_CONSULT_RATE_PER_IP", default="10/3600")
 KAIFAQU_CONSULT_RATE_PER_CONTACT = env.str("KAIFAQU_CONSULT_RATE_PER_CONTACT", default="5/3600")
+# A consultation unanswered this many working days past its first-reply deadline is
+# escalated to the zone administrators (its officer was reminded at the deadline).
+KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS = env.int(
+    "KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS", default=2
+)
+KAIFAQU_CONSULT_REMIND_EVERY = env.int("KAIFAQU_CONSULT_REMIND_EVERY", default=15 * 60)
 KAIFAQU_CONSULT_MAX_CHARS = env.int("KAIFAQU_CONSULT_MAX_CHARS", default=2000)
 KAIFAQU_CONSULT_MAX_FILE_MB = env.int("KAIFAQU_CONSULT_MAX_FILE_MB", default=10)
 KAIFAQU_CONSULT_MAX_FILES = env.int("KAIFAQU_CONSULT_MAX_FILES", default=5)

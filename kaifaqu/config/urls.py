@@ -2,7 +2,10 @@ from django.urls import include, path
 
 from kaifaqu.core.views.health import healthz
 
-# A database that cannot be reached answers 503, not 500 (core/views/errors.py).
+# The product's own error pages (core/views/errors.py); a database that cannot be reached
+# answers 503, not 500.
+handler403 = "kaifaqu.core.views.errors.permission_denied"
+handler404 = "kaifaqu.core.views.errors.page_not_found"
 handler500 = "kaifaqu.core.views.errors.server_error"
 
 urlpatterns = [

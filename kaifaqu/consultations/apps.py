@@ -13,8 +13,11 @@ class ConsultationsConfig(AppConfig):
         from kaifaqu.core import demo
         from kaifaqu.core.selectors import register_public_accounts
 
+        from . import (
+            dashboard,  # noqa: F401  (registers its dashboard entries)
+            navigation,  # noqa: F401  (registers the inbox's nav entry)
+        )
         from . import demo as consultations_demo
-        from . import navigation  # noqa: F401  (registers the inbox's nav entry)
 
         # After the investment ledger (40), whose department and officer it routes to.
         demo.register("consultations", consultations_demo.load, order=50)

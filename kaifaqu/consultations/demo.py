@@ -11,6 +11,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from kaifaqu.core.demo import ILLUSTRATIVE
 from kaifaqu.core.models import User
 from kaifaqu.portal.categories import Category
 
@@ -18,7 +19,7 @@ from . import services
 from .models import Consultation, Route
 
 OFFICER = "investment"
-MARK = "（示例数据 illustrative）"
+MARK = f"（{ILLUSTRATIVE}）"
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.forms import BootstrapForm
+from kaifaqu.core.forms import EMPTY_CHOICE, BootstrapForm
 from kaifaqu.core.uploads import DOCUMENTS, accept_attribute
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.enterprises.selectors import industry_classes
@@ -151,7 +151,9 @@ class EraseForm(BootstrapForm):
 
 
 def _officers(department_ids) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(label=_("Officer"), queryset=department_editors(department_ids))
+    field = forms.ModelChoiceField(
+        label=_("Officer"), queryset=department_editors(department_ids), empty_label=EMPTY_CHOICE
+    )
     field.label_from_instance = lambda u: str(u)
     return field
 

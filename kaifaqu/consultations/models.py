@@ -150,6 +150,9 @@ class Consultation(DepartmentOwned, Versioned):
         help_text=_("The staff member who logged a hotline call."),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # The deadline's follow-up (services.reminders): each sent once, when it was sent.
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
     )

@@ -1,6 +1,8 @@
-"""The consultations' jobs: the outbox, sent by the worker every KAIFAQU_OUTBOX_EVERY seconds
-(beat). Never retried as a whole: ``outbox_send`` marks each message sent in its own
-transaction, and a failed one stays pending for the next run."""
+"""The consultations' jobs, run by beat: the outbox, sent every KAIFAQU_OUTBOX_EVERY seconds,
+and the first-reply deadline's reminders and escalations, every KAIFAQU_CONSULT_REMIND_EVERY
+seconds. Neither is retried as a whole: ``outbox_send`` marks each message sent in its own
+transaction (a failed one stays pending for the next run), and ``remind_overdue`` records
+each reminder with its messages in one transaction, so the next run sends nothing twice."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.conf import settings
 from kaifaqu.core.jobs import schedule
 
 from .outbox import outbox_send
+from .services import remind_overdue
 
 
 @shared_task(name="consultations.send_outbox", ignore_result=True)
@@ -24,4 +27,17 @@ schedule(
     "consultations.send_outbox",
     "consultations.send_outbox",
     every=timedelta(seconds=settings.KAIFAQU_OUTBOX_EVERY),
+)
+
+
+@shared_task(name="consultations.remind_overdue", ignore_result=True)
+def remind_overdue_task() -> dict[str, int]:
+    result = remind_overdue()
+    return {"reminded": result.reminded, "escalated": result.escalated}
+
+
+schedule(
+    "consultations.remind_overdue",
+    "consultations.remind_overdue",
+    every=timedelta(seconds=settings.KAIFAQU_CONSULT_REMIND_EVERY),
 )

@@ -102,6 +102,15 @@ def changes_some_business(user: User | AnonymousUser | None) -> bool:
     return ids is None or bool(ids)
 
 
+def require_read(user: User | AnonymousUser | None, department_id: int | None) -> None:
+    """Refuse a page of a record unless ``user`` reads its department's data; the 403 page
+    shows the reason."""
+    if not can_read_department(user, department_id):
+        raise PermissionDenied(
+            _("This record is kept by a department whose data your account does not read.")
+        )
+
+
 def require_change(actor: User | None, department_id: int | None) -> None:
     """Refuse unless ``actor`` may change the data of the department; ``actor=None`` is the
     system (the demo loader, a command), which may."""

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks, navigation, signals  # noqa: F401  (signals, nav, system checks)
+        from . import checks, duties, navigation, signals  # noqa: F401  (signals, nav, checks, dashboard)

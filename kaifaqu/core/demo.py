@@ -18,6 +18,13 @@ class DemoStep:
     order: int
 
 
+#: Where each demo value or record comes from, written as the zone's staff write a source note
+#: (they are stored as data and shown as they are): stated in the seed report, worked out from
+#: what it states, or chosen for the demo where it states nothing.
+SEED = "据公报（德州经济技术开发区2017年工作进展情况）"
+DERIVED = "据公报推算"
+ILLUSTRATIVE = "示例数据"
+
 _steps: dict[str, DemoStep] = {}
 
 

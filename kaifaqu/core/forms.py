@@ -4,11 +4,31 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
+
+#: The empty choice of a form's list, in place of Django's "---------" (a filter's empty
+#: choice is "All": settings.FILTERS_EMPTY_CHOICE_LABEL).
+EMPTY_CHOICE = _("Please choose")
+#: The empty choice of a list that narrows what is shown (a filter): nothing chosen, all.
+ALL_CHOICE = _("All")
+_DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def label_empty_choice(field: forms.Field) -> None:
+    """The field's empty choice says "Please choose" instead of Django's dashes."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DASHES:
+            field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if choices and choices[0][0] in ("", None) and choices[0][1] == _DASHES:
+            field.choices = [("", EMPTY_CHOICE), *choices[1:]]
 
 
 class BootstrapMixin:
-    """Gives every widget Bootstrap's class for its kind."""
+    """Gives every widget Bootstrap's class for its kind, and every list a worded empty
+    choice."""
 
     # Mixed into a form, which sets its fields before this runs.
     fields: dict[str, forms.Field]
@@ -16,6 +36,7 @@ class BootstrapMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            label_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -59,13 +59,15 @@ class Progress:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a finished job leaves: a page to go to, or a file for its owner."""
+    """What a finished job leaves: a page to go to, or a file for its owner; ``announce``:
+    its message is shown on the page it leads to too (an import's counts)."""
 
     url: str = ""
     file: bytes | None = None
     name: str = ""
     content_type: str = ""
     message: str = ""
+    announce: bool = False
 
 
 JobFunction = Callable[..., Outcome]
@@ -116,6 +118,7 @@ def _finish(job: Job, outcome: Outcome) -> None:
     job.result_file = outcome.file
     job.result_name = outcome.name
     job.result_type = outcome.content_type
+    job.announce = outcome.announce
     job.error = ""
     job.finished_at = timezone.now()
     job.save()

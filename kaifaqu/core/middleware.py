@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from .context import acting, client_ip
 from .selectors import is_public_account
@@ -80,5 +81,7 @@ class StaffAreaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(BACKOFFICE_PREFIX) and is_public_account(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _("The back office is for the zone's staff; your account is a personal space.")
+            )
         return self.get_response(request)

@@ -33,6 +33,9 @@ class User(AbstractUser):
 
     #: Audit rows name an account "user #12", never by its holder's name (``audit.describe``).
     audit_pseudonymous = True
+    #: Nor do they hold the holder's name or contact details: a change to them is recorded
+    #: by the fields' names only (``services.user_update``), so erasing them leaves no copy.
+    audit_exclude = ("full_name", "email", "phone")
 
     class Meta:
         verbose_name = _("user")
@@ -172,6 +175,57 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit entries cannot be deleted")
 
+    @property
+    def actor_name(self) -> str:
+        """Who acted, as a reader says it: the username, or the system and its task."""
+        return actor_words(self.actor_username)
+
+    @property
+    def object_type_name(self) -> str:
+        """The kind of record, by its model's verbose name (用户, not core.user)."""
+        return model_words(self.object_type)
+
+
+#: The system's tasks that write audit rows (``acting(label="system:<task>")``), in words.
+SYSTEM_TASKS = {
+    "load_demo": _("loading the demo data"),
+    "check_rules": _("running the data checks"),
+    "generate_synthetic": _("generating synthetic data"),
+    "export_workbook": _("exporting the statistics workbook"),
+    "import_workbook": _("importing the statistics workbook"),
+    "export_projects": _("exporting the investment workbook"),
+    "import_projects": _("importing the investment workbook"),
+    "anonymise_consultations": _("anonymising consultations"),
+    "draft_report": _("drafting a report"),
+    "reset_admin_password": _("resetting an administrator's password"),
+    "reset_second_factor": _("resetting a second factor"),
+    "revoke_admin_role": _("revoking an administrator's role"),
+    "restore": _("restoring a backup"),
+    "backup": _("making a backup"),
+    "purge_audit": _("purging old audit entries"),
+}
+
+
+def actor_words(label: str) -> str:
+    """ "system:load_demo" -> "系统（加载演示数据）"; a username stays as it is."""
+    system, colon, task = label.partition(":")
+    if system != "system" or not colon:
+        return label
+    words = SYSTEM_TASKS.get(task)
+    return str(_("System (%(task)s)") % {"task": words if words is not None else task})
+
+
+def model_words(label: str) -> str:
+    """A model's verbose name from its label ("core.user" -> 用户); the label of a model
+    no longer installed stays as stored."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    return str(model._meta.verbose_name)
+
 
 class AuditChange(models.Model):
     """One record changed by a bulk write (an import), beside the write's one audit entry.
@@ -276,6 +330,9 @@ class Job(models.Model):
     result_url = models.CharField(_("result"), max_length=500, blank=True)
     result_name = models.CharField(_("file name"), max_length=255, blank=True)
     result_type = models.CharField(_("file type"), max_length=100, blank=True)
+    # The message is said on the result's page as well (an import's counts), not only on
+    # the job's own.
+    announce = models.BooleanField(_("announce the result"), default=False)
     result_file = models.BinaryField(_("file"), null=True, blank=True)
     #: why it failed, for the owner
     error = models.TextField(_("error"), blank=True)

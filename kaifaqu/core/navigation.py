@@ -48,8 +48,27 @@ def entries_for(user: User | AnonymousUser) -> list[NavEntry]:
     return sorted((e for e in _entries.values() if e.allowed(user)), key=lambda e: e.order)
 
 
+def module_for(entries: list[NavEntry], path: str) -> NavEntry | None:
+    """The entry whose page ``path`` is or lies below: the one with the longest URL that
+    begins it (the dashboard, ``/backoffice/``, when no module's does). The breadcrumbs and
+    the menu's highlight are derived from it."""
+    found: NavEntry | None = None
+    for entry in entries:
+        url = entry.url
+        if path.startswith(url) and (found is None or len(url) > len(found.url)):
+            found = entry
+    return found
+
+
 def _authenticated(user: User | AnonymousUser) -> bool:
     return user.is_authenticated
+
+
+def uses_the_api(user: User | AnonymousUser) -> bool:
+    """The administrators, who connect other systems through the API; its documentation
+    (English, outside the back office's frame) is in no one else's menu. The page itself
+    stays open to every staff account (``core.api.permissions``)."""
+    return access.has_role(user, Role.ZONE_ADMIN, Role.SYSTEM_ADMIN)
 
 
 register(NavEntry("dashboard", _("Dashboard"), "core:dashboard", "speedometer2", 0, _authenticated))
@@ -83,4 +102,4 @@ register(
         lambda u: access.has_role(u, Role.AUDIT_ADMIN),
     )
 )
-register(NavEntry("api_docs", _("API documentation"), "api:docs", "braces", 990, _authenticated))
+register(NavEntry("api_docs", _("API documentation"), "api:docs", "braces", 990, uses_the_api))

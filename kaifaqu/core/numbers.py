@@ -378,3 +378,49 @@ def to_fullwidth_punct(text: str) -> str:
     """Chinese prose with full-width ，；：（）？！ in place of ASCII ones; digits, ".", "%",
     ":" between digits (2.4:60.6:37) and thousands separators (1,000) stay half-width."""
     return _PUNCT_RE.sub(_fullwidth, text)
+
+
+# --- numbers as stored, and lists in prose ------------------------------------------------
+
+
+def decimal_text(value: Number, decimals: int) -> str:
+    """A number shown with the metric's decimals, half up: "185.00" for 185.000000 and 2."""
+    return _plain(round_half_up(value, decimals))
+
+
+def stored_text(value: Number) -> str:
+    """A stored number as it was meant, without the database's trailing zeros:
+    185.000000 -> "185", 171.300000 -> "171.3"."""
+    return _plain(_strip(to_decimal(value)))
+
+
+#: How a list of items is joined in prose: 洽谈、退库 in Chinese, "talks, withdrawn" in English.
+LIST_SEPARATORS: dict[str, str] = {"zh": "、", "en": ", "}
+
+
+def join_list(items: Iterable[object], *, lang: str = "zh") -> str:
+    """Items joined as a sentence of the language lists them: 洽谈、退库 / talks, withdrawn."""
+    _words(lang)
+    return LIST_SEPARATORS[lang].join(str(item) for item in items)
+
+
+def active_lang() -> str:
+    """The ``lang`` of the page being answered ("zh" or "en"), for a view or a template tag to
+    pass to the functions above (which never read it themselves)."""
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+#: Units said on their own (a table's unit column) in English, beyond ``UNITS``' amounts.
+UNIT_WORDS_EN: dict[str, str] = {"年": "", "户": "households", "人": "people", "%": "%"}
+
+
+def unit_word(unit: str, *, lang: str = "zh") -> str:
+    """A unit as a column beside a bare number says it: 平方公里 / km², 人 / people."""
+    _words(lang)
+    if lang == "zh":
+        return unit
+    if unit in UNIT_WORDS_EN:
+        return UNIT_WORDS_EN[unit]
+    return UNITS[unit][1] if unit in UNITS and UNITS[unit][2] == 0 else unit

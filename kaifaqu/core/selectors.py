@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import signin
-from .models import AuditAction, AuditChange, AuditEntry, User
+from .models import AuditAction, AuditChange, AuditEntry, User, actor_words
 
 #: Accounts that are not staff accounts (the public's, e.g. investors' personal spaces), as
 #: filters registered by the package that opens them; the staff account list leaves them out.
@@ -52,6 +52,13 @@ def user_list() -> QuerySet[User]:
     return qs
 
 
+def role_holders(role: str) -> QuerySet[User]:
+    """The active accounts holding a global role, by username."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role=role).distinct().order_by("username")
+    )
+
+
 def audit_entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.order_by("-seq")
 
@@ -70,6 +77,11 @@ class HistoryRow:
 
     def get_action_display(self) -> str:
         return str(AuditAction(self.action).label)
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, in words (the system's task, not "system:load_demo")."""
+        return actor_words(self.actor_username)
 
 
 def audit_trail(object_type: str, object_ids: Iterable[object]) -> list[HistoryRow]:
@@ -160,4 +172,38 @@ def locked_accounts() -> QuerySet[AccessAttempt]:
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
             attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
         ).order_by("-attempt_time"),
+    )
+
+
+@dataclass(frozen=True)
+class OwnAccount:
+    """What a staff member sees of their own account on the account page."""
+
+    password_changed: datetime
+    password_expires: datetime
+    second_factor: bool
+    recovery_codes_left: int
+    token: ApiToken | None
+
+
+def own_account(user: User) -> OwnAccount:
+    """The password's age, the second factor and the API token of ``user``, in three queries."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from rest_framework.authtoken.models import Token
+
+    changed = user.password_changed_at or user.date_joined
+    token = Token.objects.filter(user=user).first()
+    lifetime = timedelta(days=settings.KAIFAQU_API_TOKEN_DAYS)
+    return OwnAccount(
+        password_changed=changed,
+        password_expires=changed + timedelta(days=settings.KAIFAQU_PASSWORD_MAX_AGE_DAYS),
+        second_factor=signin.confirmed_totp(user) is not None,
+        recovery_codes_left=StaticToken.objects.filter(
+            device__user=user, device__confirmed=True
+        ).count(),
+        token=(
+            ApiToken(user=user, created=token.created, expires=token.created + lifetime)
+            if token is not None and not signin.token_expired(token)
+            else None
+        ),
     )

@@ -81,6 +81,7 @@ def user_update(*, actor: User | None, user: User, **changes: object) -> User:
     if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
         raise ValidationError(_("You cannot deactivate your own account."))
     before = audit.snapshot(user, _ACCOUNT_FIELDS)
+    personal = {name: getattr(user, name) for name in User.audit_exclude}
     for name, value in changes.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
@@ -91,6 +92,9 @@ def user_update(*, actor: User | None, user: User, **changes: object) -> User:
         Token.objects.filter(user=user).delete()
     user.save()
     after = audit.snapshot(user, _ACCOUNT_FIELDS)
+    changed = [name for name, old in personal.items() if getattr(user, name) != old]
+    if changed:
+        after["personal_data_changed"] = changed
     if before != after:
         audit.record(AuditAction.ACCOUNT_CHANGE, actor=actor, obj=user, before=before, after=after)
     return user

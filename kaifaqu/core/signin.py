@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.cache import cache
@@ -152,6 +153,22 @@ def account_locked_for(username: str) -> int | None:
 def address_slowed_for(ip: str | None) -> int | None:
     limit, window = settings.KAIFAQU_ADDRESS_FAILURE_LIMIT, settings.KAIFAQU_ADDRESS_FAILURE_WINDOW
     return _wait(_address_key(ip), limit, window) if ip else None
+
+
+def pair_lock_left(username: str, ip: str | None) -> int:
+    """Seconds left of django-axes's lock of the pair account + address: its cool-off
+    counted from the pair's last failure (the whole cool-off when no failure is found)."""
+    cooloff: timedelta = settings.AXES_COOLOFF_TIME
+    last: datetime | None = (
+        AccessAttempt.objects.filter(username=username, ip_address=ip)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    if last is None:
+        return int(cooloff.total_seconds())
+    left: float = (last + cooloff - timezone.now()).total_seconds()
+    return max(1, min(int(cooloff.total_seconds()), math.ceil(left)))
 
 
 def forget_account(username: str) -> None:

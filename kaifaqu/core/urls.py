@@ -25,6 +25,15 @@ urlpatterns = [
         name="recovery_codes",
     ),
     path("backoffice/", views.DashboardView.as_view(), name="dashboard"),
+    path("backoffice/account/", auth.AccountView.as_view(), name="account"),
+    path(
+        "backoffice/account/password/", auth.AccountPasswordView.as_view(), name="account_password"
+    ),
+    path(
+        "backoffice/account/token/revoke/",
+        auth.AccountTokenRevokeView.as_view(),
+        name="account_token_revoke",
+    ),
     path("backoffice/users/", views.UserListView.as_view(), name="user_list"),
     path("backoffice/users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("backoffice/users/<int:pk>/", views.UserUpdateView.as_view(), name="user_update"),

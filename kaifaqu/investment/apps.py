@@ -11,9 +11,13 @@ class InvestmentConfig(AppConfig):
         from kaifaqu.core import demo
         from kaifaqu.metrics.registry import register_ledger_metric
 
+        from . import (
+            dashboard,  # noqa: F401  (registers its dashboard entries)
+            navigation,  # noqa: F401  (registers the nav entry)
+        )
         from . import demo as investment_demo
-        from . import navigation  # noqa: F401  (registers the nav entry)
         from .metrics import METRICS
+        from .workbook import preview  # noqa: F401  (registers the workbook for its jobs)
 
         for metric in METRICS:
             register_ledger_metric(metric)

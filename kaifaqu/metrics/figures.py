@@ -11,6 +11,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.stats.models import GrowthBasis, ValueStatus
+
+#: The bases of last year's value: as published then, or restated on this year's basis.
+PRIOR_BASES = {"published": _("published figure"), "comparable": _("comparable basis")}
+
+
+def status_words(status: str | None) -> str:
+    """预计 / 快报 / 正式 for a value's status code; "" for none."""
+    return str(ValueStatus(status).label) if status in ValueStatus.values else (status or "")
+
 
 @dataclass(frozen=True)
 class FigureRequest:
@@ -34,6 +46,10 @@ class Input:
     entered_by: str = ""
     entered_at: datetime | None = None
     records: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return status_words(self.status)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +131,19 @@ class Figure:
     def id(self) -> str:
         """Stable id: names a bookmark in a report and a figure page's URL."""
         return f"{self.metric}.{self.org}.{self.period}".replace("/", "_")
+
+    @property
+    def status_label(self) -> str:
+        return status_words(self.status)
+
+    @property
+    def prior_basis_label(self) -> str:
+        return str(PRIOR_BASES.get(self.prior_basis, self.prior_basis))
+
+    @property
+    def growth_basis_label(self) -> str:
+        basis = self.growth_basis
+        return str(GrowthBasis(basis).label) if basis in GrowthBasis.values else basis
 
     def lack(self, field_name: str, reason: str) -> None:
         self.missing.append({"field": field_name, "reason": str(reason)})

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from kaifaqu.core import access, signin
 from kaifaqu.core import services as core_services
+from kaifaqu.core.demo import ILLUSTRATIVE, SEED
 from kaifaqu.core.models import RoleGrant, User
 from kaifaqu.core.roles import DepartmentRole, Role
 
@@ -25,9 +26,7 @@ from . import services
 from .models import Department, Honour, Membership, OrgUnit, OrgUnitKind, ProfileFact
 from .models import ProfileFactKey as K
 
-SEED = "seed: 德州经济技术开发区2017年工作进展情况"
 DIVISION_CODES = "统计用区划代码 (county level)"
-ILLUSTRATIVE = "illustrative"
 AS_OF = date(2017, 9, 30)
 
 CITY = ("371400", "德州市", "Dezhou City", OrgUnitKind.CITY)
@@ -168,7 +167,7 @@ def _tree() -> OrgUnit:
             zone = unit
     assert zone is not None
     for order, (code, name, name_en, kind) in enumerate(ZONE_CHILDREN, start=1):
-        _unit(code, name, name_en, kind, zone, order, f"{SEED}; codes {ILLUSTRATIVE}")
+        _unit(code, name, name_en, kind, zone, order, f"{SEED}；代码为{ILLUSTRATIVE}")
     for order, (code, name, name_en, parent_code) in enumerate(COMMUNITIES, start=1):
         parent = OrgUnit.objects.get(code=parent_code)
         _unit(
@@ -178,7 +177,7 @@ def _tree() -> OrgUnit:
             OrgUnitKind.COMMUNITY,
             parent,
             order,
-            f"{SEED}; parent and code {ILLUSTRATIVE}",
+            f"{SEED}；上级单位与代码为{ILLUSTRATIVE}",
         )
     return zone
 

@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TextIO
 
+from kaifaqu.core.demo import SEED
 from kaifaqu.orgs.models import Department
 
 from . import services
 from .categories import Category
 from .models import FeaturedIndustry, Policy
-
-SEED = "seed: 德州经济技术开发区2017年工作进展情况"
-ILLUSTRATIVE = "illustrative"
 
 # name, English, summary, English summary, source
 # A table: one row a line reads better aligned than wrapped, so the formatter skips it.
@@ -23,17 +21,17 @@ INDUSTRIES = [
      "国家火炬计划新能源产业基地、中国太阳城,太阳能光伏发电集中应用示范区和太阳能光热综合利用示范区所在地。",
      "A national Torch Programme new-energy base and \"China Solar City\", home of demonstration "
      "zones for solar photovoltaic power and solar thermal use.",
-     f"{SEED} (honours)"),
+     f"{SEED}（荣誉）"),
     ("生物技术", "Biotechnology",
-     "生物高技术产业基地。", "A biotechnology industry base.", f"{SEED} (honours)"),
+     "生物高技术产业基地。", "A biotechnology industry base.", f"{SEED}（荣誉）"),
     ("高端装备制造", "Advanced equipment manufacturing",
      "中国压滤机之都;省级装备制造业产业集群转型升级示范扶持项目落户园区。",
      "\"China's capital of filter presses\"; host of the province's demonstration project for "
      "upgrading the equipment-manufacturing cluster.",
-     f"{SEED} (honours; transfer payments)"),
+     f"{SEED}（荣誉；转移支付）"),
     ("节能环保", "Energy saving and environmental protection",
      "山东省节能环保产业基地。", "A Shandong energy-saving and environmental-protection "
-     "industry base.", f"{SEED} (honours)"),
+     "industry base.", f"{SEED}（荣誉）"),
 ]  # fmt: skip
 
 ISSUER = "德州经济技术开发区管理委员会"

@@ -34,6 +34,7 @@ class PolicyForm(BootstrapMixin, forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 14}),
         }
         help_texts = {"body": _("Plain text; separate paragraphs with a blank line.")}
+        labels = {"illustrative": _("Demo example (not a real document)")}
 
     def __init__(self, *args, user=None, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

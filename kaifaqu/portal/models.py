@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.carriers.models import BuildingUnit, LandParcel
+from kaifaqu.core.demo import ILLUSTRATIVE
 from kaifaqu.core.models import Versioned
 from kaifaqu.orgs.models import DepartmentOwned
 
@@ -256,7 +257,7 @@ class FeaturedIndustry(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    #: Where the presentation comes from: the seed's words, or "illustrative".
+    #: Where the presentation comes from: the seed's words, or written for the demo (示例数据).
     source = models.CharField(_("source"), max_length=255, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -270,4 +271,4 @@ class FeaturedIndustry(models.Model):
 
     @property
     def illustrative(self) -> bool:
-        return "illustrative" in self.source
+        return ILLUSTRATIVE in self.source

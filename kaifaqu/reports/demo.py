@@ -7,6 +7,7 @@ from typing import TextIO
 
 from django.conf import settings
 
+from kaifaqu.core.demo import SEED
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from . import demo_template
@@ -26,7 +27,7 @@ def run(out: TextIO) -> None:
         name="工作进展情况",
         department=department,
         period_kind=PeriodKind.QUARTERLY,
-        description="开发区经济社会发展工作进展情况，每季度一期（seed: 2017年前三季度）。",
+        description="开发区经济社会发展工作进展情况，每季度一期（据公报：2017年前三季度）。",
     )
     if current_template(report_type) is None:
         template_upload(
@@ -34,7 +35,7 @@ def run(out: TextIO) -> None:
             report_type=report_type,
             content=demo_template.build(),
             filename="工作进展情况.docx",
-            note="seed",
+            note=SEED,
         )
     zone = OrgUnit.objects.get(code=settings.KAIFAQU_HOME_ZONE)
     have = set(

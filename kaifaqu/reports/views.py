@@ -90,7 +90,7 @@ class ReportTypeDetailView(_TypeMixin, TemplateView):
             templates=template_list(self.report_type),
             drafts=draft_list(self.report_type)[:50],
             can_write=may_write(self.request.user, self.report_type),
-            vocabulary=vocabulary.__doc__,
+            vocabulary=vocabulary.GUIDE,
             **kwargs,
         )
 

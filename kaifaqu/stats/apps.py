@@ -10,7 +10,11 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from kaifaqu.core import demo
 
+        from . import (
+            dashboard,  # noqa: F401  (registers its dashboard entries)
+            navigation,  # noqa: F401  (registers the nav entry)
+        )
         from . import demo as stats_demo
-        from . import navigation  # noqa: F401  (registers the nav entry)
+        from .workbook import preview  # noqa: F401  (registers the workbook for its jobs)
 
         demo.register("stats", stats_demo.load, order=20)

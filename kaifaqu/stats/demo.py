@@ -16,14 +16,12 @@ from typing import TextIO
 
 from django.db import transaction
 
+from kaifaqu.core.demo import DERIVED, ILLUSTRATIVE, SEED
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from . import services
 from .models import DataElement, DataValue, RuleViolation, Target, ValidationRule
 
-SEED = "seed: 德州经济技术开发区2017年工作进展情况"
-DERIVED = "derived from the seed"
-ILLUSTRATIVE = "illustrative"
 ZONE, CITY = "371471", "371400"
 Q3, M8 = "2017-01/2017-09", "2017-01/2017-08"
 Q3_2016, M8_2016 = "2016-01/2016-09", "2016-01/2016-08"
@@ -62,25 +60,25 @@ ELEMENTS = [
 ZONE_VALUES = [
     # 前三季度 GDP 185亿元 (预计), +8% at comparable prices; last year +7.4% (8 − 0.6).
     ("gdp", ZONE, Q3, "185", "estimate", "8.0", SEED),
-    ("gdp", ZONE, Q3_2016, "171.3", "final", "7.4", f"{DERIVED} (growth 8.0−0.6); level {ILLUSTRATIVE}"),
+    ("gdp", ZONE, Q3_2016, "171.3", "final", "7.4", f"{DERIVED}（增速8.0−0.6）；总量为{ILLUSTRATIVE}"),
     # 1—8月 structure 2.4:60.6:37, tertiary +0.1 百分点 (36.9 last year); levels illustrative.
     ("gdp", ZONE, M8, "164", "estimate", None, ILLUSTRATIVE),
-    ("va_primary", ZONE, M8, "3.936", "estimate", None, f"{SEED} (2.4%); level {ILLUSTRATIVE}"),
-    ("va_secondary", ZONE, M8, "99.384", "estimate", None, f"{SEED} (60.6%); level {ILLUSTRATIVE}"),
-    ("va_tertiary", ZONE, M8, "60.68", "estimate", None, f"{SEED} (37%); level {ILLUSTRATIVE}"),
+    ("va_primary", ZONE, M8, "3.936", "estimate", None, f"{SEED}（2.4%）；总量为{ILLUSTRATIVE}"),
+    ("va_secondary", ZONE, M8, "99.384", "estimate", None, f"{SEED}（60.6%）；总量为{ILLUSTRATIVE}"),
+    ("va_tertiary", ZONE, M8, "60.68", "estimate", None, f"{SEED}（37%）；总量为{ILLUSTRATIVE}"),
     ("gdp", ZONE, M8_2016, "151", "final", None, ILLUSTRATIVE),
     ("va_primary", ZONE, M8_2016, "3.926", "final", None, ILLUSTRATIVE),
     ("va_secondary", ZONE, M8_2016, "91.355", "final", None, ILLUSTRATIVE),
-    ("va_tertiary", ZONE, M8_2016, "55.719", "final", None, f"{DERIVED} (36.9% = 37−0.1)"),
+    ("va_tertiary", ZONE, M8_2016, "55.719", "final", None, f"{DERIVED}（36.9% = 37−0.1）"),
     # High-tech share 33.7%, +1.98 百分点.
     ("hightech_share", ZONE, M8, "33.7", "final", None, SEED),
-    ("hightech_share", ZONE, M8_2016, "31.72", "final", None, f"{DERIVED} (33.7−1.98)"),
+    ("hightech_share", ZONE, M8_2016, "31.72", "final", None, f"{DERIVED}（33.7−1.98）"),
     # Trade 34.4亿元 +72.1%; exports 21.8 +72%; imports 12.6 +72.3%.
     ("trade", ZONE, M8, "34.4", "final", None, SEED),
     ("exports", ZONE, M8, "21.8", "final", None, SEED),
     ("imports", ZONE, M8, "12.6", "final", None, SEED),
-    ("exports", ZONE, M8_2016, "12.674", "final", None, f"{DERIVED} (21.8 / 1.72)"),
-    ("imports", ZONE, M8_2016, "7.313", "final", None, f"{DERIVED} (12.6 / 1.723)"),
+    ("exports", ZONE, M8_2016, "12.674", "final", None, f"{DERIVED}（21.8 / 1.72）"),
+    ("imports", ZONE, M8_2016, "7.313", "final", None, f"{DERIVED}（12.6 / 1.723）"),
     # Industrial value added 102亿元 (预计) +8.1%, 2nd in the city by growth.
     ("industrial_va", ZONE, M8, "102", "estimate", "8.1", SEED),
     # Financing: indirect 35亿元 = 81% of the task, direct 17亿元 = 67%.
@@ -91,15 +89,15 @@ ZONE_VALUES = [
     ("transfer_special", ZONE, Q3, "4.2", "final", None, SEED),
     # Tax tiers, 1—8月: 41 (+11), of which 4 over 100m and 1 over 300m (flat), 66 (+15), 213 (+62).
     ("taxpayers_over_10m", ZONE, M8, "41", "final", None, SEED),
-    ("taxpayers_over_10m", ZONE, M8_2016, "30", "final", None, f"{DERIVED} (41−11)"),
+    ("taxpayers_over_10m", ZONE, M8_2016, "30", "final", None, f"{DERIVED}（41−11）"),
     ("taxpayers_over_100m", ZONE, M8, "4", "final", None, SEED),
-    ("taxpayers_over_100m", ZONE, M8_2016, "4", "final", None, f"{DERIVED} (基本持平)"),
+    ("taxpayers_over_100m", ZONE, M8_2016, "4", "final", None, f"{DERIVED}（基本持平）"),
     ("taxpayers_over_300m", ZONE, M8, "1", "final", None, SEED),
-    ("taxpayers_over_300m", ZONE, M8_2016, "1", "final", None, f"{DERIVED} (基本持平)"),
+    ("taxpayers_over_300m", ZONE, M8_2016, "1", "final", None, f"{DERIVED}（基本持平）"),
     ("taxpayers_over_5m", ZONE, M8, "66", "final", None, SEED),
-    ("taxpayers_over_5m", ZONE, M8_2016, "51", "final", None, f"{DERIVED} (66−15)"),
+    ("taxpayers_over_5m", ZONE, M8_2016, "51", "final", None, f"{DERIVED}（66−15）"),
     ("taxpayers_over_1m", ZONE, M8, "213", "final", None, SEED),
-    ("taxpayers_over_1m", ZONE, M8_2016, "151", "final", None, f"{DERIVED} (213−62)"),
+    ("taxpayers_over_1m", ZONE, M8_2016, "151", "final", None, f"{DERIVED}（213−62）"),
     # Services to enterprises: a grant of 1000万元, training vouchers of 118万元 for 44
     # enterprises, 4 entrepreneur lectures, 26 enterprises' heads on a study tour.
     ("grant_funds", ZONE, Q3, "1000", "final", None, SEED),
@@ -109,8 +107,8 @@ ZONE_VALUES = [
     ("study_tour_firms", ZONE, Q3, "26", "final", None, SEED),
     # The city: exports and imports implied by the shares 18.3% and 29%; trade is their sum,
     # 162.58, which gives the zone's stated 21.2%.
-    ("exports", CITY, M8, "119.13", "final", None, f"{DERIVED} (21.8 / 18.3%)"),
-    ("imports", CITY, M8, "43.45", "final", None, f"{DERIVED} (12.6 / 29%)"),
+    ("exports", CITY, M8, "119.13", "final", None, f"{DERIVED}（21.8 / 18.3%）"),
+    ("imports", CITY, M8, "43.45", "final", None, f"{DERIVED}（12.6 / 29%）"),
     ("industrial_va", CITY, M8, "1205", "estimate", "7.2", ILLUSTRATIVE),
 ]  # fmt: skip
 
@@ -134,8 +132,8 @@ PEERS = {
 
 #: Annual tasks implied by the stated progress: 35 / 81% and 17 / 67%.
 TARGETS = [
-    ("financing_indirect", ZONE, 2017, "43.2", f"{DERIVED} (35 / 81%)"),
-    ("financing_direct", ZONE, 2017, "25.4", f"{DERIVED} (17 / 67%)"),
+    ("financing_indirect", ZONE, 2017, "43.2", f"{DERIVED}（35 / 81%）"),
+    ("financing_direct", ZONE, 2017, "25.4", f"{DERIVED}（17 / 67%）"),
 ]
 
 

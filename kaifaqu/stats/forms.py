@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
-from kaifaqu.core.forms import is_concurrent_edit, put_errors
+from kaifaqu.core.forms import is_concurrent_edit, label_empty_choice, put_errors
 from kaifaqu.core.periods import Period, PeriodError, parse
 from kaifaqu.orgs.models import OrgUnit
 
@@ -163,7 +163,7 @@ class EntryRowForm(forms.Form):
         label=_("Value"), required=False, show_hidden_initial=True, max_digits=24, decimal_places=6
     )
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=_("Data status"),
         required=False,
         show_hidden_initial=True,
         choices=[("", "—"), *ValueStatus.choices],
@@ -462,6 +462,7 @@ class RuleForm(forms.ModelForm[ValidationRule]):
             # A change states the version it read (a stale one is refused).
             self.fields["version"].required = True
         for form_field in self.fields.values():
+            label_empty_choice(form_field)
             widget = form_field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -3,7 +3,6 @@ import and downloads."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -34,24 +33,21 @@ from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, peri
 from .models import RuleImportance, RuleViolation, ValidationRule
 from .workbook import (
     SHEETS,
-    import_plan,
-    read_workbook,
     staging,
     template_workbook,
     workbook_export,
 )
-from .workbook.columns import ELEMENTS, ORGUNITS, TARGETS, VALUES
+from .workbook.columns import COLUMN_LABELS, SHEET_LABELS
+from .workbook.files import sheets_in_words
 from .workbook.http import (
     checked_upload,
-    findings,
-    import_upload,
-    imported_message,
     preview_context,
+    start_check,
+    start_import,
     xlsx_attachment,
 )
-from .workbook.importer import ImportResult
+from .workbook.preview import WORKBOOK
 from .workbook.selectors import orgunits_by_code
-from .workbook.sheets import ElementRow, OrgUnitRow, Plan, TargetRow, ValueRow
 
 
 class WorkbookEditorMixin(LoginRequiredMixin):
@@ -68,70 +64,13 @@ class WorkbookView(WorkbookEditorMixin, FormView[WorkbookUploadForm]):
     form_class = WorkbookUploadForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(sheets=SHEETS, **kwargs)
+        return super().get_context_data(
+            sheets=sheets_in_words(SHEETS, SHEET_LABELS, COLUMN_LABELS), **kwargs
+        )
 
     def form_valid(self, form: WorkbookUploadForm) -> HttpResponse:
         upload = form.cleaned_data["file"]
-        token = staging.stage(upload)
-        staging.remember(self.request.session, token, upload.name)
-        return redirect("stats:import_preview", token=token)
-
-
-def _cells(row: ElementRow | OrgUnitRow | ValueRow | TargetRow) -> list[object]:
-    """A planned row as the sheet shows it, for the preview."""
-    if isinstance(row, ValueRow):
-        return [
-            row.org,
-            row.element,
-            row.period,
-            row.value,
-            row.status,
-            row.reported_growth_pct,
-            row.comparable_prior,
-            row.note,
-        ]
-    if isinstance(row, TargetRow):
-        return [row.org, row.element, row.year, row.value, row.note]
-    if isinstance(row, OrgUnitRow):
-        return [row.code, row.name, row.kind, row.parent]
-    return [
-        row.code,
-        row.name_zh,
-        row.name_en,
-        row.unit,
-        row.time_aggregation,
-        row.unit_aggregation,
-        row.growth_basis,
-        row.decimals,
-        ", ".join(row.parts) if row.parts is not None else "",
-        row.department,
-    ]
-
-
-def _violation(v: RuleViolation) -> dict[str, Any]:
-    """A finding of the validation rules as the preview shows it."""
-    return {
-        "rule": {
-            "code": v.rule.code,
-            "importance": v.rule.importance,
-            "name": str(v.rule.name),
-            "get_operator_display": str(v.rule.get_operator_display()),
-        },
-        "org_unit": {"code": v.org_unit.code, "name": str(v.org_unit.name)},
-        "period": str(v.period),
-        "shown": v.shown(),
-    }
-
-
-def _findings(plan: Plan, result: ImportResult) -> dict[str, Any]:
-    return findings(
-        plan,
-        result,
-        {sheet: [c.name for c in SHEETS[sheet]] for sheet in (ELEMENTS, ORGUNITS, VALUES, TARGETS)},
-        lambda row, _sheet: _cells(row),
-        sort_problems=True,
-        violations=[_violation(v) for v in result.violations],
-    )
+        return start_check(self.request, WORKBOOK, staging.stage(upload), upload.name)
 
 
 class ImportPreviewView(WorkbookEditorMixin, TemplateView):
@@ -143,30 +82,13 @@ class ImportPreviewView(WorkbookEditorMixin, TemplateView):
     request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        def check(path: Path, name: str) -> dict[str, Any]:
-            plan = read_workbook(path, name=name)
-            return _findings(plan, import_plan(plan, actor=self.request.user, dry_run=True))
-
-        found = checked_upload(self.request, kwargs["token"], staging.SESSION_KEY, check)
+        found = checked_upload(self.request, WORKBOOK, kwargs["token"])
         return super().get_context_data(**preview_context(found), **kwargs)
 
 
 class ImportConfirmView(WorkbookEditorMixin, View):
     def post(self, request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-        name, result = import_upload(
-            request,
-            token,
-            staging.SESSION_KEY,
-            read=read_workbook,
-            run=import_plan,
-            describe=_findings,
-        )
-        if result is None:
-            # Something changed since the preview; the preview now shows what.
-            messages.error(request, _("Nothing was imported: the workbook has problems."))
-            return redirect("stats:import_preview", token=token)
-        messages.success(request, imported_message(name, result))
-        return redirect("stats:workbook")
+        return start_import(request, WORKBOOK, token)
 
 
 class TemplateDownloadView(WorkbookEditorMixin, View):

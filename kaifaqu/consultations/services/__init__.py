@@ -12,6 +12,7 @@ from .conversation import (
     consultation_visitor_reply,
     route_set,
 )
+from .reminders import FollowUp, remind_overdue
 from .submit import Submission, consultation_submit, hotline_call_log
 from .visitors import (
     consultations_anonymise,
@@ -24,6 +25,7 @@ from .visitors import (
 __all__ = [
     "ANONYMISED",
     "NOTICE_VERSION",
+    "FollowUp",
     "RateLimited",
     "Submission",
     "consultation_close",
@@ -34,6 +36,7 @@ __all__ = [
     "consultation_visitor_reply",
     "consultations_anonymise",
     "hotline_call_log",
+    "remind_overdue",
     "route_set",
     "sign_in_link_redeem",
     "sign_in_link_request",

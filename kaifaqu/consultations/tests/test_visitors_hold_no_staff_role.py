@@ -132,3 +132,15 @@ def test_a_visitors_old_grant_is_listed_and_revoked_on_the_roles_page(as_user, a
 def test_a_visitor_without_a_role_is_not_listed_on_the_roles_page(as_user, asked):  # noqa: F811
     page = as_user("secadmin").get(reverse("orgs:access"))
     assert asked.visitor.user not in list(page.context["users"])
+
+
+def test_a_visitor_refused_the_back_office_is_told_why_in_the_public_frame(visitor_client):  # noqa: F811
+    response = visitor_client.get("/backoffice/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert (
+        "The back office is for the zone&#x27;s staff; your account is a personal space."
+    ) in body
+    assert 'data-testid="public-footer"' in body  # the public site's frame, not the staff's
+    assert 'data-testid="current-user"' not in body
+    assert 'href="/" data-testid="error-start">To the home page</a>' in body

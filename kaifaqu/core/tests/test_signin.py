@@ -421,3 +421,25 @@ def test_set_password_records_when(demo):
     with time_machine.travel(START, tick=False):
         services.user_set_password(actor=None, user=demo.economy, password=NEW_PASSWORD)
     assert User.objects.get(username="economy").password_changed_at == START
+
+
+def test_the_pair_lock_says_the_time_left_not_the_whole_cool_off(client, demo):
+    with time_machine.travel(START, tick=False) as traveller:
+        for i in range(5):
+            _post_login(client, f"wrong-{i}")
+        traveller.shift(timedelta(minutes=12))
+        again = _post_login(client, demo.password)
+        api = _token(client, demo.password)
+    assert (again.status_code, again["Retry-After"]) == (429, str(18 * 60))
+    assert "18" in again.content.decode()
+    assert (api.status_code, api["Retry-After"]) == (429, str(18 * 60))
+
+
+def test_behind_a_trusted_proxy_the_pair_is_the_clients_address(client, demo, settings):
+    settings.KAIFAQU_TRUSTED_PROXIES = ["127.0.0.1"]
+    for i in range(5):
+        log_in(client, "admin", f"wrong-{i}", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    locked = log_in(client, "admin", demo.password, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert locked.status_code == 429
+    other = log_in(client, "admin", demo.password, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.status_code == 302

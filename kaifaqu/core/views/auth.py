@@ -22,10 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
-from kaifaqu.core import services, signin
+from kaifaqu.core import selectors, services, signin
 from kaifaqu.core.context import client_ip
 from kaifaqu.core.forms import LoginForm, SecondFactorForm
 from kaifaqu.core.models import User
@@ -43,9 +44,11 @@ def lockout_response(
     **kwargs: Any,
 ) -> HttpResponse:
     """What a locked-out user sees: a page, or JSON for the API (django-axes callable), with
-    ``Retry-After`` (axes's lock: the whole cool-off, since retrying does not extend it)."""
+    ``Retry-After``: for axes's lock of the pair account + address, the time left of its
+    cool-off, counted from the last failure (retrying during the lock does not extend it)."""
     if retry_after is None:
-        retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        username = (credentials or {}).get("username") or request.POST.get("username", "")
+        retry_after = signin.pair_lock_left(str(username), client_ip(request))
     message = _(
         "This account is locked after too many failed logins. Try again in %(minutes)d "
         "minutes, or ask the security administrator to unlock it."
@@ -117,6 +120,47 @@ class PasswordExpiredView(LoginRequiredMixin, FormView[PasswordChangeForm]):
         return redirect(settings.LOGIN_REDIRECT_URL)
 
 
+class AccountView(LoginRequiredMixin, TemplateView):
+    """A staff member's own account: the password's age and its change, the second factor,
+    the API token with its revoke button."""
+
+    template_name = "core/account.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = cast(User, self.request.user)
+        kwargs.setdefault("form", PasswordChangeForm(user))
+        return super().get_context_data(account=selectors.own_account(user), **kwargs)
+
+
+class AccountPasswordView(PasswordExpiredView):
+    """The change of one's own password from the account page (the same form and service
+    as an expired password's)."""
+
+    template_name = "core/account.html"
+    http_method_names = ["post"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = cast(User, self.request.user)
+        return super().get_context_data(account=selectors.own_account(user), **kwargs)
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        super().form_valid(form)
+        return redirect("core:account")
+
+
+class AccountTokenRevokeView(LoginRequiredMixin, View):
+    """The owner withdraws their own API token (the security administrator does it for any
+    account on the security page)."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = cast(User, request.user)
+        if services.token_revoke(actor=user, user=user):
+            messages.success(request, _("Your API token is revoked: it no longer works."))
+        else:
+            messages.info(request, _("You hold no API token."))
+        return redirect("core:account")
+
+
 # Second factor -------------------------------------------------------------------------------
 
 
@@ -136,7 +180,7 @@ def _refused(request: HttpRequest, user: User) -> HttpResponse | None:
     username = user.get_username()
     refused = signin.refusal(request, username, client_ip(request))
     if refused is None and not AxesProxyHandler.is_allowed(request, {"username": username}):
-        refused = lockout_response(request)
+        refused = lockout_response(request, credentials={"username": username})
     if refused is not None:
         logout(request)
     return refused

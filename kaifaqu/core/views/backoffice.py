@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from kaifaqu.core import audit, selectors, services
+from kaifaqu.core import audit, dashboard, selectors, services
 from kaifaqu.core.filters import AuditEntryFilter
 from kaifaqu.core.forms import PasswordResetForm, UserCreateForm, UserUpdateForm
 from kaifaqu.core.http import AuthenticatedHttpRequest
@@ -27,7 +27,19 @@ from .mixins import RoleRequiredMixin
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
+    """The 工作台: what each package registered with core.dashboard for this user — what
+    waits for them, their panels (the zone's key figures, an administrator's duties) and
+    their charts — each read through the package's selectors, scoped to the user."""
+
     template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        waiting = dashboard.waiting_for(user)
+        panels = dashboard.panels_for(user)
+        charts = [chart for panel in panels for chart in panel.charts]
+        charts += dashboard.charts_for(user)
+        return super().get_context_data(waiting=waiting, panels=panels, charts=charts, **kwargs)
 
 
 class UserListView(RoleRequiredMixin, ListView[User]):

@@ -27,6 +27,8 @@ def job_of(request: HttpRequest, pk: Any) -> Job:
 def job_redirect(request: HttpRequest, job: Job, *, back: str) -> HttpResponse:
     """Done (eager, or reused): to its result; failed: back, with its error; else its page."""
     if job.status == JobStatus.DONE:
+        if job.announce:
+            messages.success(request, job.message)
         if job.result_file is not None:
             return redirect("core:job_file", pk=job.pk)
         if job.result_url:
@@ -45,6 +47,8 @@ class JobView(LoginRequiredMixin, View):
         # Polled every second: no context processors (the menu's role queries) for a fragment.
         response = HttpResponse(render_to_string("core/job.html", {"job": job}))
         if job.status == JobStatus.DONE and job.result_url and job.result_file is None:
+            if job.announce:
+                messages.success(request, job.message)
             response["HX-Redirect"] = job.result_url
         return response
 

@@ -10,6 +10,7 @@ from typing import TextIO
 from django.db import transaction
 
 from kaifaqu.carriers.models import BuildingUnit, LandParcel
+from kaifaqu.core.demo import ILLUSTRATIVE
 from kaifaqu.core.models import User
 from kaifaqu.enterprises import services as enterprise_services
 from kaifaqu.enterprises.models import Enterprise, Industry
@@ -100,7 +101,7 @@ class _Loader:
             capital=p.capital,
             light_asset=p.light,
             key_level=p.key,
-            note=p.note or "illustrative",
+            note=p.note or ILLUSTRATIVE,
             first_contact_on=p.contact,
             moves=moves,
             illustrative=not p.named,
@@ -112,7 +113,7 @@ class _Loader:
                 project=project,
                 on=on,
                 amount=amount,
-                voucher_note="到账凭证（illustrative）",
+                voucher_note="到账凭证（示例数据）",
             )
         self.created[p.name] = project
         return project
@@ -139,7 +140,7 @@ def _key_records(loader: _Loader, city: list[tuple[P, tuple[int, int]]]) -> None
                 issues = [
                     {
                         "kind": "land",
-                        "description": "二期用地指标待落实（illustrative）",
+                        "description": "二期用地指标待落实（示例数据）",
                         "responsible_department": loader.department,
                         "due_on": d("2017-10-31"),
                     }
@@ -149,7 +150,7 @@ def _key_records(loader: _Loader, city: list[tuple[P, tuple[int, int]]]) -> None
                 project=project,
                 month=f"2017-{month:02d}",
                 completed_investment=value,
-                image_progress="主体施工（illustrative）",
+                image_progress="主体施工（示例数据）",
                 issues=issues,
                 version=0,
             )
@@ -186,7 +187,7 @@ def _talent(loader: _Loader) -> None:
             enterprise=enterprises[i % len(enterprises)] if enterprises else None,
             org_unit=towns[i % len(towns)],
             illustrative=True,
-            note=f"{SEED}（人数）；姓名、企业与日期 illustrative",
+            note=f"{SEED}（人数）；姓名、企业与日期为示例数据",
         )
 
     for i, (person, subsidy) in enumerate(ANLAN):
@@ -197,7 +198,7 @@ def _talent(loader: _Loader) -> None:
                 award=made,
                 paid_on=date(2017, 7 + i % 3, 10),
                 amount=subsidy,
-                note="补助资助资金（illustrative 分配）",
+                note="补助资助资金（分配为示例数据）",
             )
     for i, (code, person, status, announced) in enumerate(OTHER_AWARDS, start=16):
         award(i, code, person, status, d(announced))

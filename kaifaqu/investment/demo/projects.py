@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from kaifaqu.core.demo import SEED
 from kaifaqu.enterprises.validators import make_credit_code
 
 from ..models import KeyLevel
 
-SEED = "seed: 德州经济技术开发区2017年工作进展情况"
 DEPARTMENT = "investment"
 OFFICER = "investment"
 ZONE = "371471"
@@ -73,7 +73,7 @@ NAMED = [
         source="referral",
         tranches=[(d("2017-03-10"), 7000), (d("2017-06-15"), 5000)],
         named=True,
-        note=f"{SEED}：凯旺新能源与杭州锣卜科技合作的中国邮政专用车下线；金额、日期与所在镇 illustrative",
+        note=f"{SEED}：凯旺新能源与杭州锣卜科技合作的中国邮政专用车下线；金额、日期与所在镇为示例数据",
     ),
     P(
         "凯旺新能源与杭州赫日公司合作纯电动汽车增程器项目",
@@ -88,7 +88,7 @@ NAMED = [
         partner="凯旺新能源",
         source="event",
         named=True,
-        note=f"{SEED}：与杭州赫日公司合作的纯电动汽车增程器项目已签订协议；金额与日期 illustrative",
+        note=f"{SEED}：与杭州赫日公司合作的纯电动汽车增程器项目已签订协议；金额与日期为示例数据",
     ),
     P(
         "奥冠电池与青岛华高石墨烯导电剂项目",
@@ -108,7 +108,7 @@ NAMED = [
         carrier=("unit", "zhongyuan-park/w101"),
         tranches=[(d("2017-05-20"), 5000)],
         named=True,
-        note=f"{SEED}：奥冠电池与青岛华高石墨烯导电剂项目落户中元科技创新创业园，已完成厂房装修；金额与日期 illustrative",
+        note=f"{SEED}：奥冠电池与青岛华高石墨烯导电剂项目落户中元科技创新创业园，已完成厂房装修；金额与日期为示例数据",
     ),
     P(
         "黄河商品交易市场与首建投合作项目",
@@ -125,7 +125,7 @@ NAMED = [
         source="outreach",
         carrier=("unit", "xinxing-intl/f05"),
         named=True,
-        note=f"{SEED}：黄河商品交易市场与首建投合作项目落户鑫星国际、完成股改，正在进行法人变更；金额与日期 illustrative",
+        note=f"{SEED}：黄河商品交易市场与首建投合作项目落户鑫星国际、完成股改，正在进行法人变更；金额与日期为示例数据",
     ),
 ]
 

@@ -6,6 +6,7 @@ import io
 from django.core.management import call_command
 
 from kaifaqu.carriers.models import BuildingUnit, CarrierStatus
+from kaifaqu.core.demo import SEED
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.validators import credit_code_problem
 from kaifaqu.investment.models import (
@@ -53,7 +54,7 @@ def test_the_named_items_appear_as_such(seeded):
         assert (project.investor.name, project.partner, project.stage) == (investor, partner, stage)
         assert not project.illustrative
         assert not project.investor.illustrative
-        assert project.note.startswith("seed: ")
+        assert project.note.startswith(SEED)
         if carrier:
             unit = BuildingUnit.objects.get(building__code=carrier[0], code=carrier[1])
             assert project.building_unit == unit

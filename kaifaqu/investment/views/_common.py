@@ -4,7 +4,6 @@ go back to, and answering htmx and plain requests alike."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,13 +16,11 @@ from ..models import Project
 
 
 def readable(user, department_id: int | None) -> None:
-    if not access.can_read_department(user, department_id):
-        raise PermissionDenied
+    access.require_read(user, department_id)  # its refusal says why
 
 
 def changeable(user, department_id: int | None) -> None:
-    if not access.can_change_department(user, department_id):
-        raise PermissionDenied
+    access.require_change(user, department_id)  # its refusal names who may
 
 
 def project_to_read(user, pk: int) -> Project:

@@ -309,6 +309,61 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 
 SHEET_NAMES = tuple(SHEETS)
 
+#: Each sheet and column in words, for the workbook page (the codes stay the file's names).
+SHEET_LABELS = {
+    "projects": _("Projects"),
+    "tranches": _("Funds received"),
+    "plans": _("Annual investment plans"),
+    "progress": _("Key-project progress"),
+}
+COLUMN_LABELS = {
+    "ref": _("Project reference"),
+    "name": _("Project name"),
+    "investor_name": _("Investor"),
+    "investor_credit_code": _("Investor's credit code"),
+    "partner": _("Partner in the zone"),
+    "industry": _("Industry"),
+    "source": _("Project source"),
+    "department": _("Department"),
+    "officer": _("Responsible officer"),
+    "org": _("Where it lands"),
+    "contract_investment": _("Contract investment"),
+    "total_investment": _("Total investment"),
+    "capital": _("Domestic or foreign capital"),
+    "light_asset": _("Light-asset project"),
+    "carrier": _("Carrier"),
+    "key_level": _("Key-project level"),
+    "stage": _("Stage"),
+    "first_contact_on": _("First contact"),
+    "negotiating_on": _("Negotiations began"),
+    "signed_on": _("Signed"),
+    "agreement": _("Agreement"),
+    "started_on": _("Construction started"),
+    "start_confirmation": _("Start confirmation"),
+    "under_construction_on": _("Under construction"),
+    "operating_on": _("In operation"),
+    "dropped_on": _("Dropped"),
+    "dropped_reason": _("Reason for dropping"),
+    "contact_person": _("Contact person"),
+    "phone": _("Phone"),
+    "email": _("Email"),
+    "note": _("Note"),
+    "id": _("Number"),
+    "project": _("Project"),
+    "date": _("Date"),
+    "amount": _("Amount received"),
+    "voucher": _("Voucher"),
+    "year": _("Year"),
+    "annual_plan": _("Annual investment plan"),
+    "month": _("Month"),
+    "completed_investment": _("Investment completed"),
+    "image_progress": _("Visible progress"),
+    "problem_kind": _("Kind of problem"),
+    "problem": _("Problem"),
+    "solver_department": _("Department to solve it"),
+    "due_on": _("Due"),
+}
+
 #: The stage whose move each date column records, and the evidence column of that move.
 STAGE_DATES = {
     Stage.NEGOTIATING: "negotiating_on",

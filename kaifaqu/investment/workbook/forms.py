@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.forms import ALL_CHOICE
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.stats.forms import WorkbookUploadForm
@@ -31,16 +32,18 @@ class ExportFilterForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("stage"),
         required=False,
-        choices=[("", "—"), *Stage.choices],
+        choices=[("", ALL_CHOICE), *Stage.choices],
         widget=forms.Select(attrs=_SELECT),
     )
     department = forms.ModelChoiceField(
+        empty_label=ALL_CHOICE,
         label=_("department"),
         required=False,
         queryset=Department.objects.order_by("order"),
         widget=forms.Select(attrs=_SELECT),
     )
     industry = forms.ModelChoiceField(
+        empty_label=ALL_CHOICE,
         label=_("industry"),
         required=False,
         queryset=Industry.objects.order_by("code"),
@@ -49,10 +52,11 @@ class ExportFilterForm(forms.Form):
     key_level = forms.ChoiceField(
         label=_("key-project level"),
         required=False,
-        choices=[("", "—"), *KeyLevel.choices],
+        choices=[("", ALL_CHOICE), *KeyLevel.choices],
         widget=forms.Select(attrs=_SELECT),
     )
     org_unit = forms.ModelChoiceField(
+        empty_label=ALL_CHOICE,
         label=_("where it lands"),
         required=False,
         queryset=OrgUnit.objects.order_by("code"),

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaifaqu.core import audit
 from kaifaqu.core.models import AuditAction
+from kaifaqu.core.numbers import active_lang, join_list
 from kaifaqu.enterprises.contacts import contacts_for
 from kaifaqu.orgs.models import Department
 from kaifaqu.stats.workbook.columns import Column
@@ -81,7 +82,9 @@ def _validation(departments: list[str]):
                 **common,
             )
         if column.name in ("department", "solver_department") and 0 < len(codes) + 2 <= LIST_LIMIT:
-            listed = _("Choose one of: %(choices)s.") % {"choices": ", ".join(departments)}
+            listed = _("Choose one of: %(choices)s.") % {
+                "choices": join_list(departments, lang=active_lang())
+            }
             return DataValidation(
                 type="list",
                 formula1=f'"{codes}"',

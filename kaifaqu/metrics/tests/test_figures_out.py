@@ -4,6 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from kaifaqu.core.demo import SEED
+
 URL = "/api/v1/figures/"
 Q3 = "2017-01/2017-09"
 
@@ -68,7 +70,7 @@ def test_the_command_prints_the_same_json(demo):
     )
     (gdp,) = json.loads(out.getvalue())["figures"]
     assert gdp["value"] == "185"
-    assert gdp["provenance"]["inputs"][0]["source"] == "seed: 德州经济技术开发区2017年工作进展情况"
+    assert gdp["provenance"]["inputs"][0]["source"] == SEED
 
 
 def test_the_command_prints_a_table_with_what_is_missing(demo):

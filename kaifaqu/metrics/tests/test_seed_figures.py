@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 
 from kaifaqu.core import numbers
+from kaifaqu.core.demo import SEED
 from kaifaqu.metrics.engine import compute
 from kaifaqu.metrics.figures import FigureRequest
 
@@ -188,9 +189,9 @@ def test_provenance_lists_every_input_with_its_source(seed):
     trade = one("trade", M8)
     own = [i for i in trade.inputs if i.org == ZONE]
     assert [(i.metric, i.period, i.value, i.source) for i in own] == [
-        ("trade", M8, Decimal("34.4"), "seed: 德州经济技术开发区2017年工作进展情况"),
-        ("exports", "2016-01/2016-08", Decimal("12.674"), "derived from the seed (21.8 / 1.72)"),
-        ("imports", "2016-01/2016-08", Decimal("7.313"), "derived from the seed (12.6 / 1.723)"),
+        ("trade", M8, Decimal("34.4"), SEED),
+        ("exports", "2016-01/2016-08", Decimal("12.674"), "据公报推算（21.8 / 1.72）"),
+        ("imports", "2016-01/2016-08", Decimal("7.313"), "据公报推算（12.6 / 1.723）"),
     ]
     city = {(i.metric, i.value) for i in trade.inputs if i.org == "371400"}
     assert city == {("exports", Decimal("119.13")), ("imports", Decimal("43.45"))}

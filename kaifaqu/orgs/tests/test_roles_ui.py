@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from kaifaqu.core import access
 from kaifaqu.core import services as core_services
+from kaifaqu.core.demo import SEED
 from kaifaqu.core.models import AuditEntry, RoleGrant
 from kaifaqu.core.testing import audit_mark, audit_since, messages_of
 from kaifaqu.orgs import services
-from kaifaqu.orgs.demo import HONOURS, SEED
+from kaifaqu.orgs.demo import HONOURS
 from kaifaqu.orgs.models import Membership, OrgUnit, ProfileFact, ProfileFactKey
 
 BUSINESS_READERS = ["admin", "leader", "economy", "investment", "finance", "twodept"]

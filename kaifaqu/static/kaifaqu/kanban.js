@@ -100,6 +100,39 @@
     openMove(form.closest("[data-project]"), form.elements.to.value);
   });
 
+  // On a phone, one stage at a time: the switcher shows the column asked for (its stage in
+  // the address's fragment, so going back returns to it), the first one otherwise. CSS
+  // applies it only below the desk's width, where the switcher is shown.
+  var switcher = document.getElementById("stage-switch");
+  if (switcher) {
+    var columns = Array.prototype.slice.call(board.querySelectorAll("[data-column]"));
+    var buttons = Array.prototype.slice.call(switcher.querySelectorAll("[data-switch]"));
+    var showStage = function (stage) {
+      columns.forEach(function (col) {
+        col.classList.toggle("kanban-current", col.dataset.column === stage);
+      });
+      buttons.forEach(function (button) {
+        var on = button.dataset.switch === stage;
+        button.classList.toggle("active", on);
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      board.setAttribute("data-stage-shown", stage);
+    };
+    var asked = window.location.hash.replace(/^#stage-/, "");
+    var known = columns.some(function (col) {
+      return col.dataset.column === asked;
+    });
+    showStage(known ? asked : columns.length ? columns[0].dataset.column : "");
+    switcher.addEventListener("click", function (event) {
+      var button = event.target instanceof Element ? event.target.closest("[data-switch]") : null;
+      if (!button) return;
+      showStage(button.dataset.switch);
+      window.history.replaceState(null, "", "#stage-" + button.dataset.switch);
+    });
+    board.setAttribute("data-one-column", "");
+    switcher.hidden = false;
+  }
+
   dialogEl.addEventListener("shown.bs.modal", focusFirst);
   // A refusal re-renders the form inside the dialog: put the focus back in it.
   content.addEventListener("htmx:afterSwap", focusFirst);

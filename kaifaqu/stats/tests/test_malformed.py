@@ -6,6 +6,7 @@ checked once and the confirmation of the file that was checked.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import re
@@ -173,7 +174,9 @@ def _upload(client, data: bytes) -> str:
     return client.post(reverse("stats:workbook"), {"file": upload})["Location"]
 
 
-def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, monkeypatch):
+def test_the_preview_is_checked_once_and_kept_beside_the_upload(
+    login, media, monkeypatch, django_capture_on_commit_callbacks
+):
     client = login("admin")
     checks = []
     real = read_workbook
@@ -182,7 +185,12 @@ def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, mo
         checks.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("kaifaqu.stats.views.read_workbook", counted)
+    from kaifaqu.stats.workbook import http
+    from kaifaqu.stats.workbook.preview import WORKBOOK
+
+    patched = dataclasses.replace(WORKBOOK, read=counted)
+    monkeypatch.setattr("kaifaqu.stats.views.WORKBOOK", patched)
+    monkeypatch.setitem(http._workbooks, "stats", patched)  # what the jobs find by name
     preview = _upload(client, xlsx(SHEETS))
     token = preview_token(preview)
     first = client.get(preview).content.decode()
@@ -197,7 +205,8 @@ def test_the_preview_is_checked_once_and_kept_beside_the_upload(login, media, mo
     client.cookies["django_language"] = "en"  # another language: checked again, in it
     assert "No problems found." in client.get(preview).content.decode()
     assert len(checks) == 2
-    response = client.post(reverse("stats:import_confirm", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes with the commit
+        response = client.post(reverse("stats:import_confirm", args=[token]))
     assert response["Location"] == reverse("stats:workbook")
     assert len(checks) == 3  # the import reads the file itself
     assert DataValue.objects.filter(org_unit__code=ZONE, element__code="gdp").exists()

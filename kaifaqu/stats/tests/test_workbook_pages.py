@@ -140,7 +140,7 @@ def test_anonymous_users_are_sent_to_the_login(page):
         assert response["Location"].startswith(reverse("core:login"))
 
 
-def test_upload_preview_confirm_imports(page, media):
+def test_upload_preview_confirm_imports(page, media, django_capture_on_commit_callbacks):
     client = page("admin")
     upload = io.BytesIO(xlsx(zone_sheets()))
     upload.name = "zone.xlsx"
@@ -158,7 +158,8 @@ def test_upload_preview_confirm_imports(page, media):
     assert "德州示范经济开发区" in page_html  # the first rows are shown
     assert not OrgUnit.objects.filter(code=NEW_ZONE).exists()  # the preview wrote nothing
 
-    response = client.post(reverse("stats:import_confirm", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes with the commit
+        response = client.post(reverse("stats:import_confirm", args=[token]))
     assert response.status_code == 302
     assert response["Location"] == reverse("stats:workbook")
     assert OrgUnit.objects.filter(code=NEW_ZONE).exists()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.numbers import active_lang, join_list
 from kaifaqu.core.periods import PeriodError, parse
 
 from .columns import CHOICE, CODES, INTEGER, NUMBER, PERIOD, Column
@@ -145,7 +146,7 @@ def _choice(value: Any, column: Column) -> str:
         return folded[text.lower()]
     raise CellError(
         _('"%(value)s" is not one of: %(choices)s.')
-        % {"value": text, "choices": ", ".join(column.choices)}
+        % {"value": text, "choices": join_list(column.choices, lang=active_lang())}
     )
 
 

@@ -89,6 +89,39 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 
 SHEET_NAMES = tuple(SHEETS)
 
+#: Each sheet and column in words, for the workbook page (the codes stay the file's names).
+SHEET_LABELS = {
+    "elements": _("Elements (the catalogue)"),
+    "orgunits": _("Org units"),
+    "values": _("Values"),
+    "targets": _("Annual targets"),
+}
+COLUMN_LABELS = {
+    "code": _("Code"),
+    "name_zh": _("Chinese name"),
+    "name_en": _("English name"),
+    "unit": _("Unit of measure"),
+    "time_sum": _("Adding up over time"),
+    "unit_sum": _("Adding up over units"),
+    "growth_basis": _("Growth basis"),
+    "decimals": _("Decimals shown"),
+    "parts": _("Parts"),
+    "department": _("Department"),
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "parent": _("Unit above"),
+    "org": _("Org unit"),
+    "element": _("Element"),
+    "period": _("Period"),
+    "value": _("Value"),
+    "status": _("Data status"),
+    "reported_growth_pct": _("Reported growth %"),
+    "comparable_prior": _("Comparable prior-year base"),
+    "note": _("Source note"),
+    "year": _("Year"),
+    "target": _("Annual target"),
+}
+
 
 def column_names(sheet: str) -> tuple[str, ...]:
     return tuple(c.name for c in SHEETS[sheet])

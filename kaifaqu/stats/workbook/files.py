@@ -278,9 +278,10 @@ _in_a_request: ContextVar[bool] = ContextVar("workbook_in_a_request", default=Fa
 
 @contextmanager
 def in_a_request() -> Iterator[None]:
-    """The pages' limits for the workbooks read inside: a page checks a workbook within the
-    web request (until a job queue takes the imports), so it takes fewer rows and distinct
-    texts (KAIFAQU_WORKBOOK_PAGE_MAX_ROWS) than the import commands."""
+    """The pages' limits for the workbooks read inside: where a page's check or import runs
+    within the web request (no broker; a preview read in another language), it takes fewer
+    rows and distinct texts (KAIFAQU_WORKBOOK_PAGE_MAX_ROWS) than the worker and the import
+    commands."""
     token = _in_a_request.set(True)
     try:
         yield
@@ -487,3 +488,44 @@ def _too_many_strings(plan: WorkbookPlan, limit: int) -> bool:
         % {"limit": f"{limit:,}"}
     )
     return False
+
+
+# -- the format in words (the workbook pages) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnHelp:
+    code: str
+    label: str
+    note: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class SheetHelp:
+    code: str
+    label: str
+    columns: tuple[ColumnHelp, ...]
+
+
+def sheets_in_words(
+    sheets: dict[str, tuple[Any, ...]], sheet_labels: dict[str, Any], column_labels: dict[str, Any]
+) -> list[SheetHelp]:
+    """A workbook's sheets and columns as its page explains them: each by its name in the
+    reader's language and what it holds, with the code the file uses beside it."""
+    return [
+        SheetHelp(
+            code=sheet,
+            label=str(sheet_labels.get(sheet, sheet)),
+            columns=tuple(
+                ColumnHelp(
+                    code=c.name,
+                    label=str(column_labels.get(c.name, c.name)),
+                    note=str(c.note),
+                    required=c.required,
+                )
+                for c in columns
+            ),
+        )
+        for sheet, columns in sheets.items()
+    ]

@@ -1,18 +1,34 @@
 """What the upload and download pages of every workbook (statistics, investment) share: the
 upload kept between its preview and its confirmation, the preview's findings checked once and
-kept beside it, and the import of what was checked."""
+kept beside it, and the import of what was checked.
+
+The check (a dry run) and the import are jobs (``stats.tasks``): the upload page starts the
+check and the confirmation the import, each page then follows its job (``core:job``) to the
+preview or back to the workbook page with the import's counts. Without a broker they run in
+the request and the pages go straight on, as before. Each workbook registers what the jobs
+need to know of it (``Workbook``) when its package starts, so the worker finds it by name.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from celery import current_app
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from kaifaqu.core.jobs import JobRefused, Outcome, Progress, job_start
+from kaifaqu.core.models import Job, User
+from kaifaqu.core.views.jobs import job_redirect
 
 from . import staging
 from .files import WorkbookPlan, in_a_request
@@ -23,6 +39,37 @@ from .writer import CONTENT_TYPE
 PREVIEW_ROWS = 10
 
 Findings = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """A kind of workbook as its pages and jobs use it: how to read a file (``read(path,
+    name=)``), import a plan (``run(plan, actor=, dry_run=)``), describe a result for the
+    preview, and the pages to go to (URL names: the preview takes the upload's token)."""
+
+    name: str
+    session_key: str
+    read: Callable[..., Any]
+    run: Callable[..., ImportResult]
+    describe: Callable[[Any, ImportResult], Findings]
+    preview_url: str
+    page_url: str
+
+    def check(self, path: Path, name: str, actor: User | None) -> Findings:
+        plan = self.read(path, name=name)
+        return self.describe(plan, self.run(plan, actor=actor, dry_run=True))
+
+
+_workbooks: dict[str, Workbook] = {}
+
+
+def register(workbook: Workbook) -> Workbook:
+    _workbooks[workbook.name] = workbook
+    return workbook
+
+
+def workbook_named(name: str) -> Workbook:
+    return _workbooks[name]
 
 
 def xlsx_attachment(data: bytes, filename: str) -> HttpResponse:
@@ -120,19 +167,100 @@ def preview_context(found: Findings) -> dict[str, Any]:
     }
 
 
-def checked_upload(
-    request: HttpRequest, token: str, key: str, check: Callable[[Path, str], Findings]
-) -> Findings:
-    """The findings of the upload ``token``: kept from the first view of its preview, or
-    found now by ``check(path, name)`` (a dry run, within the pages' limits) and kept."""
-    path, name = staged_upload(request, token, key)
+def checked_upload(request: HttpRequest, workbook: Workbook, token: str) -> Findings:
+    """The findings of the upload ``token``: kept by its check job, or (the page read in
+    another language, the findings swept) found now by a dry run within the pages' limits,
+    and kept."""
+    path, name = staged_upload(request, token, workbook.session_key)
     language = get_language()
     found = staging.findings(token, language)
     if found is None:
         with in_a_request():
-            found = check(path, name)
+            found = workbook.check(path, name, request.user)  # type: ignore[arg-type]
         staging.keep_findings(token, language, found)
     return found
+
+
+def start_check(request: HttpRequest, workbook: Workbook, token: str, name: str) -> HttpResponse:
+    """After an upload is staged: its check as a job, then its preview."""
+    from ..tasks import check_workbook
+
+    staging.remember(request.session, token, name, key=workbook.session_key)
+    job = job_start(
+        check_workbook,
+        kind="workbook.check",
+        owner=request.user,  # type: ignore[arg-type]
+        key=f"{workbook.name}:{token}",
+        message=_("Checking %(file)s.") % {"file": name},
+        workbook=workbook.name,
+        token=token,
+        name=name,
+    )
+    return job_redirect(request, job, back=reverse(workbook.page_url))
+
+
+def start_import(request: HttpRequest, workbook: Workbook, token: str) -> HttpResponse:
+    """The import of what the preview showed, as a job; back to the preview when it finds
+    problems, to the workbook page with the counts when done."""
+    from ..tasks import import_workbook
+
+    _path, name = staged_upload(request, token, workbook.session_key)
+    job = job_start(
+        import_workbook,
+        kind="workbook.import",
+        owner=request.user,  # type: ignore[arg-type]
+        key=f"{workbook.name}:{token}",
+        message=_("Importing %(file)s.") % {"file": name},
+        workbook=workbook.name,
+        token=token,
+        name=name,
+    )
+    return job_redirect(request, job, back=reverse(workbook.preview_url, args=[token]))
+
+
+def _limits_of_where_it_runs() -> AbstractContextManager[None]:
+    """The pages' limits when the job runs in the request (no broker), the import commands'
+    on the worker."""
+    return in_a_request() if current_app.conf.task_always_eager else nullcontext()
+
+
+def check_job(job: Job, progress: Progress, *, workbook: str, token: str, name: str) -> Outcome:
+    """The check job: a dry run of the upload, its findings kept for the preview."""
+    kind = workbook_named(workbook)
+    path = staging.path_of(token)
+    if path is None:
+        raise JobRefused(_("This upload has expired: upload the workbook again."))
+    progress(10, _("Reading and checking every row."))
+    with _limits_of_where_it_runs():
+        found = kind.check(path, name, job.owner)
+    staging.keep_findings(token, job.language or get_language(), found)
+    return Outcome(url=reverse(kind.preview_url, args=[token]), message=_("Checked."))
+
+
+def import_job(job: Job, progress: Progress, *, workbook: str, token: str, name: str) -> Outcome:
+    """The import job: only the file the preview checked, only if it found no problem.
+    Refused (the preview then shows why) when the import itself finds one."""
+    kind = workbook_named(workbook)
+    path = staging.path_of(token)
+    if path is None:
+        raise JobRefused(_("This upload has expired: upload the workbook again."))
+    found = staging.findings(token)
+    refused = _("Nothing was imported: the workbook has problems.")
+    if found is None or not found["ok"] or _sha256(path) != found["sha256"]:
+        staging.forget_findings(token)  # the preview checks the file again
+        raise JobRefused(refused)
+    progress(10, _("Importing every row."))
+    with _limits_of_where_it_runs():
+        plan = kind.read(path, name=name)
+    result = kind.run(plan, actor=job.owner)
+    if not result.imported:
+        staging.forget_findings(token)
+        staging.keep_findings(token, job.language or get_language(), kind.describe(plan, result))
+        raise JobRefused(refused)
+    transaction.on_commit(lambda: staging.discard(token))
+    return Outcome(
+        url=reverse(kind.page_url), message=imported_message(name, result), announce=True
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -141,32 +269,3 @@ def _sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def import_upload(
-    request: HttpRequest,
-    token: str,
-    key: str,
-    *,
-    read: Callable[..., Any],
-    run: Callable[..., ImportResult],
-    describe: Callable[[Any, ImportResult], Findings],
-) -> tuple[str, ImportResult | None]:
-    """Imports the upload ``token`` as the preview showed it: only if its check found no
-    problem and the file is still the one checked (its sha256). Returns the file's name and
-    the result, None when nothing was imported; the preview then shows why (what the import
-    found is kept as the preview's findings)."""
-    path, name = staged_upload(request, token, key)
-    found = staging.findings(token)
-    if found is None or not found["ok"] or _sha256(path) != found["sha256"]:
-        staging.forget_findings(token)  # the preview checks the file again
-        return name, None
-    with in_a_request():
-        plan = read(path, name=name)
-    result = run(plan, actor=request.user)
-    if not result.imported:
-        staging.forget_findings(token)
-        staging.keep_findings(token, get_language(), describe(plan, result))
-        return name, None
-    staging.forget(request.session, token, key=key)
-    return name, result

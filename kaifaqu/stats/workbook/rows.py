@@ -16,6 +16,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from kaifaqu.core.numbers import active_lang, join_list
+
 from .cells import EMPTY, Cell, CellError, as_text, cell_reader, read_cell
 from .columns import Column, Problem
 from .files import WorkbookPlan, _limits, _too_many_columns, _too_many_rows, _unreadable
@@ -186,7 +188,7 @@ def _header(plan: WorkbookPlan, sheet: str, header: Row, columns: tuple[Column, 
                     1,
                     letter,
                     _("Unknown column %(name)s: the columns of this sheet are %(names)s.")
-                    % {"name": name, "names": ", ".join(expected)},
+                    % {"name": name, "names": join_list(expected, lang=active_lang())},
                 )
             )
             ok = False

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.numbers import active_lang, join_list
 from kaifaqu.orgs.models import ALLOWED_CHILDREN, Department, OrgUnit, OrgUnitKind
 
 from ..models import DataElement
@@ -148,12 +149,12 @@ class _SheetReader:
                     None,
                     "",
                     _("Unknown sheet %(name)s: the sheets of a workbook are %(names)s.")
-                    % {"name": name, "names": ", ".join(fmt.SHEET_NAMES)},
+                    % {"name": name, "names": join_list(fmt.SHEET_NAMES, lang=active_lang())},
                 )
         if not present:
             self.plan.refuse(
                 _("The workbook has none of the sheets %(names)s.")
-                % {"names": ", ".join(fmt.SHEET_NAMES)}
+                % {"names": join_list(fmt.SHEET_NAMES, lang=active_lang())}
             )
             return
         handlers = {
@@ -218,7 +219,10 @@ class _SheetReader:
                 number,
                 "department",
                 _("Unknown department %(code)s: the departments are %(codes)s.")
-                % {"code": department, "codes": ", ".join(sorted(self.departments))},
+                % {
+                    "code": department,
+                    "codes": join_list(sorted(self.departments), lang=active_lang()),
+                },
             )
             errors = True
         elif new and not department:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.numbers import active_lang, join_list
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.orgs.tree import org_tree
 
@@ -73,7 +74,10 @@ def data_validation(column: Column) -> DataValidation | None:
             type="list",
             formula1='"' + ",".join(column.choices) + '"',
             errorTitle=_("Not in the list")[:32],
-            error=(_("Choose one of: %(choices)s.") % {"choices": ", ".join(column.choices)})[:255],
+            error=(
+                _("Choose one of: %(choices)s.")
+                % {"choices": join_list(column.choices, lang=active_lang())}
+            )[:255],
             **common,
         )
     if column.kind == NUMBER:

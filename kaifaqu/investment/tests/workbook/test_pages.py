@@ -89,7 +89,7 @@ def test_anonymous_users_are_sent_to_the_login(page):
 
 
 @pytest.mark.urls(__name__)
-def test_upload_preview_confirm_imports(page, media):
+def test_upload_preview_confirm_imports(page, media, django_capture_on_commit_callbacks):
     client = page("investment")
     response = _upload(client, good_sheets())
     preview = response["Location"]
@@ -107,7 +107,8 @@ def test_upload_preview_confirm_imports(page, media):
     assert "甬江精密轴承制造项目" in html
     assert not Project.objects.filter(name="甬江精密轴承制造项目").exists()  # a dry run
 
-    response = client.post(reverse("investment_workbook:confirm", args=[token]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes with the commit
+        response = client.post(reverse("investment_workbook:confirm", args=[token]))
     assert response["Location"] == reverse("investment_workbook:page")
     assert Project.objects.filter(name="甬江精密轴承制造项目").exists()
     assert not (media / "imports" / f"{token}.xlsx").exists()

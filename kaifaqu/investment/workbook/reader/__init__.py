@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.numbers import active_lang, join_list
 from kaifaqu.stats.workbook.files import name_of, open_workbook
 from kaifaqu.stats.workbook.rows import sheet_rows
 
@@ -66,11 +67,12 @@ def _read_sheets(book: Book, workbook) -> None:
                 None,
                 "",
                 _("Unknown sheet %(name)s: the sheets of a workbook are %(names)s.")
-                % {"name": name, "names": ", ".join(SHEET_NAMES)},
+                % {"name": name, "names": join_list(SHEET_NAMES, lang=active_lang())},
             )
     if not present:
         plan.refuse(
-            _("The workbook has none of the sheets %(names)s.") % {"names": ", ".join(SHEET_NAMES)}
+            _("The workbook has none of the sheets %(names)s.")
+            % {"names": join_list(SHEET_NAMES, lang=active_lang())}
         )
         return
     # Projects first, whatever the order of the tabs: the other sheets name them.

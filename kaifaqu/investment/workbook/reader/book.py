@@ -10,6 +10,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaifaqu.core.numbers import active_lang, join_list
 from kaifaqu.orgs.models import Department, OrgUnit
 
 from ...models import Project, StageMove
@@ -74,7 +75,7 @@ class Book:
                 number,
                 column,
                 _("Unknown department %(code)s: the departments are %(codes)s.")
-                % {"code": code, "codes": ", ".join(sorted(self.departments))},
+                % {"code": code, "codes": join_list(sorted(self.departments), lang=active_lang())},
             )
         return department
 
