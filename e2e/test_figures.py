@@ -22,7 +22,7 @@ def test_the_figure_page_draws_its_charts_and_saves_one_as_png(e2e_demo, page, l
     series = page.get_by_test_id("chart-series")
     expect(series.locator("svg")).to_be_visible()  # ECharts drew it
     expect(series).to_contain_text("January–August")
-    expect(page.get_by_test_id("chart-structure")).to_contain_text("第二产业增加值")
+    expect(page.get_by_test_id("chart-structure")).to_contain_text("Value added, secondary sector")
 
     # The save button sits in the chart's top right corner (toolbox right: 8, top: 0; the
     # icon is 15 px inside a 5 px padding).
@@ -31,7 +31,7 @@ def test_the_figure_page_draws_its_charts_and_saves_one_as_png(e2e_demo, page, l
     with page.expect_download() as caught:
         page.mouse.click(box["x"] + box["width"] - 8 - 5 - 7.5, box["y"] + 5 + 7.5)
     download = caught.value
-    assert download.suggested_filename == "地区生产总值-德州经济技术开发区-2017-01_2017-08.png"
+    assert download.suggested_filename == "Gross regional product-德州经济技术开发区-2017-01_2017-08.png"
     with open(download.path(), "rb") as saved:
         assert saved.read(8) == PNG_SIGNATURE
 

@@ -214,7 +214,7 @@ def test_numbers_follow_the_metrics_decimals_and_codes_are_words(login):
     assert "000000" not in html
     assert "公布数" in html
     assert "示例数据" in html
-    assert "系统（演示数据）" in html
+    assert "系统（加载演示数据）" in html
     for code in ("system:load_demo", "illustrative", "published", "estimate", "371471 ·"):
         assert code not in html
 
@@ -223,7 +223,7 @@ def test_a_rate_keeps_its_two_decimals(login):
     html = login("leader").get(detail("hightech_share", "2017-01/2017-08")).content.decode()
     assert "33.7%" in html
     assert "+1.98" in html
-    assert "据《德州经济技术开发区2017年工作进展情况》" in html
+    assert "据公报（德州经济技术开发区2017年工作进展情况）" in html
     assert "seed" not in html
 
 
@@ -233,7 +233,7 @@ def test_statuses_in_the_readers_language(login, as_user):
     assert '<span class="badge text-bg-success">正式</span>' in zh_html
     en_html = as_user("leader").get(detail("gdp", "2017-01/2017-09")).content.decode()
     assert '<dd class="col-6" data-testid="figure-status">Estimate</dd>' in en_html
-    assert "reported at comparable prices" in en_html
+    assert "Reported (comparable prices)" in en_html
 
 
 # -- the figures list -----------------------------------------------------------------------

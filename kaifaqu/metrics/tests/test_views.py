@@ -40,18 +40,3 @@ def test_the_list_shows_the_figures_of_the_chosen_metrics(login):
     html = login("leader").get(url).content.decode()
     assert "预计地区生产总值185亿元，同比增长8.0%，比去年同期提高0.6个百分点" in html
     assert "占年度任务的67%" in html
-
-
-def test_the_figure_page_says_statuses_bases_and_numbers_in_words(login, as_user):
-    url = reverse("metrics:detail") + "?metric=gdp&org=371471&period=2017-01/2017-09"
-    html = login("leader").get(url).content.decode()
-    fields = html.split('data-testid="figure-fields"')[1].split("</dl>")[0]
-    assert "185.00 亿元" in fields
-    assert '171.30 <span class="text-body-secondary">公布数</span>' in fields
-    assert "预计" in fields
-    assert "185.000000" not in html
-    inputs = html.split('data-testid="inputs"')[1].split("</table>")[0]
-    assert "<td>185</td><td>预计</td>" in inputs
-    english = as_user("leader").get(url).content.decode()
-    assert "18.5 billion yuan" in english
-    assert "预计地区生产总值" not in english
