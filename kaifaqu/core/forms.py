@@ -1,10 +1,16 @@
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .periods import Period, PeriodError, parse
+from .widgets import PeriodInput
 
 
 class BootstrapMixin:
@@ -28,6 +34,52 @@ class BootstrapMixin:
 
 class BootstrapForm(BootstrapMixin, forms.Form):
     pass
+
+
+#: The help under a period box: the picker and the box's own value are the example.
+PERIOD_HELP = _(
+    "Choose the year and the part of it under the box, or type the period as the box writes it."
+)
+
+
+class PeriodField(forms.CharField):
+    """A period, written as docs/architecture.md "Periods" says (2017, 2017H1, 2017Q3,
+    2017-08, 2017-01/2017-08), with the picker beside its box; cleans to a ``Period``.
+
+    A wrong period is refused with ``core.periods``' message, in the user's language. A
+    required field takes ``initial`` (usually a callable: the latest period with data, as
+    ``stats.selectors.period_to_start``); an optional one, a filter, starts empty and takes
+    ``suggest``, where the picker's selects start.
+    """
+
+    widget = PeriodInput
+
+    def __init__(
+        self,
+        *,
+        suggest: Callable[[], Period | None] | None = None,
+        today: Callable[[], date] = timezone.localdate,
+        **kwargs: Any,
+    ) -> None:
+        # No max_length: its validator would run on the Period; parsing bounds the text.
+        super().__init__(**kwargs)
+        if isinstance(self.widget, PeriodInput):
+            self.widget.suggest = suggest
+            self.widget.today = today
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value) if isinstance(value, Period) else value
+
+    def to_python(self, value: Any) -> Period | None:  # type: ignore[override]
+        if isinstance(value, Period):
+            return value
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse(text)
+        except PeriodError as error:
+            raise ValidationError(str(error), code="period") from None
 
 
 class LoginForm(AuthenticationForm):

@@ -14,8 +14,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
-from kaifaqu.core.forms import is_concurrent_edit, put_errors
-from kaifaqu.core.periods import Period, PeriodError, parse
+from kaifaqu.core.forms import PERIOD_HELP, PeriodField, is_concurrent_edit, put_errors
+from kaifaqu.core.periods import Period
+from kaifaqu.core.widgets import PeriodInput
 from kaifaqu.orgs.models import OrgUnit
 
 from . import selectors, services
@@ -118,11 +119,11 @@ class EntryPickForm(forms.Form):
     """Which unit and period to enter values for."""
 
     org = forms.ChoiceField(label=_("Org unit"))
-    period = forms.CharField(
+    period = PeriodField(
         label=_("Period"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"list": "entry-periods", "placeholder": "2017-01/2017-09"}),
-        help_text=_("2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08"),
+        initial=selectors.period_to_start,
+        widget=PeriodInput(attrs={"list": "entry-periods"}),
+        help_text=PERIOD_HELP,
     )
 
     def __init__(self, *args: Any, tree: list[tuple[OrgUnit, int]], **kwargs: Any) -> None:
@@ -139,12 +140,6 @@ class EntryPickForm(forms.Form):
 
     def clean_org(self) -> OrgUnit:
         return self.units[self.cleaned_data["org"]]
-
-    def clean_period(self) -> Period:
-        try:
-            return parse(self.cleaned_data["period"])
-        except PeriodError as error:
-            raise ValidationError(str(error), code="period") from None
 
 
 #: What the editor changes on a row; ``version`` only says which value they started from.
