@@ -83,9 +83,18 @@ class PeriodField(forms.CharField):
 
 
 class LoginForm(AuthenticationForm):
+    """Each box left empty is said under it (the template shows them), both at once; only a
+    full pair is tried, so an empty one counts no failure and names no account."""
+
     username = forms.CharField(
-        label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True})
+        label=_("Username"),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": _("Enter your username.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
 
 
 class UserCreateForm(BootstrapMixin, forms.Form):
@@ -115,15 +124,16 @@ def put_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal on the form: each message on the field it names when the form
     shows that field, the rest (a hidden field's too) above the form. Never raises for a
     field the form lacks."""
+    # Each part keeps its code (``form.has_error(field, "required")``) and its message.
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             shown = field in form.fields and not form.fields[field].widget.is_hidden
             target = field if shown else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
+            for part in ValidationError(errors).error_list:
+                form.add_error(target, part)
     else:
-        for message in error.messages:
-            form.add_error(None, message)
+        for part in error.error_list:
+            form.add_error(None, part)
 
 
 #: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).
