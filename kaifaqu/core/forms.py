@@ -124,16 +124,22 @@ def put_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal on the form: each message on the field it names when the form
     shows that field, the rest (a hidden field's too) above the form. Never raises for a
     field the form lacks."""
-    # Each part keeps its code (``form.has_error(field, "required")``) and its message.
+    # Each part keeps its code (``form.has_error(field, "required")``); its message is
+    # rendered now, in the request's language.
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             shown = field in form.fields and not form.fields[field].widget.is_hidden
             target = field if shown else None
             for part in ValidationError(errors).error_list:
-                form.add_error(target, part)
+                form.add_error(target, _rendered(part))
     else:
         for part in error.error_list:
-            form.add_error(None, part)
+            form.add_error(None, _rendered(part))
+
+
+def _rendered(part: ValidationError) -> ValidationError:
+    """One message of a refusal, its text rendered (parameters filled in), its code kept."""
+    return ValidationError(next(iter(part)), code=part.code)
 
 
 #: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).

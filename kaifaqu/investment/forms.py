@@ -317,11 +317,18 @@ class ReportForm(BootstrapForm):
 
     def clean(self):
         data = super().clean()
-        parts = ("issue_description", "issue_department", "issue_due_on")
-        if data.get("issue_kind") and not all(data.get(p) for p in parts):
-            raise ValidationError(
-                _("A problem needs its description, who must solve it and by when.")
-            )
+        if data.get("issue_kind"):
+            # Each missing part under its own box, all at once (a part refused for its own
+            # reason, a date that is not one, says so already).
+            for part in ("issue_description", "issue_department", "issue_due_on"):
+                if not data.get(part) and part not in self.errors:
+                    self.add_error(
+                        part,
+                        ValidationError(
+                            _("A problem needs its description, who must solve it and by when."),
+                            code="required",
+                        ),
+                    )
         return data
 
     def issues(self) -> list[dict]:

@@ -121,7 +121,6 @@ class EntryPickForm(forms.Form):
     org = forms.ChoiceField(label=_("Org unit"))
     period = PeriodField(
         label=_("Period"),
-        initial=selectors.period_to_start,
         widget=PeriodInput(attrs={"list": "entry-periods"}),
         help_text=PERIOD_HELP,
     )
@@ -224,6 +223,10 @@ class EntryRowForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if "value" in self.errors:
+            # Something was typed, just not a number: its status is still asked for, so the
+            # row says both at once.
+            if not data.get("status") and "status" not in self.errors:
+                self.add_error("status", gettext("Choose the status of this value."))
             return data
         value = data.get("value")
         extras = bool(data.get("status") or data.get("source")) or (
