@@ -74,7 +74,7 @@ class PeriodField(forms.CharField):
         if isinstance(value, Period):
             return value
         text = super().to_python(value)
-        if text in self.empty_values:
+        if not text:
             return None
         try:
             return parse(text)
@@ -139,7 +139,7 @@ def put_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 def _rendered(part: ValidationError) -> ValidationError:
     """One message of a refusal, its text rendered (parameters filled in), its code kept."""
-    return ValidationError(next(iter(part)), code=part.code)
+    return ValidationError(str(next(iter(part))), code=part.code)
 
 
 #: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).

@@ -124,4 +124,5 @@ class PeriodInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Period):
             return str(value)
-        return super().format_value(value)
+        shown: str | None = super().format_value(value)
+        return shown

@@ -298,7 +298,12 @@ def _department_field(required: bool = True) -> forms.ModelChoiceField:
 class ReportForm(BootstrapForm):
     """A month's progress report, with one new problem needing help if there is one."""
 
-    month = forms.CharField(label=_("Month"), max_length=7, help_text=_("As 2017-08."))
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        help_text=_("The month reported: a four-digit year, a hyphen, a two-digit month."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     completed_investment = forms.DecimalField(
         label=_("Investment completed this month (10,000 yuan)"), **_MONEY
     )
@@ -316,7 +321,7 @@ class ReportForm(BootstrapForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("issue_kind"):
             # Each missing part under its own box, all at once (a part refused for its own
             # reason, a date that is not one, says so already).
