@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from kaifaqu.core.periods import parse
