@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.forms import PERIOD_HELP, PeriodField
-from kaifaqu.orgs.selectors import orgunit_list
+from kaifaqu.orgs.selectors import home_zone, orgunit_list
 from kaifaqu.stats.selectors import period_to_start
 
 
@@ -18,6 +18,9 @@ class DraftForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [(u.code, u.name) for u in orgunit_list()]
+        # The home zone first (it was the demo's code written into the template).
+        zone = home_zone()
+        self.fields["org"].initial = zone.code if zone else None
         self.fields["period"].widget.attrs["class"] = "form-control"
 
 
