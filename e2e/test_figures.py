@@ -31,7 +31,10 @@ def test_the_figure_page_draws_its_charts_and_saves_one_as_png(e2e_demo, page, l
     with page.expect_download() as caught:
         page.mouse.click(box["x"] + box["width"] - 8 - 5 - 7.5, box["y"] + 5 + 7.5)
     download = caught.value
-    assert download.suggested_filename == "Gross regional product-德州经济技术开发区-2017-01_2017-08.png"
+    assert (
+        download.suggested_filename
+        == "Gross regional product-德州经济技术开发区-2017-01_2017-08.png"
+    )
     with open(download.path(), "rb") as saved:
         assert saved.read(8) == PNG_SIGNATURE
 

@@ -67,11 +67,32 @@ class HoneypotInput(forms.TextInput):
 
 
 class AskForm(BootstrapForm):
-    """The public consultation form."""
+    """The public consultation form.
+
+    Every rule of what is typed (question and name required, a phone or an email, consent,
+    the email's form) is the service's, which checks them all at once: a check made here
+    would refuse the form before the service is asked, and a person would learn of the
+    service's problems only on the next try.
+    """
 
     category = forms.ChoiceField(label=_("What is your question about?"), choices=Category.choices)
-    question = forms.CharField(label=_("Your question"), widget=_text(6))
-    name = forms.CharField(label=_("Your name"), max_length=50)
+    question = forms.CharField(
+        label=_("Your question"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "maxlength": settings.KAIFAQU_CONSULT_MAX_CHARS,
+                "aria-required": "true",
+            }
+        ),
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "name"}),
+    )
     organisation = forms.CharField(
         label=_("Company or organisation"), max_length=200, required=False
     )
@@ -81,8 +102,11 @@ class AskForm(BootstrapForm):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(
-        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     files = MultipleFileField(label=_("Files (optional)"))
     consent = forms.BooleanField(

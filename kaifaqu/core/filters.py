@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import BootstrapForm
+from .forms import BootstrapForm, PeriodField
 from .models import AuditAction, AuditEntry
 
 
@@ -30,3 +30,10 @@ class AuditEntryFilter(django_filters.FilterSet):
         model = AuditEntry
         fields = ["action", "user", "object_type", "ip", "since", "until"]
         form = BootstrapForm
+
+
+class PeriodFilter(django_filters.Filter):
+    """A filter on a written period, with the period picker (``core.forms.PeriodField``);
+    its value is a ``Period``, or none (all periods) when the box is left empty."""
+
+    field_class = PeriodField

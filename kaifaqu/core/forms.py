@@ -1,3 +1,5 @@
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -5,7 +7,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .periods import Period, PeriodError, parse
+from .widgets import PeriodInput
 
 #: The empty choice of a form's list, in place of Django's "---------" (a filter's empty
 #: choice is "All": settings.FILTERS_EMPTY_CHOICE_LABEL).
@@ -51,10 +57,65 @@ class BootstrapForm(BootstrapMixin, forms.Form):
     pass
 
 
+#: The help under a period box: the picker and the box's own value are the example.
+PERIOD_HELP = _(
+    "Choose the year and the part of it under the box, or type the period as the box writes it."
+)
+
+
+class PeriodField(forms.CharField):
+    """A period, written as docs/architecture.md "Periods" says (2017, 2017H1, 2017Q3,
+    2017-08, 2017-01/2017-08), with the picker beside its box; cleans to a ``Period``.
+
+    A wrong period is refused with ``core.periods``' message, in the user's language. A
+    required field takes ``initial`` (usually a callable: the latest period with data, as
+    ``stats.selectors.period_to_start``); an optional one, a filter, starts empty and takes
+    ``suggest``, where the picker's selects start.
+    """
+
+    widget = PeriodInput
+
+    def __init__(
+        self,
+        *,
+        suggest: Callable[[], Period | None] | None = None,
+        today: Callable[[], date] = timezone.localdate,
+        **kwargs: Any,
+    ) -> None:
+        # No max_length: its validator would run on the Period; parsing bounds the text.
+        super().__init__(**kwargs)
+        if isinstance(self.widget, PeriodInput):
+            self.widget.suggest = suggest
+            self.widget.today = today
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value) if isinstance(value, Period) else value
+
+    def to_python(self, value: Any) -> Period | None:  # type: ignore[override]
+        if isinstance(value, Period):
+            return value
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse(text)
+        except PeriodError as error:
+            raise ValidationError(str(error), code="period") from None
+
+
 class LoginForm(AuthenticationForm):
+    """Each box left empty is said under it (the template shows them), both at once; only a
+    full pair is tried, so an empty one counts no failure and names no account."""
+
     username = forms.CharField(
-        label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True})
+        label=_("Username"),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": _("Enter your username.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
 
 
 class UserCreateForm(BootstrapMixin, forms.Form):
@@ -84,15 +145,22 @@ def put_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal on the form: each message on the field it names when the form
     shows that field, the rest (a hidden field's too) above the form. Never raises for a
     field the form lacks."""
+    # Each part keeps its code (``form.has_error(field, "required")``); its message is
+    # rendered now, in the request's language.
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             shown = field in form.fields and not form.fields[field].widget.is_hidden
             target = field if shown else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
+            for part in ValidationError(errors).error_list:
+                form.add_error(target, _rendered(part))
     else:
-        for message in error.messages:
-            form.add_error(None, message)
+        for part in error.error_list:
+            form.add_error(None, _rendered(part))
+
+
+def _rendered(part: ValidationError) -> ValidationError:
+    """One message of a refusal, its text rendered (parameters filled in), its code kept."""
+    return ValidationError(str(next(iter(part))), code=part.code)
 
 
 #: The code of the refusal of a change to a record saved meanwhile (``ConcurrentEditError``).

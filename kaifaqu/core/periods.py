@@ -309,6 +309,12 @@ class Period:
         return Decimal(self.last_month) / Decimal(12)
 
 
+def year_to_date(today: date) -> Period:
+    """The months of ``today``'s year up to its month, in the shortest form (1—N月, or the
+    quarter, half or year they equal): where a form starts when nothing is stored yet."""
+    return Period.of_window(today.year, 1, today.month).canonical()
+
+
 def same_months(a: Period, b: Period) -> bool:
     """Whether two periods cover the same months, however each was written."""
     return a.months_key == b.months_key

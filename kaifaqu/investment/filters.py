@@ -1,7 +1,9 @@
 """Filters of the project list and the kanban, on top of ``selectors.project_filter``.
 
-Periods are written forms (2017, 2017Q3, 2017-01/2017-09); one that does not parse is an
-error on the form, and the list then shows nothing rather than everything.
+Periods are written forms (docs/architecture.md "Periods") with the period picker; one that
+does not parse is an error on the form, and the list then shows nothing rather than
+everything. Left empty, a period filters nothing; its picker starts at the latest period with
+data.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.filters import PeriodFilter
 from kaifaqu.core.forms import BootstrapForm
-from kaifaqu.core.periods import PeriodError, parse
+from kaifaqu.core.widgets import PeriodInput
 from kaifaqu.enterprises.selectors import industry_list
 from kaifaqu.orgs.selectors import department_list, zone_units
+from kaifaqu.stats.selectors import latest_period
 
 from .models import KeyLevel, Project
 from .selectors import project_filter
@@ -21,20 +25,7 @@ from .stages import Stage
 
 
 class ProjectFilterForm(BootstrapForm):
-    def _period(self, name: str) -> str:
-        text = (self.cleaned_data.get(name) or "").strip()
-        if not text:
-            return ""
-        try:
-            return str(parse(text))
-        except PeriodError as error:
-            raise forms.ValidationError(str(error)) from None
-
-    def clean_signed_in(self) -> str:
-        return self._period("signed_in")
-
-    def clean_started_in(self) -> str:
-        return self._period("started_in")
+    pass
 
 
 def _departments(request):
@@ -60,15 +51,17 @@ class ProjectFilter(django_filters.FilterSet):
     org_unit = django_filters.ModelChoiceFilter(
         label=_("Where it lands"), queryset=_units, method="by"
     )
-    signed_in = django_filters.CharFilter(
+    signed_in = PeriodFilter(
         label=_("Signed in (period)"),
         method="by",
-        widget=forms.TextInput(attrs={"placeholder": "2017-01/2017-09"}),
+        suggest=latest_period,
+        widget=PeriodInput(attrs={"placeholder": _("All periods")}),
     )
-    started_in = django_filters.CharFilter(
+    started_in = PeriodFilter(
         label=_("Started in (period)"),
         method="by",
-        widget=forms.TextInput(attrs={"placeholder": "2017"}),
+        suggest=latest_period,
+        widget=PeriodInput(attrs={"placeholder": _("All periods")}),
     )
     light_asset = django_filters.BooleanFilter(
         label=_("Light-asset"), method="by", widget=forms.NullBooleanSelect

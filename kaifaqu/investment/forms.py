@@ -298,7 +298,12 @@ def _department_field(required: bool = True) -> forms.ModelChoiceField:
 class ReportForm(BootstrapForm):
     """A month's progress report, with one new problem needing help if there is one."""
 
-    month = forms.CharField(label=_("Month"), max_length=7, help_text=_("As 2017-08."))
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        help_text=_("The month reported: a four-digit year, a hyphen, a two-digit month."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     completed_investment = forms.DecimalField(
         label=_("Investment completed this month (10,000 yuan)"), **_MONEY
     )
@@ -316,12 +321,19 @@ class ReportForm(BootstrapForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
-        data = super().clean()
-        parts = ("issue_description", "issue_department", "issue_due_on")
-        if data.get("issue_kind") and not all(data.get(p) for p in parts):
-            raise ValidationError(
-                _("A problem needs its description, who must solve it and by when.")
-            )
+        data = super().clean() or {}
+        if data.get("issue_kind"):
+            # Each missing part under its own box, all at once (a part refused for its own
+            # reason, a date that is not one, says so already).
+            for part in ("issue_description", "issue_department", "issue_due_on"):
+                if not data.get(part) and part not in self.errors:
+                    self.add_error(
+                        part,
+                        ValidationError(
+                            _("A problem needs its description, who must solve it and by when."),
+                            code="required",
+                        ),
+                    )
         return data
 
     def issues(self) -> list[dict]:

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaifaqu.core.periods import PeriodError, month_key, parse
+from kaifaqu.core.periods import Period, PeriodError, month_key, parse
 from kaifaqu.enterprises import names
 from kaifaqu.enterprises.models import Enterprise
 from kaifaqu.enterprises.validators import normalise_credit_code
@@ -49,8 +49,10 @@ def project_list(user) -> QuerySet[Project]:
     return scoped(user, qs).order_by("-first_contact_on", "-pk")
 
 
-def period_dates(text: str, field_name: str = "period") -> tuple[date, date]:
-    """The first and last day of a written period (2017, 2017Q3, 2017-01/2017-09, …)."""
+def period_dates(text: str | Period, field_name: str = "period") -> tuple[date, date]:
+    """The first and last day of a period, or of one written (2017, 2017Q3, 2017-01/2017-09)."""
+    if isinstance(text, Period):
+        return text.first_day, text.last_day
     try:
         period = parse(text)
     except PeriodError as error:
@@ -66,8 +68,8 @@ def project_filter(
     industry=None,
     key_level: str | None = None,
     org_unit=None,
-    signed_in: str | None = None,
-    started_in: str | None = None,
+    signed_in: str | Period | None = None,
+    started_in: str | Period | None = None,
     light_asset: bool | None = None,
     search: str | None = None,
 ) -> QuerySet[Project]:

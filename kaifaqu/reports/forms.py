@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.orgs.selectors import orgunit_list
+from kaifaqu.core.forms import PERIOD_HELP, PeriodField
+from kaifaqu.orgs.selectors import home_zone, orgunit_list
+from kaifaqu.stats.selectors import period_to_start
 
 
 class TemplateUploadForm(forms.Form):
@@ -11,16 +13,15 @@ class TemplateUploadForm(forms.Form):
 
 class DraftForm(forms.Form):
     org = forms.ChoiceField(label=_("Org unit"))
-    period = forms.CharField(
-        label=_("Period"),
-        max_length=20,
-        initial="2017-01/2017-09",
-        help_text=_("e.g. 2017-01/2017-09 (前三季度)"),
-    )
+    period = PeriodField(label=_("Period"), initial=period_to_start, help_text=PERIOD_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [(u.code, u.name) for u in orgunit_list()]
+        # The home zone first (it was the demo's code written into the template).
+        zone = home_zone()
+        self.fields["org"].initial = zone.code if zone else None
+        self.fields["period"].widget.attrs["class"] = "form-control"
 
 
 class BlockForm(forms.Form):

@@ -143,7 +143,7 @@ class DraftCreateView(_TypeMixin, View):
                     actor=request.user,
                     report_type=self.report_type,
                     org_unit=org,
-                    period=form.cleaned_data["period"],
+                    period=str(form.cleaned_data["period"]),
                 )
             except ValidationError as e:
                 for message in e.messages:

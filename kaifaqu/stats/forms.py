@@ -14,8 +14,15 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
-from kaifaqu.core.forms import is_concurrent_edit, label_empty_choice, put_errors
-from kaifaqu.core.periods import Period, PeriodError, parse
+from kaifaqu.core.forms import (
+    PERIOD_HELP,
+    PeriodField,
+    is_concurrent_edit,
+    label_empty_choice,
+    put_errors,
+)
+from kaifaqu.core.periods import Period
+from kaifaqu.core.widgets import PeriodInput
 from kaifaqu.orgs.models import OrgUnit
 
 from . import selectors, services
@@ -118,11 +125,10 @@ class EntryPickForm(forms.Form):
     """Which unit and period to enter values for."""
 
     org = forms.ChoiceField(label=_("Org unit"))
-    period = forms.CharField(
+    period = PeriodField(
         label=_("Period"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"list": "entry-periods", "placeholder": "2017-01/2017-09"}),
-        help_text=_("2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08"),
+        widget=PeriodInput(attrs={"list": "entry-periods"}),
+        help_text=PERIOD_HELP,
     )
 
     def __init__(self, *args: Any, tree: list[tuple[OrgUnit, int]], **kwargs: Any) -> None:
@@ -139,12 +145,6 @@ class EntryPickForm(forms.Form):
 
     def clean_org(self) -> OrgUnit:
         return self.units[self.cleaned_data["org"]]
-
-    def clean_period(self) -> Period:
-        try:
-            return parse(self.cleaned_data["period"])
-        except PeriodError as error:
-            raise ValidationError(str(error), code="period") from None
 
 
 #: What the editor changes on a row; ``version`` only says which value they started from.
@@ -229,6 +229,10 @@ class EntryRowForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if "value" in self.errors:
+            # Something was typed, just not a number: its status is still asked for, so the
+            # row says both at once.
+            if not data.get("status") and "status" not in self.errors:
+                self.add_error("status", gettext("Choose the status of this value."))
             return data
         value = data.get("value")
         extras = bool(data.get("status") or data.get("source")) or (

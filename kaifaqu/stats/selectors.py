@@ -3,14 +3,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Max, QuerySet
+from django.utils import timezone
 
 from kaifaqu.core import access
 from kaifaqu.core.models import User
-from kaifaqu.core.periods import Period
+from kaifaqu.core.periods import Period, year_to_date
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.orgs.selectors import scoped
 
@@ -199,3 +201,9 @@ def latest_period(org: str | None = None) -> Period | None:
     if last is None:
         return None
     return Period.from_keys(last, last).cumulative().canonical()
+
+
+def period_to_start(*, today: date | None = None) -> Period:
+    """Where a period field starts: ``latest_period()``, or, when nothing is stored yet, the
+    year to date by ``today`` (the clock's unless given, so a test need not read it)."""
+    return latest_period() or year_to_date(today or timezone.localdate())

@@ -128,7 +128,10 @@ class EntryView(WorkbookEditorMixin, View):
         if "org" in data or "period" in data:
             return EntryPickForm(data, tree=tree)
         zone = home_zone()
-        return EntryPickForm(initial={"org": zone.code if zone else ""}, tree=tree)
+        # The latest period with data, looked up only for the unopened page (a sheet's
+        # page counts its queries).
+        initial = {"org": zone.code if zone else "", "period": selectors.period_to_start()}
+        return EntryPickForm(initial=initial, tree=tree)
 
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         pick = self._pick(request.GET)

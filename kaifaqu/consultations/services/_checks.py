@@ -32,7 +32,10 @@ def has_markup(text: str) -> bool:
 def plain_text(value: str, field: str, *, required: bool, max_length: int) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: _("This field is required.")}, code="required")
+        # The code on the message itself: a dict's own code is dropped.
+        raise ValidationError(
+            {field: ValidationError(_("This field is required."), code="required")}
+        )
     if len(value) > max_length:
         raise ValidationError(
             {

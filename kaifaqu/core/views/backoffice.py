@@ -22,7 +22,7 @@ from kaifaqu.core.http import AuthenticatedHttpRequest
 from kaifaqu.core.models import AuditAction, AuditEntry, User
 from kaifaqu.core.roles import Role
 
-from .forms import ServiceFormView
+from .forms import PageFormView, ServiceFormView
 from .mixins import RoleRequiredMixin
 
 
@@ -91,9 +91,8 @@ class UserUpdateView(RoleRequiredMixin, ServiceFormView):
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            account=self.account, password_form=PasswordResetForm(), **kwargs
-        )
+        kwargs.setdefault("password_form", PasswordResetForm())
+        return super().get_context_data(account=self.account, **kwargs)
 
     def call_service(self, *, actor: Any, data: dict[str, Any]) -> User:
         return services.user_update(actor=actor, user=self.account, **data)
@@ -102,23 +101,35 @@ class UserUpdateView(RoleRequiredMixin, ServiceFormView):
         return reverse("core:user_list")
 
 
-class UserPasswordView(RoleRequiredMixin, View):
-    roles = (Role.SYSTEM_ADMIN,)
+class UserPasswordView(RoleRequiredMixin, PageFormView):
+    """The reset form on the account's page: an empty or refused password is said under the
+    box, on that page again (it was a flash message, or nothing for an empty box)."""
 
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        account = get_object_or_404(User, pk=pk)
-        form = PasswordResetForm(request.POST)
-        if form.is_valid():
-            try:
-                services.user_set_password(
-                    actor=request.user, user=account, password=form.cleaned_data["password"]
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("Password reset."))
-        return redirect("core:user_update", pk=pk)
+    roles = (Role.SYSTEM_ADMIN,)
+    form_class = PasswordResetForm
+    success_message = gettext_lazy("Password reset.")
+    request: AuthenticatedHttpRequest
+
+    @cached_property
+    def account(self) -> User:
+        return get_object_or_404(User, pk=self.kwargs["pk"])
+
+    def call_service(self, *, actor: Any, data: dict[str, Any]) -> None:
+        try:
+            services.user_set_password(actor=actor, user=self.account, password=data["password"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            raise ValidationError({"password": error.error_list}) from None
+
+    def get_success_url(self) -> str:
+        return reverse("core:user_update", args=[self.account.pk])
+
+    def page(self, form: Any) -> tuple[type[UserUpdateView], dict[str, Any], dict[str, Any]]:
+        account_page = UserUpdateView()
+        account_page.setup(self.request, pk=self.account.pk)
+        shown = account_page.get_form_class()(initial=account_page.get_initial())
+        return UserUpdateView, {"pk": self.account.pk}, {"form": shown, "password_form": form}
 
 
 class SecurityView(RoleRequiredMixin, TemplateView):

@@ -73,9 +73,13 @@ def test_a_key_projects_plan_report_and_problem_are_entered_and_solved(as_user, 
             "issue_kind": "funds",
         },
     )
-    assert half.context["report_form"].non_field_errors() == [
-        "A problem needs its description, who must solve it and by when."
-    ]
+    # Each missing part of the problem under its own box, at once.
+    needed = ["A problem needs its description, who must solve it and by when."]
+    assert half.context["report_form"].errors == {
+        "issue_description": needed,
+        "issue_department": needed,
+        "issue_due_on": needed,
+    }
     bad_month = client.post(
         reverse("investment:report_save", args=[p.pk]),
         {

@@ -5,16 +5,16 @@ and org units by id), so the list can link here with its own query string."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.forms import ALL_CHOICE
+from kaifaqu.core.forms import ALL_CHOICE, PeriodField
+from kaifaqu.core.widgets import PeriodInput
 from kaifaqu.enterprises.models import Industry
 from kaifaqu.orgs.models import Department, OrgUnit
 from kaifaqu.stats.forms import WorkbookUploadForm
+from kaifaqu.stats.selectors import latest_period
 
 from ..models import KeyLevel
-from ..selectors import period_dates
 from ..stages import Stage
 
 __all__ = ["ExportFilterForm", "WorkbookUploadForm"]
@@ -62,38 +62,23 @@ class ExportFilterForm(forms.Form):
         queryset=OrgUnit.objects.order_by("code"),
         widget=forms.Select(attrs=_SELECT),
     )
-    signed_in = forms.CharField(
+    signed_in = PeriodField(
         label=_("signed in"),
         required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "2017-01/2017-09"}),
+        suggest=latest_period,
+        widget=PeriodInput(attrs={**_INPUT, "placeholder": _("All periods")}),
     )
-    started_in = forms.CharField(
+    started_in = PeriodField(
         label=_("started in"),
         required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={**_INPUT, "placeholder": "2017"}),
+        suggest=latest_period,
+        widget=PeriodInput(attrs={**_INPUT, "placeholder": _("All periods")}),
     )
     light_asset = forms.NullBooleanField(
         label=_("light-asset project"),
         required=False,
         widget=forms.NullBooleanSelect(attrs=_SELECT),
     )
-
-    def _period(self, name: str) -> str:
-        text = (self.cleaned_data.get(name) or "").strip()
-        if text:
-            try:
-                period_dates(text, name)
-            except ValidationError as error:
-                raise ValidationError(error.message_dict[name]) from None
-        return text
-
-    def clean_signed_in(self) -> str:
-        return self._period("signed_in")
-
-    def clean_started_in(self) -> str:
-        return self._period("started_in")
 
     def filters(self) -> dict:
         """The filters chosen, as ``selectors.project_filter``'s keyword arguments."""

@@ -23,7 +23,11 @@ class FiguresView(APIView):
                 "period",
                 OpenApiTypes.STR,
                 required=True,
-                description="2017, 2017H1, 2017Q3, 2017-08 or 2017-01/2017-08",
+                description=(
+                    "a period as written in docs/architecture.md: a year (YYYY), a half "
+                    "(YYYYH1), a quarter (YYYYQ3), a month (YYYY-MM) or months from January "
+                    "(YYYY-01/YYYY-MM)"
+                ),
             ),
             OpenApiParameter(
                 "metrics",

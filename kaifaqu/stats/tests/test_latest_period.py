@@ -45,3 +45,21 @@ def test_latest_cumulative_window_wins_and_single_months_do_not_count(
         assert str(latest_period()) == "2031H1"
     assert str(latest_period("371471")) == "2031H1"
     assert latest_period("nowhere") is None
+
+
+@pytest.mark.django_db
+def test_with_nothing_stored_a_field_starts_at_the_year_to_date_of_the_day_given():
+    from datetime import date
+
+    from kaifaqu.stats.selectors import period_to_start
+
+    DataValue.objects.all().delete()  # rolled back; the module's demo may be loaded already
+    assert str(period_to_start(today=date(2026, 8, 15))) == "2026-01/2026-08"
+
+
+def test_a_field_starts_at_the_latest_period_whatever_the_day(demo):
+    from datetime import date
+
+    from kaifaqu.stats.selectors import period_to_start
+
+    assert str(period_to_start(today=date(2026, 8, 15))) == "2017-01/2017-09"

@@ -14,7 +14,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from defusedxml import ElementTree as SafeET
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.utils import range_boundaries
 
@@ -96,6 +97,24 @@ class WorkbookPlan:
 
     def refuse(self, message: str) -> None:
         self.problems.append(Problem("", None, "", message))
+
+    def refuse_if_empty(self, sheets: Sequence[str]) -> None:
+        """Refuse a workbook without a single data row (its template as downloaded), saying
+        which sheets to fill: otherwise it would pass every check and import nothing.
+
+        Only a workbook with no other problem: rows refused for their cells are not kept in
+        the plan, and their problems already say what to correct.
+        """
+        if self.ok and not any(self.rows(sheet) for sheet in sheets):
+            separator = pgettext("list separator", ", ")
+            self.refuse(
+                _(
+                    "The workbook has no rows to import, so nothing was imported: fill in "
+                    "the sheets %(names)s, a row for each record under the heading row, and "
+                    "upload it again."
+                )
+                % {"names": separator.join(sheets)}
+            )
 
     def problems_by_sheet(self) -> dict[str, list[Problem]]:
         out: dict[str, list[Problem]] = {}

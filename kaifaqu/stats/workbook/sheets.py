@@ -113,6 +113,7 @@ def read_workbook(file: Any, *, name: str | None = None) -> Plan:
         _SheetReader(plan, book).read()
     finally:
         book.close()
+    plan.refuse_if_empty(fmt.SHEET_NAMES)
     return plan
 
 

@@ -54,6 +54,7 @@ def read_workbook(file, *, name: str | None = None) -> Plan:
         _read_sheets(Book(plan), workbook)
     finally:
         workbook.close()
+    plan.refuse_if_empty(SHEET_NAMES)
     return plan
 
 
