@@ -73,8 +73,8 @@ def open_the_menu(page: Page) -> None:
 def test_on_a_phone_every_page_used_on_site_starts_on_the_first_screen(
     new_page, live_server, e2e_demo, log_in_as
 ):
-    project = Project.objects.order_by("pk").first()
-    consultation = Consultation.objects.order_by("pk").first()
+    project = Project.objects.order_by("pk")[0]
+    consultation = Consultation.objects.order_by("pk")[0]
     walk = {
         **PAGES,
         "project": reverse("investment:project_detail", args=[project.pk]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -242,3 +243,10 @@ def disk_full_on_write(number: int = 1) -> AbstractContextManager[object]:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     return mock.patch.object(FileSystemStorage, "save", save)
+
+
+def search(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """``re.search`` that fails the test when the page does not hold the pattern."""
+    found = re.search(pattern, text, flags)
+    assert found is not None, f"{pattern!r} not found"
+    return found

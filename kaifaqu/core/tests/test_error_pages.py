@@ -237,7 +237,7 @@ def test_the_500_page_asks_nothing_of_the_database(django_assert_num_queries):
 def test_a_record_of_another_department_says_why_it_is_refused(as_user, demo):
     from kaifaqu.investment.models import Project
 
-    project = Project.objects.filter(department=demo.departments["investment"]).first()
+    project = Project.objects.filter(department=demo.departments["investment"])[0]
     finance = as_user("finance")
     response = finance.get(f"/backoffice/investment/projects/{project.pk}/")
     assert response.status_code == 403

@@ -31,11 +31,23 @@ def trail(response) -> list[tuple[str, str]] | None:
     return None if found is None else CRUMB.findall(found.group(1))
 
 
+def _module(entries, path: str) -> str:
+    entry = navigation.module_for(entries, path)
+    assert entry is not None
+    return entry.key
+
+
+def crumbs_of(response) -> list[tuple[str, str]]:
+    crumbs = crumbs_of(response)
+    assert crumbs is not None, "the page shows no breadcrumbs"
+    return crumbs
+
+
 DASHBOARD = ("/backoffice/", "Dashboard")
 
 
 def test_a_project_page_shows_where_it_sits(as_user, demo):
-    project = Project.objects.order_by("pk").first()
+    project = Project.objects.order_by("pk")[0]
     response = as_user("investment").get(reverse("investment:project_detail", args=[project.pk]))
     assert trail(response) == [
         DASHBOARD,
@@ -46,7 +58,7 @@ def test_a_project_page_shows_where_it_sits(as_user, demo):
 
 
 def test_breadcrumbs_are_in_chinese_on_a_chinese_page(as_user, demo):
-    project = Project.objects.order_by("pk").first()
+    project = Project.objects.order_by("pk")[0]
     response = as_user("investment", language=None).get(
         reverse("investment:project_detail", args=[project.pk])
     )
@@ -106,7 +118,7 @@ def test_a_page_below_a_module_shows_the_dashboard_the_module_and_itself(
 
 
 def test_a_level_between_is_the_pages_own_addition(as_user, demo):
-    rule = ValidationRule.objects.order_by("pk").first()
+    rule = ValidationRule.objects.order_by("pk")[0]
     response = as_user("economy").get(reverse("stats:rule_update", args=[rule.pk]))
     assert trail(response) == [
         DASHBOARD,
@@ -120,7 +132,7 @@ def test_a_figure_page_sits_under_the_figures(as_user, demo):
     response = as_user("leader").get(
         reverse("metrics:detail") + "?metric=gdp&org=371471&period=2017-01/2017-09"
     )
-    crumbs = trail(response)
+    crumbs = crumbs_of(response)
     assert crumbs[:2] == [DASHBOARD, ("/backoffice/figures/", "Figures")]
     assert crumbs[2][0] == ""
     assert len(crumbs) == 3
@@ -144,17 +156,15 @@ def test_a_modules_first_page_has_no_breadcrumbs(as_user, demo, username, url):
 
 def test_the_module_of_a_page_is_the_entry_with_the_longest_address_beginning_it(demo):
     entries = navigation.entries_for(demo.users["economy"])
-    assert navigation.module_for(entries, "/backoffice/stats/entry/").key == "stats_entry"
-    assert navigation.module_for(entries, "/backoffice/stats/checks/rules/3/").key == (
-        "stats_checks"
-    )
-    assert navigation.module_for(entries, "/backoffice/stats/import/x/").key == "stats"
-    assert navigation.module_for(entries, "/backoffice/jobs/1/").key == "dashboard"
+    assert _module(entries, "/backoffice/stats/entry/") == "stats_entry"
+    assert _module(entries, "/backoffice/stats/checks/rules/3/") == ("stats_checks")
+    assert _module(entries, "/backoffice/stats/import/x/") == "stats"
+    assert _module(entries, "/backoffice/jobs/1/") == "dashboard"
     assert navigation.module_for(entries, "/policies/") is None
 
 
 def test_the_menu_marks_the_module_of_a_page_below_it(as_user, demo):
-    project = Project.objects.order_by("pk").first()
+    project = Project.objects.order_by("pk")[0]
     body = (
         as_user("investment")
         .get(reverse("investment:project_detail", args=[project.pk]))

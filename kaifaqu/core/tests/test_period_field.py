@@ -15,6 +15,7 @@ from hypothesis import given, settings
 
 from kaifaqu.core.forms import PeriodField
 from kaifaqu.core.periods import Period, parse, year_to_date
+from kaifaqu.core.testing import search
 
 from .test_periods import periods
 
@@ -30,7 +31,7 @@ class _Form(forms.Form):
 
 
 def _selected(html: str, attribute: str) -> list[str]:
-    select = re.search(rf"<select [^>]*{attribute}[^>]*>(.*?)</select>", html, re.S).group(1)
+    select = search(rf"<select [^>]*{attribute}[^>]*>(.*?)</select>", html, re.S).group(1)
     return re.findall(r'<option value="([^"]*)" selected>', select)
 
 

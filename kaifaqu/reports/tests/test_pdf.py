@@ -93,6 +93,7 @@ def test_the_pdf_after_a_block_edit_holds_the_edit(draft, tmp_path):
     )
     after = pdf_start(actor=None, draft=draft)
     assert after.pk != before.pk  # the PDF made before the edit is not served after it
+    assert after.result_file is not None
     (tmp_path / "r.pdf").write_bytes(bytes(after.result_file))
     command = ["pdftotext", str(tmp_path / "r.pdf"), "-"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603

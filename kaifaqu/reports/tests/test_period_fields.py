@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from kaifaqu.core.periods import parse
+from kaifaqu.core.testing import search
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.stats.models import DataElement, DataValue
 
@@ -75,7 +76,7 @@ def test_opening_the_entry_page_as_it_comes_opens_the_latest_period(client, demo
     client.force_login(demo.users["economy"])
     client.cookies["django_language"] = "en"
     html = client.get(reverse("stats:entry")).content.decode()
-    org = re.search(r'<option value="(\d+)" selected>', html).group(1)
+    org = search(r'<option value="(\d+)" selected>', html).group(1)
     opened = client.get(reverse("stats:entry"), {"org": org, "period": _boxes(html, "period")[0]})
     assert opened.status_code == 200
     assert 'data-testid="period-error"' not in opened.content.decode()

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from kaifaqu.core.models import AuditEntry
+from kaifaqu.core.testing import search
 from kaifaqu.core.versioning import CURRENT
 from kaifaqu.stats import services
 from kaifaqu.stats.models import DataElement, DataValue, RuleViolation
 
-from .test_entry import URL, form_data, open_sheet, rows_by_code, stored
+from .test_entry import URL, form_data, open_sheet, rows_by_code, stored_row
 from .workbook_support import M8, VALUES_HEADER, ZONE, xlsx
 
 HIGHTECH_ZH = (
@@ -53,13 +54,13 @@ def test_the_entry_page_refuses_a_share_over_100_on_its_row(as_user):
     )
     assert response.status_code == 200
     assert state() == before
-    assert stored("hightech_share", M8).value == Decimal("33.7")
+    assert stored_row("hightech_share", M8).value == Decimal("33.7")
     row = rows_by_code(response)["hightech_share"]
     assert row.state == "refused"
     assert row.form.errors["value"] == [HIGHTECH_ZH]
     html = response.content.decode()
     assert f'<div class="invalid-feedback d-block" data-testid="value-error">{HIGHTECH_ZH}' in html
-    marked = re.search(r'<tr data-element="hightech_share".*?</tr>', html, re.S).group()
+    marked = search(r'<tr data-element="hightech_share".*?</tr>', html, re.S).group()
     assert "table-danger" in marked
     assert "未保存" in marked
     assert "已保存" not in marked
@@ -101,7 +102,7 @@ def test_a_whole_and_its_parts_changed_together_are_checked_as_they_will_be(as_u
         ),
     )
     assert response.status_code == 302
-    assert [stored(code, M8).value for code in ("trade", "exports", "imports")] == [
+    assert [stored_row(code, M8).value for code in ("trade", "exports", "imports")] == [
         Decimal("40"),
         Decimal("25"),
         Decimal("15"),
@@ -111,7 +112,7 @@ def test_a_whole_and_its_parts_changed_together_are_checked_as_they_will_be(as_u
         ("trade_jump", Decimal("40"), Decimal("29.9805"))
     ]
     html = client.get(response["Location"]).content.decode()
-    row = re.search(r'<tr data-element="trade".*?</tr>', html, re.S).group()
+    row = search(r'<tr data-element="trade".*?</tr>', html, re.S).group()
     assert 'data-rule="trade_jump"' in row
     assert "table-success" in row
 
@@ -174,7 +175,7 @@ def test_the_api_saves_a_good_value_and_shows_its_warnings(api):
     body = response.json()
     assert (body["element"], body["value"], body["source"]) == ("trade", "34.400000", "")
     assert [(v["rule"], v["importance"]) for v in body["violations"]] == [("trade_jump", "warning")]
-    assert stored("hightech_share", M8).value == Decimal("34.2")
+    assert stored_row("hightech_share", M8).value == Decimal("34.2")
 
 
 def test_the_api_refuses_readers(api):
@@ -208,10 +209,10 @@ def test_the_workbook_preview_shows_the_breach_and_the_import_is_refused(as_user
         "（德州经济技术开发区，高新技术产业产值比重，2017年1—8月：133.7，应≤100）。"
     ) in html
     assert 'data-testid="confirm-import"' not in html
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = search(r"/import/([^/]+)/", preview).group(1)
     client.post(reverse("stats:import_confirm", args=[token]))
     assert state() == before
-    assert stored("hightech_share", M8).value == Decimal("33.7")
+    assert stored_row("hightech_share", M8).value == Decimal("33.7")
 
 
 def test_a_workbook_with_a_warning_imports_and_lists_it(as_user):
@@ -227,6 +228,6 @@ def test_a_workbook_with_a_warning_imports_and_lists_it(as_user):
     html = client.get(preview).content.decode()
     assert 'data-testid="confirm-import"' in html
     assert f'data-violation="trade_jump:{ZONE}:{M8}"' in html
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = search(r"/import/([^/]+)/", preview).group(1)
     client.post(reverse("stats:import_confirm", args=[token]))
-    assert stored("trade", M8).value == Decimal("40")
+    assert stored_row("trade", M8).value == Decimal("40")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaifaqu.core.testing import search
 from kaifaqu.stats.workbook import columns, read_workbook
 
 from .workbook_support import xlsx, zone_sheets
@@ -42,7 +43,7 @@ def test_the_blank_template_uploaded_is_refused_and_nothing_is_written(page, not
     assert (
         f'<tr data-problem=""><td></td><td></td><td><code></code></td><td>{EMPTY}</td></tr>'
     ) in re.sub(r">\s+<", "><", html)
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = search(r"/import/([^/]+)/", preview).group(1)
     response = page.post(reverse("stats:import_confirm", args=[token]))
     assert response["Location"] == preview  # back to the preview, which says why
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from kaifaqu.core.models import AuditEntry
+from kaifaqu.core.testing import search
 from kaifaqu.investment.models import Project
 
 EMPTY = (
@@ -31,7 +32,7 @@ def test_the_blank_template_uploaded_is_refused_and_nothing_is_written(client, s
     assert 'data-testid="preview-ok"' not in html
     assert 'data-testid="confirm-import"' not in html
     assert f"<td><code></code></td><td>{EMPTY}</td></tr>" in html
-    token = re.search(r"/import/([^/]+)/", preview).group(1)
+    token = search(r"/import/([^/]+)/", preview).group(1)
     response = client.post(reverse("investment_workbook:confirm", args=[token]))
     assert response["Location"] == preview
     assert (Project.objects.count(), AuditEntry.objects.count()) == before
