@@ -38,7 +38,7 @@ def _module(entries, path: str) -> str:
 
 
 def crumbs_of(response) -> list[tuple[str, str]]:
-    crumbs = crumbs_of(response)
+    crumbs = trail(response)
     assert crumbs is not None, "the page shows no breadcrumbs"
     return crumbs
 
