@@ -6,7 +6,35 @@ from .forms import BootstrapForm
 from .models import AuditAction, AuditEntry
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+def label_empty_choices(form: forms.Form) -> forms.Form:
+    """Every choice of a filter form that filters nothing reads "All" (全部), never
+    "---------" or "Unknown"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = _("All")
+        elif isinstance(field.widget, forms.NullBooleanSelect):
+            field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [
+                ("", _("All")) if value in ("", None) else (value, label)
+                for value, label in field.choices
+            ]
+    return form
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """The filters of a back-office list (``core.views.lists.TableView``): django-filter's
+    FilterSet whose empty choices read "All"."""
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            label_empty_choices(super().form)
+        return self._form
+
+
+class AuditEntryFilter(ListFilterSet):
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
     user = django_filters.CharFilter(
         label=_("User"), field_name="actor_username", lookup_expr="icontains"

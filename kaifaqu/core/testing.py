@@ -242,3 +242,21 @@ def disk_full_on_write(number: int = 1) -> AbstractContextManager[object]:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     return mock.patch.object(FileSystemStorage, "save", save)
+
+
+def xlsx_sheet(response: HttpResponseBase) -> list[list[Any]]:
+    """The rows of an exported list's one sheet (the header first), as openpyxl reads them."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
+    (sheet,) = book.worksheets
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def xlsx_cell_quoted(response: HttpResponseBase, row: int, column: int) -> bool:
+    """Whether a cell of the export is text with Excel's quote prefix (never a formula)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
+    cell = book.worksheets[0].cell(row=row, column=column)
+    return bool(cell.data_type == "s" and cell.quotePrefix)

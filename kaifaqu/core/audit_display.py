@@ -1,0 +1,143 @@
+"""The audit log in words: who acted (a person's account, or the system and what it ran),
+what kind of record it was about (the model's name in the user's language), and what changed
+(each field by its label: old → new), never the stored JSON or a model's code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AuditEntry
+
+#: What each command that acts as the system is for, as the log names it: 系统（演示数据）.
+SYSTEM_ACTORS: dict[str, Any] = {
+    "load_demo": gettext_lazy("demo data"),
+    "anonymise_consultations": gettext_lazy("anonymising consultations"),
+    "backup": gettext_lazy("backup"),
+    "restore": gettext_lazy("restore"),
+    "check_rules": gettext_lazy("data checks"),
+    "draft_report": gettext_lazy("report drafting"),
+    "export_projects": gettext_lazy("project export"),
+    "export_workbook": gettext_lazy("workbook export"),
+    "generate_synthetic": gettext_lazy("synthetic data"),
+    "purge_audit": gettext_lazy("audit log retention"),
+    "reset_admin_password": gettext_lazy("administrator password reset"),
+    "reset_second_factor": gettext_lazy("second factor reset"),
+    "revoke_admin_role": gettext_lazy("administrator role revoked"),
+    "drill": gettext_lazy("restore drill"),
+}
+
+#: Kinds of object the log names that are no model.
+OBJECT_TYPES: dict[str, Any] = {
+    "stats.workbook": gettext_lazy("statistics workbook"),
+    "investment.workbook": gettext_lazy("investment workbook"),
+    "stats.synthetic": gettext_lazy("synthetic data"),
+    "backup": gettext_lazy("backup"),
+}
+
+EMPTY = "—"
+
+
+def actor_text(username: str) -> str:
+    """A row's actor in words: the account's name, or 系统（演示数据） for system:load_demo."""
+    if not username:
+        return EMPTY
+    if username == "system":
+        return _("System")
+    if username.startswith("system:"):
+        command = username.partition(":")[2]
+        what = SYSTEM_ACTORS.get(command, command)
+        return _("System (%(what)s)") % {"what": what}
+    return username
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_text(object_type: str) -> str:
+    """The kind of record by its verbose name (用户, never core.user)."""
+    if not object_type:
+        return EMPTY
+    if object_type in OBJECT_TYPES:
+        return str(OBJECT_TYPES[object_type])
+    model = _model(object_type)
+    if model is None:
+        return object_type
+    return str(model._meta.verbose_name)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+def _fields(model: type[models.Model] | None) -> dict[str, models.Field[Any, Any]]:
+    if model is None:
+        return {}
+    out: dict[str, models.Field[Any, Any]] = {}
+    for field in model._meta.concrete_fields:
+        out[field.attname] = field
+        out[field.name] = field
+    return out
+
+
+def _value_text(value: Any, field: models.Field[Any, Any] | None) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if field is not None and field.choices:
+        for key, label in field.flatchoices:
+            if str(key) == str(value):
+                return str(label)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return str(value)
+
+
+def _label(key: str, field: models.Field[Any, Any] | None) -> str:
+    if field is not None:
+        return str(field.verbose_name)
+    return key.replace("_", " ")
+
+
+def changes(entry: AuditEntry) -> list[FieldChange]:
+    """Each field the row names, by its label, with its value before and after (— for none);
+    a field whose value did not change is left out."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    fields = _fields(_model(entry.object_type))
+    out = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after and old == new:
+            continue
+        field = fields.get(key)
+        out.append(
+            FieldChange(_label(key, field), _value_text(old, field), _value_text(new, field))
+        )
+    if not isinstance(entry.before, dict) and entry.before is not None:
+        out.insert(0, FieldChange(_("before"), _value_text(entry.before, None), EMPTY))
+    if not isinstance(entry.after, dict) and entry.after is not None:
+        out.append(FieldChange(_("after"), EMPTY, _value_text(entry.after, None)))
+    return out
+
+
+def changes_text(entry: AuditEntry) -> str:
+    """The changes on one line each, as the export writes them: 名称：旧 → 新."""
+    return "\n".join(
+        _("%(field)s: %(old)s → %(new)s") % {"field": c.label, "old": c.old, "new": c.new}
+        for c in changes(entry)
+    )
