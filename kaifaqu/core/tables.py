@@ -210,3 +210,9 @@ class AuditTable(Table):
 
     def render_prev_hash(self, value: str) -> str:
         return format_html('<code title="{}">{}…</code>', value, value[:12])
+
+    def value_hash(self, value: str) -> str:
+        return value
+
+    def value_prev_hash(self, value: str) -> str:
+        return value

@@ -172,6 +172,7 @@ class TableView(TemplateView):
             kwargs[self.context_object_name] = [row.record for row in table.paginated_rows]
         return super().get_context_data(
             table=table,
+            page_obj=table.page if hasattr(table, "page") else None,
             filter=filterset,
             list_filter_keep=self.kept_parameters(drop=fields),
             list_chooser_keep=self.kept_parameters(),

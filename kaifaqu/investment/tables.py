@@ -1,0 +1,55 @@
+"""The tables of the investment lists (the list pattern, ``core.tables``)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from kaifaqu.core.tables import NOWRAP, WIDE, DateColumn, DecimalColumn, Table
+
+from .models import KeyLevel
+
+
+class ProjectTable(Table):
+    name = tables.Column(verbose_name=_("Project"), attrs=WIDE)
+    investor = tables.Column(verbose_name=_("Investor"), accessor="investor__name", attrs=WIDE)
+    stage = tables.Column(verbose_name=_("Stage"), attrs=NOWRAP)
+    industry = tables.Column(verbose_name=_("Industry"), accessor="industry", attrs=NOWRAP)
+    org_unit = tables.Column(
+        verbose_name=_("Where it lands"), accessor="org_unit__name", attrs=NOWRAP
+    )
+    contract_investment = DecimalColumn(verbose_name=_("Contracted (10,000 yuan)"))
+    total_investment = DecimalColumn(verbose_name=_("Total (10,000 yuan)"))
+    signed_on = DateColumn(verbose_name=_("Signed"))
+    started_on = DateColumn(verbose_name=_("Started"))
+    department = tables.Column(
+        verbose_name=_("Department"), accessor="department__name", attrs=NOWRAP
+    )
+
+    optional = ("industry", "org_unit", "signed_on", "started_on", "department")
+
+    class Meta(Table.Meta):
+        attrs = {**Table.Meta.attrs, "data-testid": "project-list"}
+        row_attrs = {"data-project": lambda record: record.pk}
+        empty_text = _("No projects match.")
+
+    def render_name(self, value, record):
+        badges = []
+        if record.key_level != KeyLevel.NONE:
+            badges.append(("text-bg-warning", record.get_key_level_display()))
+        if record.light_asset:
+            badges.append(("text-bg-info", _("light-asset")))
+        return format_html(
+            '<a href="{}">{}</a>{}',
+            reverse("investment:project_detail", args=[record.pk]),
+            value,
+            format_html_join("", ' <span class="badge {}">{}</span>', badges),
+        )
+
+    def value_name(self, value):
+        return value
+
+    def order_industry(self, queryset, is_descending):
+        return queryset.order_by(("-" if is_descending else "") + "industry__code", "pk"), True
