@@ -350,4 +350,3 @@ def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(as_user, demo, usern
     assert (row[2], row[6]) == (username, username)
     assert xlsx_cell_quoted(response, 2, 3)
     assert xlsx_cell_quoted(response, 2, 7)
-

@@ -57,6 +57,8 @@ class TableView(TemplateView):
     #: What the export's sheet and audit row call the list (lazy, translated).
     export_title: ClassVar[Any] = ""
     paginate_by: ClassVar[int] = PER_PAGE
+    #: Query parameters of the page that are not filters (a tab), kept by the list's forms.
+    page_parameters: ClassVar[frozenset[str]] = frozenset()
     #: The name the page's records (of the page shown) also go by in the template's context.
     context_object_name: ClassVar[str] = ""
     #: True while an export is being written (a view may word an audit purpose by it).
@@ -100,7 +102,7 @@ class TableView(TemplateView):
         if filterset_class is None:
             return None
         data = self.request.GET.copy()
-        for name in OWN_PARAMETERS | {"sort", "per_page"}:
+        for name in OWN_PARAMETERS | {"sort", "per_page"} | self.page_parameters:
             data.pop(name, None)
         return filterset_class(
             data or None, queryset=self.get_queryset(), **self.get_filterset_kwargs()
