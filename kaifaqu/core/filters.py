@@ -34,6 +34,18 @@ class ListFilterSet(django_filters.FilterSet):
         return self._form
 
 
+class FormFilter:
+    """A list's filters that are a plain form (its ``selection()`` the keyword arguments of
+    the list's selector), as the list pattern shows a filter set: ``form``, ``is_bound``."""
+
+    def __init__(self, form: forms.Form) -> None:
+        self.form = label_empty_choices(form)
+        self.is_bound = form.is_bound
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid()
+
+
 class AuditEntryFilter(ListFilterSet):
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)
     user = django_filters.CharFilter(

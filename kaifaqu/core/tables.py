@@ -101,17 +101,22 @@ class DecimalColumn(tables.Column):
 
 
 class DateColumn(tables.Column):
-    """A date (or a time, with ``time=True``) as 2017-08-31 (14:05), the same in both languages."""
+    """A date as 2017-08-31 (with ``time``, 2017-08-31 14:05; ``seconds`` 14:05:09), the same in
+    both languages; a date or a local time in the export."""
 
-    def __init__(self, *args: Any, time: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, time: bool = False, seconds: bool = False, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("attrs", NOWRAP)
-        self.time = time
+        self.format = "%Y-%m-%d"
+        if time:
+            self.format += " %H:%M:%S" if seconds else " %H:%M"
         super().__init__(*args, **kwargs)
 
     def render(self, value: date | datetime) -> str:
         if isinstance(value, datetime):
             value = timezone.localtime(value) if timezone.is_aware(value) else value
-            return value.strftime("%Y-%m-%d %H:%M:%S" if self.time else "%Y-%m-%d")
+            return value.strftime(self.format)
         return value.strftime("%Y-%m-%d")
 
     def value(self, value: date | datetime) -> Any:
@@ -154,7 +159,7 @@ class UserTable(Table):
 
 class AuditTable(Table):
     seq = tables.Column(verbose_name="#", attrs=NUMBER)
-    created_at = DateColumn(verbose_name=_("Time"), time=True)
+    created_at = DateColumn(verbose_name=_("Time"), time=True, seconds=True)
     actor_username = tables.Column(verbose_name=_("User"), attrs=NOWRAP)
     ip = tables.Column(verbose_name=_("IP address"), attrs=NOWRAP)
     action = tables.Column(verbose_name=_("Action"), attrs=NOWRAP)

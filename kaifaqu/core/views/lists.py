@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import django_filters
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -96,16 +96,21 @@ class TableView(TemplateView):
 
     # -- the pattern ---------------------------------------------------------------------
 
-    @cached_property
-    def filterset(self) -> django_filters.FilterSet | None:
-        filterset_class = self.get_filterset_class()
-        if filterset_class is None:
-            return None
+    def filter_data(self) -> QueryDict | None:
+        """The query's filters (None: none given), without the pattern's own parameters."""
         data = self.request.GET.copy()
         for name in OWN_PARAMETERS | {"sort", "per_page"} | self.page_parameters:
             data.pop(name, None)
+        return data or None
+
+    @cached_property
+    def filterset(self) -> Any:
+        """The list's filter set (or a ``core.filters.FormFilter``); None: no filters."""
+        filterset_class = self.get_filterset_class()
+        if filterset_class is None:
+            return None
         return filterset_class(
-            data or None, queryset=self.get_queryset(), **self.get_filterset_kwargs()
+            self.filter_data(), queryset=self.get_queryset(), **self.get_filterset_kwargs()
         )
 
     @cached_property
