@@ -53,3 +53,32 @@ class ProjectTable(Table):
 
     def order_industry(self, queryset, is_descending):
         return queryset.order_by(("-" if is_descending else "") + "industry__code", "pk"), True
+
+
+class AwardTable(Table):
+    person_name = tables.Column(verbose_name=_("Person"), attrs=NOWRAP)
+    programme = tables.Column(
+        verbose_name=_("Programme"),
+        accessor="programme__name",
+        order_by=("programme__order", "programme__code"),
+        attrs=WIDE,
+    )
+    year = tables.Column(verbose_name=_("Year"), attrs=NOWRAP, localize=False)
+    status = tables.Column(verbose_name=_("Selection status"), attrs=NOWRAP)
+    enterprise = tables.Column(
+        verbose_name=_("Enterprise"), accessor="enterprise__name", attrs=WIDE
+    )
+    org_unit = tables.Column(verbose_name=_("Org unit"), accessor="org_unit__name", attrs=NOWRAP)
+    subsidy_total = DecimalColumn(verbose_name=_("Subsidies (10,000 yuan)"))
+
+    class Meta(Table.Meta):
+        attrs = {**Table.Meta.attrs, "data-testid": "awards"}
+        row_attrs = {"data-award": lambda record: record.pk}
+        empty_text = _("No awards match.")
+
+    def render_person_name(self, value, record):
+        url = reverse("investment:award_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_person_name(self, value):
+        return value
