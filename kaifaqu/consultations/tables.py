@@ -104,5 +104,8 @@ class InboxTable(Table):
             )
         return when
 
-    def value_due_at(self, value: Any) -> Any:
-        return DateColumn().value(value)
+    def value_due_at(self, value: Any, record: Any) -> Any:
+        when = DateColumn(time=True).value(value)
+        if record.overdue:
+            return f"{_('Overdue')} {DateColumn(time=True).render(value)}"
+        return when

@@ -135,9 +135,14 @@ def changes(entry: AuditEntry) -> list[FieldChange]:
     return out
 
 
-def changes_text(entry: AuditEntry) -> str:
-    """The changes on one line each, as the export writes them: 名称：旧 → 新."""
-    return "\n".join(
+def lines(rows: list[FieldChange]) -> list[str]:
+    """Each change in words: 名称：旧 → 新."""
+    return [
         _("%(field)s: %(old)s → %(new)s") % {"field": c.label, "old": c.old, "new": c.new}
-        for c in changes(entry)
-    )
+        for c in rows
+    ]
+
+
+def changes_text(entry: AuditEntry) -> str:
+    """The changes on one line each, as the export writes them."""
+    return "\n".join(lines(changes(entry)))

@@ -120,8 +120,12 @@ class DateColumn(tables.Column):
         return value.strftime("%Y-%m-%d")
 
     def value(self, value: date | datetime) -> Any:
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return timezone.localtime(value).replace(tzinfo=None)
+        """The date or the local time, to the precision the page shows."""
+        if isinstance(value, datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            value = value.replace(microsecond=0)
+            return value if "%S" in self.format else value.replace(second=0)
         return value
 
 
@@ -200,24 +204,14 @@ class AuditTable(Table):
             return "—"
         return format_html(
             '<ul class="list-unstyled mb-0">{}</ul>',
-            format_html_join(
-                "",
-                '<li><span class="text-body-secondary">{}</span> {} → {}</li>',
-                ((c.label, c.old, c.new) for c in rows),
-            ),
+            format_html_join("", "<li>{}</li>", ((line,) for line in audit_display.lines(rows))),
         )
 
     def value_changes(self, record: Any) -> str:
         return audit_display.changes_text(record)
 
     def render_hash(self, value: str) -> str:
-        return format_html('<code title="{}">{}…</code>', value, value[:12])
+        return format_html('<code class="small">{}</code>', value)
 
     def render_prev_hash(self, value: str) -> str:
-        return format_html('<code title="{}">{}…</code>', value, value[:12])
-
-    def value_hash(self, value: str) -> str:
-        return value
-
-    def value_prev_hash(self, value: str) -> str:
-        return value
+        return format_html('<code class="small">{}</code>', value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core.tables import NOWRAP, WIDE, DateColumn, DecimalColumn, Table
@@ -15,6 +15,8 @@ from .models import KeyLevel
 class ProjectTable(Table):
     name = tables.Column(verbose_name=_("Project"), attrs=WIDE)
     investor = tables.Column(verbose_name=_("Investor"), accessor="investor__name", attrs=WIDE)
+    key_level = tables.Column(verbose_name=_("Key-project level"), attrs=NOWRAP)
+    light_asset = tables.Column(verbose_name=_("Light-asset"), attrs=NOWRAP)
     stage = tables.Column(verbose_name=_("Stage"), attrs=NOWRAP)
     industry = tables.Column(verbose_name=_("Industry"), accessor="industry", attrs=NOWRAP)
     org_unit = tables.Column(
@@ -28,7 +30,15 @@ class ProjectTable(Table):
         verbose_name=_("Department"), accessor="department__name", attrs=NOWRAP
     )
 
-    optional = ("industry", "org_unit", "signed_on", "started_on", "department")
+    optional = (
+        "key_level",
+        "light_asset",
+        "industry",
+        "org_unit",
+        "signed_on",
+        "started_on",
+        "department",
+    )
 
     class Meta(Table.Meta):
         attrs = {**Table.Meta.attrs, "data-testid": "project-list"}
@@ -36,20 +46,28 @@ class ProjectTable(Table):
         empty_text = _("No projects match.")
 
     def render_name(self, value, record):
-        badges = []
-        if record.key_level != KeyLevel.NONE:
-            badges.append(("text-bg-warning", record.get_key_level_display()))
-        if record.light_asset:
-            badges.append(("text-bg-info", _("light-asset")))
-        return format_html(
-            '<a href="{}">{}</a>{}',
-            reverse("investment:project_detail", args=[record.pk]),
-            value,
-            format_html_join("", ' <span class="badge {}">{}</span>', badges),
-        )
+        url = reverse("investment:project_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):
         return value
+
+    def render_key_level(self, record):
+        if record.key_level == KeyLevel.NONE:
+            return "—"
+        label = record.get_key_level_display()
+        return format_html('<span class="badge text-bg-warning">{}</span>', label)
+
+    def value_key_level(self, record):
+        return "" if record.key_level == KeyLevel.NONE else str(record.get_key_level_display())
+
+    def render_light_asset(self, value):
+        if not value:
+            return "—"
+        return format_html('<span class="badge text-bg-info">{}</span>', _("light-asset"))
+
+    def value_light_asset(self, value):
+        return str(_("light-asset")) if value else ""
 
     def order_industry(self, queryset, is_descending):
         return queryset.order_by(("-" if is_descending else "") + "industry__code", "pk"), True

@@ -64,11 +64,11 @@ class ViolationTable(Table):
         }
         empty_text = _("The values break no rule.")
 
-    def render_importance(self, value: str) -> str:
-        return _importance(value)
+    def render_importance(self, record: Any) -> str:
+        return _importance(record.rule.importance)
 
-    def value_importance(self, value: str) -> str:
-        return str(RuleImportance(value).label)
+    def value_importance(self, record: Any) -> str:
+        return str(_("Error") if record.rule.importance == RuleImportance.ERROR else _("Warning"))
 
     def render_period(self, record: Any) -> str:
         return format_html("<code>{}</code>", record.period)
