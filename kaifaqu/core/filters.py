@@ -10,9 +10,14 @@ def label_empty_choices(form: forms.Form) -> forms.Form:
     """Every choice of a filter form that filters nothing reads "All" (全部), never
     "---------" or "Unknown"."""
     for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            if field.empty_label is not None:
-                field.empty_label = _("All")
+        if getattr(field, "empty_label", None) is not None:
+            # A model choice, or django-filter's choice field (which adds it to its choices).
+            field.empty_label = _("All")  # type: ignore[attr-defined]
+            if not isinstance(field, forms.ModelChoiceField):
+                # The widget holds its own list, taken when the choices were set.
+                # django-filter's field puts the empty choice first again itself.
+                given = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
+                field.choices = given  # type: ignore[attr-defined]
         elif isinstance(field.widget, forms.NullBooleanSelect):
             field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
         elif isinstance(field, forms.ChoiceField):

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from kaifaqu.core import spreadsheets
-from kaifaqu.core.models import AuditAction
-from kaifaqu.core.testing import audit_mark, audit_since, xlsx_sheet
+from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.testing import audit_mark, audit_since, xlsx_cell_quoted, xlsx_sheet
 from kaifaqu.core.views.lists import PER_PAGE_RANGE, clamp_per_page
 
 FORMULA = '=HYPERLINK("http://x.example")'
@@ -212,3 +212,143 @@ def test_the_page_size_is_clamped():
         75,
         200,
     ]
+
+
+def _column(header: list, name: str) -> int:
+    return header.index(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "inject", "column"),
+    [
+        (
+            "projects",
+            lambda: _first("kaifaqu.investment.models", "Project", name=FORMULA),
+            "Project",
+        ),
+        (
+            "consultations",
+            lambda: _first("kaifaqu.consultations.models", "Consultation", organisation=FORMULA),
+            "Organisation",
+        ),
+        ("policies", lambda: _first("kaifaqu.portal.models", "Policy", title=FORMULA), "Title"),
+        ("users", lambda: _first("kaifaqu.core.models", "User", full_name=FORMULA), "Full name"),
+        (
+            "carrier land",
+            lambda: _first("kaifaqu.carriers.models", "LandParcel", name=FORMULA),
+            "Name",
+        ),
+        (
+            "awards",
+            lambda: _first("kaifaqu.investment.models", "TalentAward", person_name=FORMULA),
+            "Person",
+        ),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(
+    as_user, demo, english, name, inject, column
+):
+    inject()
+    walk = LISTS[name]
+    exported = _get(as_user(walk.username), walk, export="xlsx")
+    header, *rows = xlsx_sheet(exported)
+    index = _column(header, column)
+    [number] = [n for n, row in enumerate(rows, start=2) if row[index] == FORMULA]
+    assert xlsx_cell_quoted(exported, number, index + 1)
+
+
+def _first(module: str, model: str, **values) -> None:
+    """One record of ``model`` given ``values`` (as a visitor or an import could write them)."""
+    import importlib
+
+    cls = getattr(importlib.import_module(module), model)
+    pk = cls.objects.order_by("pk").values_list("pk", flat=True)[1]
+    cls.objects.filter(pk=pk).update(**values)
+
+
+def test_the_export_masks_the_contacts_the_page_masks(as_user, demo, english):
+    walk = LISTS["consultations"]
+    mark = audit_mark()
+    page = _get(as_user("leader"), walk, per_page=200)
+    exported = _get(as_user("leader"), walk, export="xlsx")
+    header, *rows = xlsx_sheet(exported)
+    phone, email = _column(header, "Phone"), _column(header, "Email")
+    from kaifaqu.consultations.models import Consultation
+
+    stored = {c.number: c for c in Consultation.objects.all()}
+    with_phone = [r for r in rows if stored[r[0]].phone]
+    assert with_phone
+    for row in with_phone:
+        consultation = stored[row[0]]
+        assert row[phone] != consultation.phone
+        assert row[phone][:3] + "****" + row[phone][-4:] == row[phone]
+        assert "*" in (row[email] or "*")
+    _header, shown = _page_cells(page)
+    assert [[_shown(v) for v in row] for row in rows] == shown
+    # Nothing was disclosed: the export's own row, and no view of contact details.
+    assert [e.action for e in audit_since(mark) if e.action != AuditAction.LOGIN] == [
+        AuditAction.EXPORT
+    ]
+
+
+def test_a_permitted_user_s_export_is_audited_as_a_view_of_the_contacts(as_user, demo, english):
+    walk = LISTS["consultations"]
+    user = User.objects.get(username="investment")
+    mark = audit_mark()
+    exported = _get(as_user(user), walk, export="xlsx")
+    header, *rows = xlsx_sheet(exported)
+    from kaifaqu.consultations.models import Consultation
+
+    phones = {c.number: c.phone for c in Consultation.objects.all()}
+    assert [r[_column(header, "Phone")] or "" for r in rows] == [phones[r[0]] for r in rows]
+    entries = [e for e in audit_since(mark) if e.action != AuditAction.LOGIN]
+    assert [e.action for e in entries] == [AuditAction.VIEW_SENSITIVE, AuditAction.EXPORT]
+    assert entries[0].after["purpose"] == "export of consultations"
+    assert entries[1].after["rows"] == len(rows)
+
+
+def test_the_column_chooser_is_remembered_and_the_export_follows_it(as_user, demo, english):
+    walk = LISTS["projects"]
+    client = as_user(walk.username)
+    chosen = _get(client, walk, choose="1", columns=["department"])
+    shown = [c.name for c in chosen.context["table"].columns]
+    assert shown == [
+        "name",
+        "investor",
+        "stage",
+        "contract_investment",
+        "total_investment",
+        "department",
+    ]
+    again = _get(client, walk)
+    assert [c.name for c in again.context["table"].columns] == shown
+    header, *_rows = xlsx_sheet(_get(client, walk, export="xlsx"))
+    assert header == [
+        "Project",
+        "Investor",
+        "Stage",
+        "Contracted (10,000 yuan)",
+        "Total (10,000 yuan)",
+        "Department",
+    ]
+
+
+def test_an_empty_choice_of_a_list_s_filters_reads_all(demo, english):
+    from kaifaqu.investment.filters import ProjectFilter
+    from kaifaqu.investment.models import Project
+
+    form = ProjectFilter(None, queryset=Project.objects.none()).form
+    assert [str(form.fields[name].choices[0][1]) for name in ("stage", "key_level")] == [
+        "All",
+        "All",
+    ]
+    assert str(form.fields["department"].empty_label) == "All"
+    assert [str(label) for _value, label in form.fields["light_asset"].widget.choices] == [
+        "All",
+        "Yes",
+        "No",
+    ]
+    assert "---------" not in str(form)
+    assert str(form).count('<option value="">All</option>') + str(form).count(
+        '<option value="" selected>All</option>'
+    ) == 5  # stage, department, industry, key level, where it lands: once each
