@@ -58,7 +58,7 @@ class CarrierListView(BusinessReadMixin, TableView):
         return f"carriers-{self.tab}"
 
     @property
-    def export_title(self):  # type: ignore[override]
+    def export_title(self):
         return (
             gettext_lazy("Land parcels") if self.tab == "land" else gettext_lazy("Building units")
         )

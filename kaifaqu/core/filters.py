@@ -1,3 +1,5 @@
+from typing import Any
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,14 +18,15 @@ def label_empty_choices(form: forms.Form) -> forms.Form:
             if not isinstance(field, forms.ModelChoiceField):
                 # The widget holds its own list, taken when the choices were set.
                 # django-filter's field puts the empty choice first again itself.
-                given = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
-                field.choices = given  # type: ignore[attr-defined]
+                listed: Any = getattr(field, "choices", ())
+                field.choices = [c for c in listed if c[0] != ""]  # type: ignore[attr-defined]
         elif isinstance(field.widget, forms.NullBooleanSelect):
             field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
         elif isinstance(field, forms.ChoiceField):
+            choices: Any = field.choices
             field.choices = [
                 ("", _("All")) if value in ("", None) else (value, label)
-                for value, label in field.choices
+                for value, label in choices
             ]
     return form
 
@@ -34,9 +37,11 @@ class ListFilterSet(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        if not hasattr(self, "_form"):
-            label_empty_choices(super().form)
-        return self._form
+        labelled = hasattr(self, "_form")
+        form: forms.Form = super().form
+        if not labelled:
+            label_empty_choices(form)
+        return form
 
 
 class FormFilter:
@@ -44,11 +49,12 @@ class FormFilter:
     the list's selector), as the list pattern shows a filter set: ``form``, ``is_bound``."""
 
     def __init__(self, form: forms.Form) -> None:
-        self.form = label_empty_choices(form)
+        #: The list's own form, whose ``selection()`` its view reads.
+        self.form: Any = label_empty_choices(form)
         self.is_bound = form.is_bound
 
     def is_valid(self) -> bool:
-        return self.form.is_valid()
+        return bool(self.form.is_valid())
 
 
 class AuditEntryFilter(ListFilterSet):

@@ -42,7 +42,7 @@ WIDE: dict[str, dict[str, str]] = {
 }
 
 
-class Table(tables.Table):
+class Table(tables.Table):  # type: ignore[misc]  # django-tables2 has no types
     """A back-office list's table: sortable headers, pages, the column chooser, the export."""
 
     #: The columns a user may hide (shown in the column chooser); empty: no chooser.
@@ -86,7 +86,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class DecimalColumn(tables.Column):
+class DecimalColumn(tables.Column):  # type: ignore[misc]  # untyped base
     """An amount as stored, without trailing zeros (185.000000 → 185); a number in the export."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,7 +100,7 @@ class DecimalColumn(tables.Column):
         return value.normalize() if isinstance(value, Decimal) else value
 
 
-class DateColumn(tables.Column):
+class DateColumn(tables.Column):  # type: ignore[misc]  # untyped base
     """A date as 2017-08-31 (with ``time``, 2017-08-31 14:05; ``seconds`` 14:05:09), the same in
     both languages; a date or a local time in the export."""
 

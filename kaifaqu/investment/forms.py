@@ -442,11 +442,14 @@ class AwardFilterForm(BootstrapForm):
     def __init__(self, *args, programmes, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.programmes = {p.code: p for p in programmes}
-        self.fields["programme"].choices = [
+        self.fields["programme"].choices = [  # type: ignore[attr-defined]
             ("", ""),
             *((p.code, p.name) for p in self.programmes.values()),
         ]
-        self.fields["year"].choices = [("", ""), *((str(y), str(y)) for y in years)]
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            ("", ""),
+            *((str(y), str(y)) for y in years),
+        ]
 
     def selection(self) -> dict:
         """What ``selectors.talent_awards`` takes; an invalid filter selects as if empty."""

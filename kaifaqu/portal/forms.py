@@ -99,8 +99,8 @@ class PolicyAdminFilterForm(BootstrapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", ""), *Category.choices]
-        self.fields["status"].choices = [("", ""), *PolicyStatus.choices]
+        self.fields["category"].choices = [("", ""), *Category.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", ""), *PolicyStatus.choices]  # type: ignore[attr-defined]
 
     def selection(self) -> dict:
         """An invalid filter selects as if it were empty."""

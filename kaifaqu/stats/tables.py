@@ -77,7 +77,7 @@ class ViolationTable(Table):
         return str(record.period)
 
     def render_left_value(self, record: Any) -> str:
-        return record.shown()["left"]
+        return str(record.shown()["left"])
 
     def value_left_value(self, record: Any) -> Any:
         return record.left_value.normalize()
@@ -89,13 +89,13 @@ class ViolationTable(Table):
         return str(record.rule.get_operator_display())
 
     def render_right_value(self, record: Any) -> str:
-        return record.shown()["right"]
+        return str(record.shown()["right"])
 
     def value_right_value(self, record: Any) -> Any:
         return record.right_value.normalize()
 
     def render_difference(self, record: Any) -> str:
-        return record.shown()["difference"]
+        return str(record.shown()["difference"])
 
     def value_difference(self, record: Any) -> Any:
         return record.difference.normalize()
@@ -168,7 +168,7 @@ class RuleTable(Table):
         return value
 
     def render_actions(self, record: Any) -> str:
-        request = self.request  # type: ignore[attr-defined]
+        request = self.request
         if not access.can_change_department(request.user, record.department_id):
             return ""
         return format_html(

@@ -18,12 +18,12 @@ selector, scoped to what the user may read). The base does the rest, the same fo
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import django_filters
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -64,7 +64,7 @@ class TableView(TemplateView):
     #: True while an export is being written (a view may word an audit purpose by it).
     exporting = False
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.GET.get("export") == "xlsx":
             self.exporting = True
             return self.export()
@@ -119,8 +119,8 @@ class TableView(TemplateView):
         if filterset is None:
             return self.get_queryset()
         if filterset.is_bound and not filterset.is_valid():
-            return filterset.queryset.none()
-        return filterset.qs
+            return cast(QuerySet[Any], filterset.queryset.none())
+        return cast(QuerySet[Any], filterset.qs)
 
     def chosen_columns(self, table_class: type[Table]) -> set[str] | None:
         """The optional columns the user chose to see; None: the table's default."""

@@ -22,14 +22,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaifaqu.core import access, audit, spreadsheets
 from kaifaqu.core.models import AuditAction, User
-from kaifaqu.core.spreadsheets import (  # noqa: F401  (the workbooks' writers take them here)
-    CONTENT_TYPE,
-    FORMULA_START,
-    HEADER_FILL,
-    put_cell,
-    save_workbook,
-    write_rows,
-)
+
+# The workbooks' writers take these from here.
+from kaifaqu.core.spreadsheets import CONTENT_TYPE as CONTENT_TYPE
+from kaifaqu.core.spreadsheets import FORMULA_START as FORMULA_START
+from kaifaqu.core.spreadsheets import HEADER_FILL as HEADER_FILL
+from kaifaqu.core.spreadsheets import put_cell as put_cell
+from kaifaqu.core.spreadsheets import save_workbook as save_workbook
+from kaifaqu.core.spreadsheets import write_rows as write_rows
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.orgs.tree import org_tree
 
