@@ -150,6 +150,10 @@ class TableView(TemplateView):
         order_by = self.request.GET.getlist(table.prefixed_order_by_field)
         if order_by:
             table.order_by = order_by
+            rows = getattr(table.data, "data", None)
+            if isinstance(rows, QuerySet) and table.order_by:
+                # Rows equal in the sorted column keep one order, so no row is on two pages.
+                table.data.data = rows.order_by(*rows.query.order_by, "pk")
         if paginate:
             per_page = clamp_per_page(self.request.GET.get("per_page"), self.paginate_by)
             try:
