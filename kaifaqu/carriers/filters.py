@@ -7,6 +7,7 @@ the area range is in 亩 for land and in m² for building units.
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from kaifaqu.core.filters import ListFilterSet
 from kaifaqu.core.forms import BootstrapForm
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.orgs.selectors import orgunit_ids_below, zone_units
@@ -28,7 +29,7 @@ class _InUnit:
         return queryset.filter(**{f"{self.org_field}__in": orgunit_ids_below(unit)})
 
 
-class LandParcelFilter(_InUnit, django_filters.FilterSet):
+class LandParcelFilter(_InUnit, ListFilterSet):
     q = django_filters.CharFilter(label=_("Name or code"), method="name_or_code")
     status = django_filters.ChoiceFilter(label=_("Occupancy"), choices=CarrierStatus.choices)
     land_use = django_filters.ChoiceFilter(label=_("Land use"), choices=LandUse.choices)
@@ -51,7 +52,7 @@ class LandParcelFilter(_InUnit, django_filters.FilterSet):
         return queryset.filter(name__icontains=value) | queryset.filter(code__icontains=value)
 
 
-class BuildingUnitFilter(_InUnit, django_filters.FilterSet):
+class BuildingUnitFilter(_InUnit, ListFilterSet):
     org_field = "building__org_unit_id"
 
     building = django_filters.CharFilter(label=_("Building (code)"), field_name="building__code")

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from kaifaqu.core import access
 from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.forms import PageFormView, ServiceFormView
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs.selectors import home_zone
 
@@ -25,6 +26,7 @@ from .dashboard import vacancy_charts
 from .filters import BuildingUnitFilter, LandParcelFilter
 from .forms import BuildingForm, BuildingUnitForm, LandParcelForm, PhotoForm, StatusMoveForm
 from .models import Building, BuildingUnit, CarrierPhoto, LandParcel
+from .tables import BuildingUnitTable, LandParcelTable
 
 
 def _readable(user, department_id: int) -> None:
@@ -35,33 +37,55 @@ def _changeable(user, department_id: int) -> None:
     access.require_change(user, department_id)  # its refusal names who may
 
 
-class CarrierListView(BusinessReadMixin, TemplateView):
-    """Land parcels and building units with filters; vacancy per building and for the zone."""
+class CarrierListView(BusinessReadMixin, TableView):
+    """Building units or land parcels (a tab each) with filters; vacancy per building and for
+    the zone above them."""
 
     template_name = "carriers/list.html"
+    page_parameters = frozenset({"tab"})
+
+    @property
+    def tab(self) -> str:
+        return "land" if self.request.GET.get("tab") == "land" else "units"
+
+    @property
+    def context_object_name(self) -> str:  # type: ignore[override]
+        return "land_parcels" if self.tab == "land" else "units"
+
+    @property
+    def list_name(self) -> str:  # type: ignore[override]
+        return f"carriers-{self.tab}"
+
+    @property
+    def export_title(self):
+        return (
+            gettext_lazy("Land parcels") if self.tab == "land" else gettext_lazy("Building units")
+        )
+
+    def get_table_class(self):
+        return LandParcelTable if self.tab == "land" else BuildingUnitTable
+
+    def get_filterset_class(self):
+        return LandParcelFilter if self.tab == "land" else BuildingUnitFilter
+
+    def get_filterset_kwargs(self):
+        return {}
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.tab == "land":
+            return selectors.land_parcels_for(user)
+        return selectors.building_units_for(user)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        tab = "land" if self.request.GET.get("tab") == "land" else "units"
-        land = LandParcelFilter(
-            self.request.GET if tab == "land" else None, queryset=selectors.land_parcels_for(user)
-        )
-        units = BuildingUnitFilter(
-            self.request.GET if tab == "units" else None,
-            queryset=selectors.building_units_for(user),
-        )
         buildings = list(selectors.buildings_for(user))
         for building in buildings:
             building.vacancy_pct = selectors.vacancy_pct(building.idle_area, building.total_area)
-        zone = home_zone()
         return super().get_context_data(
-            tab=tab,
-            land_filter=land,
-            land_parcels=land.qs if land.is_valid() or not land.is_bound else [],
-            unit_filter=units,
-            units=units.qs if units.is_valid() or not units.is_bound else [],
+            tab=self.tab,
             buildings=buildings,
-            zone=zone,
+            zone=home_zone(),
             zone_vacancy=selectors.vacancy(user),
             vacancy_charts=vacancy_charts(user),
             changes=access.changes_some_business(user),

@@ -203,6 +203,8 @@ SYSTEM_TASKS = {
     "restore": _("restoring a backup"),
     "backup": _("making a backup"),
     "purge_audit": _("purging old audit entries"),
+    "drill": _("a restore drill"),
+    "setup": _("setting up the installation"),
 }
 
 

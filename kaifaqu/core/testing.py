@@ -250,3 +250,21 @@ def search(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
     found = re.search(pattern, text, flags)
     assert found is not None, f"{pattern!r} not found"
     return found
+
+
+def xlsx_sheet(response: HttpResponseBase) -> list[list[Any]]:
+    """The rows of an exported list's one sheet (the header first), as openpyxl reads them."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
+    (sheet,) = book.worksheets
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def xlsx_cell_quoted(response: HttpResponseBase, row: int, column: int) -> bool:
+    """Whether a cell of the export is text with Excel's quote prefix (never a formula)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
+    cell = book.worksheets[0].cell(row=row, column=column)
+    return bool(cell.data_type == "s" and cell.quotePrefix)

@@ -57,5 +57,9 @@ urlpatterns = [
     path("backoffice/audit/", views.AuditListView.as_view(), name="audit_list"),
     path("backoffice/jobs/<uuid:pk>/", jobs.JobView.as_view(), name="job"),
     path("backoffice/jobs/<uuid:pk>/file/", jobs.JobFileView.as_view(), name="job_file"),
-    path("backoffice/audit/export.csv", views.AuditExportView.as_view(), name="audit_export"),
+    path(
+        "backoffice/audit/export.xlsx",
+        views.AuditListView.as_view(export_only=True),
+        name="audit_export",
+    ),
 ]

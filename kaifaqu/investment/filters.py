@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaifaqu.core.filters import PeriodFilter
+from kaifaqu.core.filters import ListFilterSet, PeriodFilter
 from kaifaqu.core.forms import BootstrapForm
 from kaifaqu.core.widgets import PeriodInput
 from kaifaqu.enterprises.selectors import industry_list
@@ -36,7 +36,7 @@ def _units(request):
     return zone_units()
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Name, investor or partner"), method="by")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     department = django_filters.ModelChoiceFilter(

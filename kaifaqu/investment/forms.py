@@ -443,3 +443,31 @@ class TalentPeriodForm(forms.Form):
             except PeriodError as error:
                 raise ValidationError(str(error)) from None
         return text
+
+
+class AwardFilterForm(BootstrapForm):
+    """The talent awards' filters: a programme (by code) and a year with awards."""
+
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    year = forms.ChoiceField(label=_("Year"), required=False)
+
+    def __init__(self, *args, programmes, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programmes = {p.code: p for p in programmes}
+        self.fields["programme"].choices = [  # type: ignore[attr-defined]
+            ("", ""),
+            *((p.code, p.name) for p in self.programmes.values()),
+        ]
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            ("", ""),
+            *((str(y), str(y)) for y in years),
+        ]
+
+    def selection(self) -> dict:
+        """What ``selectors.talent_awards`` takes; an invalid filter selects as if empty."""
+        data = self.cleaned_data if self.is_valid() else {}
+        year = data.get("year") or ""
+        return {
+            "programme": self.programmes.get(data.get("programme") or ""),
+            "year": int(year) if year.isdigit() else None,
+        }

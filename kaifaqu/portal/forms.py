@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from kaifaqu.core.forms import BootstrapForm, BootstrapMixin
 from kaifaqu.orgs.forms import keeper_choice
 
-from .models import Policy
+from .categories import Category
+from .models import Policy, PolicyStatus
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -88,3 +89,25 @@ class SaveForm(forms.Form):
     kind = forms.ChoiceField(choices=[("policy", "policy"), ("land", "land"), ("unit", "unit")])
     pk = forms.IntegerField(min_value=1)
     next = forms.CharField(required=False)
+
+
+class PolicyAdminFilterForm(BootstrapForm):
+    """The back-office policy list's filters; ``selection()`` is what ``policies_for`` takes."""
+
+    q = forms.CharField(label=_("Title, issuing body or number"), max_length=100, required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", ""), *Category.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", ""), *PolicyStatus.choices]  # type: ignore[attr-defined]
+
+    def selection(self) -> dict:
+        """An invalid filter selects as if it were empty."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "q": data.get("q", ""),
+            "category": data.get("category", ""),
+            "status": data.get("status", ""),
+        }

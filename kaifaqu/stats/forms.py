@@ -30,6 +30,7 @@ from .models import (
     DataElement,
     DataValue,
     GrowthBasis,
+    RuleImportance,
     RuleViolation,
     ValidationRule,
     ValueStatus,
@@ -478,3 +479,34 @@ class RuleForm(forms.ModelForm[ValidationRule]):
     def _post_clean(self) -> None:
         # The services validate the rule (and check the user's rights) when it is saved.
         pass
+
+
+class ViolationFilterForm(forms.Form):
+    """The data checks' filters: a department the user reads (by code), an importance."""
+
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    importance = forms.ChoiceField(label=_("Importance"), required=False)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.departments = {d.code: d for d in departments}
+        department = cast(forms.ChoiceField, self.fields["department"])
+        department.choices = [("", ""), *((d.code, d.name) for d in self.departments.values())]
+        department.widget.attrs["class"] = "form-select form-select-sm"
+        importance = cast(forms.ChoiceField, self.fields["importance"])
+        importance.choices = [("", ""), *RuleImportance.choices]
+        importance.widget.attrs["class"] = "form-select form-select-sm"
+
+    @property
+    def chosen_department(self) -> Any:
+        data = self.cleaned_data if self.is_valid() else {}
+        return self.departments.get(data.get("department") or "")
+
+    def selection(self) -> dict[str, Any]:
+        """What ``selectors.violation_list`` takes; an invalid filter selects as if empty."""
+        data = self.cleaned_data if self.is_valid() else {}
+        department = self.chosen_department
+        return {
+            "department_id": department.pk if department is not None else None,
+            "importance": data.get("importance") or "",
+        }

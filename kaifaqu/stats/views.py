@@ -3,34 +3,45 @@ import and downloads."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access, numbers
+from kaifaqu.core.filters import FormFilter
 from kaifaqu.core.http import AuthenticatedHttpRequest
 from kaifaqu.core.periods import label
 from kaifaqu.core.views.forms import ServiceFormView
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.orgs import selectors as org_selectors
 from kaifaqu.orgs.models import Department
 from kaifaqu.orgs.selectors import home_zone, orgunit_tree
 
 from . import selectors, services
-from .forms import EntryPickForm, EntrySheet, RuleForm, WorkbookUploadForm, period_suggestions
-from .models import RuleImportance, RuleViolation, ValidationRule
+from .forms import (
+    EntryPickForm,
+    EntrySheet,
+    RuleForm,
+    ViolationFilterForm,
+    WorkbookUploadForm,
+    period_suggestions,
+)
+from .models import RuleViolation, ValidationRule
+from .tables import RuleTable, ViolationTable
 from .workbook import (
     SHEETS,
     staging,
@@ -210,38 +221,43 @@ class EntryView(WorkbookEditorMixin, View):
 # --- validation rules and what they find ----------------------------------------------------
 
 
-class ViolationListView(BusinessReadMixin, TemplateView):
+class ViolationListView(BusinessReadMixin, TableView):
     """What the rules find now, by department, each with a link to the values it is about."""
 
     template_name = "stats/violations.html"
+    table_class = ViolationTable
+    list_name = "violations"
+    export_title = gettext_lazy("Data checks")
     request: AuthenticatedHttpRequest
+
+    @cached_property
+    def filterset(self) -> FormFilter:
+        departments = list(org_selectors.department_list(self.request.user))
+        return FormFilter(ViolationFilterForm(self.filter_data(), departments=departments))
+
+    @cached_property
+    def filtered(self) -> QuerySet[RuleViolation]:
+        form = cast(ViolationFilterForm, self.filterset.form)
+        return selectors.violation_list(self.request.user, **form.selection())
+
+    def get_queryset(self) -> QuerySet[RuleViolation]:
+        return self.filtered
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        departments = list(org_selectors.department_list(user))
-        wanted = self.request.GET.get("department", "")
-        department = next((d for d in departments if d.code == wanted), None)
-        importance = self.request.GET.get("importance", "")
-        if importance not in RuleImportance.values:
-            importance = ""
-        found = selectors.violation_list(
-            user, department_id=department.pk if department else None, importance=importance
-        )
-        groups: dict[Department, list[RuleViolation]] = {}
-        for violation in found:
-            groups.setdefault(violation.rule.department, []).append(violation)
-        return super().get_context_data(
-            groups=list(groups.items()),
-            total=sum(len(v) for v in groups.values()),
-            departments=departments,
+        department = cast(ViolationFilterForm, self.filterset.form).chosen_department
+        context = super().get_context_data(
             department=department,
-            importance=importance,
-            importances=RuleImportance.choices,
             may_run_all=access.editable_department_ids(user) is None,
             may_run_department=department is not None
             and access.can_change_department(user, department.pk),
             **kwargs,
         )
+        groups: dict[Department, list[RuleViolation]] = {}
+        for row in context["table"].paginated_rows:
+            groups.setdefault(row.record.rule.department, []).append(row.record)
+        context["groups"] = list(groups.items())
+        return context
 
 
 class RulesRunView(WorkbookEditorMixin, View):
@@ -268,19 +284,24 @@ class RulesRunView(WorkbookEditorMixin, View):
         return redirect(reverse("stats:violations") + query)
 
 
-class RuleListView(BusinessReadMixin, TemplateView):
+class RuleListView(BusinessReadMixin, TableView):
     template_name = "stats/rules.html"
+    table_class = RuleTable
+    context_object_name = "rules"
+    list_name = "rules"
+    export_title = gettext_lazy("Validation rules")
     request: AuthenticatedHttpRequest
+
+    def get_queryset(self) -> QuerySet[ValidationRule]:
+        return selectors.rule_list(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        rules = list(selectors.rule_list(user))
-        for rule in rules:
-            # Read by the template beside the rule's fields; not a field of the model.
-            rule.editable = access.can_change_department(user, rule.department_id)  # type: ignore[attr-defined]
-        return super().get_context_data(
-            rules=rules, may_add=access.changes_some_business(user), **kwargs
-        )
+        context = super().get_context_data(may_add=access.changes_some_business(user), **kwargs)
+        for rule in context["rules"]:
+            # Read beside the rule's fields; not a field of the model.
+            rule.editable = access.can_change_department(user, rule.department_id)
+        return context
 
 
 class RuleFormView(WorkbookEditorMixin, ServiceFormView):

@@ -9,17 +9,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.filters import FormFilter
 from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.forms import PageFormView, ServiceFormView
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.enterprises import contacts
 from kaifaqu.enterprises.contacts import can_see_contacts
 from kaifaqu.investment.services import DuplicateProjectError
@@ -36,6 +38,7 @@ from ..forms import (
     VersionForm,
 )
 from ..models import Attachment, Status
+from ..tables import InboxTable
 from ._common import (
     ConsultationsChangeMixin,
     ConsultationsReadMixin,
@@ -48,26 +51,36 @@ from ._common import (
 PAGE_SIZE = 30
 
 
-class InboxView(ConsultationsReadMixin, View):
-    def get(self, request):
-        filters = InboxFilterForm(request.GET or None)
-        qs = selectors.inbox(request.user, **filters.selection())
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        shown = selectors.contacts_for(request.user, rows, purpose="consultation inbox")
-        for row in rows:
-            row.contact = shown.get(row.pk)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {
-            "filters": filters,
-            "rows": rows,
-            "page_obj": page,
-            "is_paginated": page.paginator.num_pages > 1,
-            "query": query.urlencode(),
-            "may_log_calls": changes_consultations(request.user),
-        }
-        return render(request, "consultations/inbox.html", context)
+class InboxView(ConsultationsReadMixin, TableView):
+    """The staff inbox: overdue first; the askers' contacts masked unless the user may see
+    them (an unmasked page or export is audited with its purpose)."""
+
+    template_name = "consultations/inbox.html"
+    table_class = InboxTable
+    paginate_by = PAGE_SIZE
+    context_object_name = "rows"
+    list_name = "consultations"
+    export_title = gettext_lazy("Consultations")
+
+    @cached_property
+    def filterset(self) -> FormFilter:
+        return FormFilter(InboxFilterForm(self.filter_data()))
+
+    @cached_property
+    def filtered(self):
+        return selectors.inbox(self.request.user, **self.filterset.form.selection())
+
+    def get_queryset(self):
+        return self.filtered
+
+    def get_table_kwargs(self):
+        purpose = "export of consultations" if self.exporting else "consultation inbox"
+        return {"user": self.request.user, "purpose": purpose}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            may_log_calls=changes_consultations(self.request.user), **kwargs
+        )
 
 
 # --- a consultation's page --------------------------------------------------------------

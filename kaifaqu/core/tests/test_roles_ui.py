@@ -7,18 +7,22 @@ roles page in orgs), the audit administrator the audit log.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kaifaqu.core import access, audit
+from kaifaqu.core import access, audit, spreadsheets
 from kaifaqu.core.models import AuditEntry, User
-from kaifaqu.core.testing import audit_mark, audit_since, messages_of
+from kaifaqu.core.testing import (
+    audit_mark,
+    audit_since,
+    in_english,
+    messages_of,
+    xlsx_cell_quoted,
+    xlsx_sheet,
+)
 
 EVERYONE = [
     "admin",
@@ -289,38 +293,29 @@ def test_the_log_page_takes_a_bounded_number_of_queries(as_user, django_assert_m
     assert len(response.context["entries"]) == 50
 
 
-def _csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
-
-
-def test_the_export_holds_the_filtered_rows_and_is_itself_audited(as_user, demo):
+def test_the_export_holds_the_filtered_rows_and_is_itself_audited(as_user, demo, english):
     _sign_in_around(demo, "economy")
-    client = as_user("auditadmin")
+    client = in_english(as_user("auditadmin"))
     logins = list(AuditEntry.objects.filter(action="login").order_by("seq"))
     mark = audit_mark()
-    response = client.get(reverse("core:audit_export"), {"action": "login"})
+    response = client.get(reverse("core:audit_export"), {"action": "login", "sort": "seq"})
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
-    header, *rows = _csv_rows(response)
+    assert response["Content-Type"] == spreadsheets.CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="audit.xlsx"'
+    header, *rows = xlsx_sheet(response)
     assert header == [
-        "seq",
-        "created_at",
-        "actor_username",
-        "ip",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "before",
-        "after",
-        "prev_hash",
-        "hash",
+        "#",
+        "Time",
+        "User",
+        "IP address",
+        "Action",
+        "Kind of record",
+        "Record",
+        "Changes",
+        "Hash",
     ]
-    assert [(r[0], r[2], r[4], r[11]) for r in rows] == [
-        (str(e.seq), e.actor_username, "login", e.hash) for e in logins
+    assert [(r[0], r[2], r[4], r[8]) for r in rows] == [
+        (e.seq, e.actor_username, "Login", e.hash) for e in logins
     ]
     (row,) = audit_since(mark)
     assert (row.action, row.actor_username, row.object_type, row.object_repr) == (
@@ -329,7 +324,13 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_audited(as_user, demo)
         "core.auditentry",
         "Audit log",
     )
-    assert row.after == {"filters": {"action": "login"}, "rows": 2}
+    assert row.after == {
+        "list": "audit",
+        "filters": {"action": "login"},
+        "sort": ["seq"],
+        "columns": header,
+        "rows": 2,
+    }
 
 
 @pytest.mark.parametrize("username", ['=HYPERLINK("http://x.example")', "+1+2", "-2+3", "@SUM(1)"])
@@ -338,5 +339,7 @@ def test_a_cell_a_spreadsheet_would_run_is_exported_as_text(as_user, demo, usern
     failed = Client().post(reverse("core:login"), {"username": username, "password": "wrong"})
     assert failed.status_code == 200
     response = as_user("auditadmin").get(reverse("core:audit_export"), {"action": "login_failed"})
-    _header, row = _csv_rows(response)
-    assert (row[2], row[4], row[7]) == ("'" + username, "login_failed", "'" + username)
+    _header, row = xlsx_sheet(response)
+    assert (row[2], row[6]) == (username, username)
+    assert xlsx_cell_quoted(response, 2, 3)
+    assert xlsx_cell_quoted(response, 2, 7)

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
 
 from kaifaqu.core import access
 from kaifaqu.core.forms import mark_invalid, put_errors
 from kaifaqu.core.http import stored_file_response
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 from kaifaqu.enterprises import contacts
 
@@ -39,6 +40,7 @@ from ..forms import (
 )
 from ..models import KeyLevel, ProjectFile, StageMove
 from ..stages import Stage
+from ..tables import ProjectTable
 from ._common import changeable, go, project_to_change, project_to_read, readable, safe_next
 
 #: Cards shown in a kanban column; the rest are a click away in the list.
@@ -82,28 +84,27 @@ class KanbanView(BusinessReadMixin, TemplateView):
         )
 
 
-class ProjectListView(BusinessReadMixin, FilterView):
+class ProjectListView(BusinessReadMixin, TableView):
     template_name = "investment/project_list.html"
+    table_class = ProjectTable
     filterset_class = ProjectFilter
     paginate_by = PAGE_SIZE
     context_object_name = "projects"
+    list_name = "projects"
+    export_title = gettext_lazy("Investment projects")
 
     def get_queryset(self):
         return selectors.project_list(self.request.user)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        columns = selectors.kanban_columns(self.object_list)
-        context.update(
-            query=query.urlencode(),
+        columns = selectors.kanban_columns(self.filtered)
+        return super().get_context_data(
             total_count=sum(c.count for c in columns),
             total_contract=sum(c.contract_investment for c in columns),
             total_investment=sum(c.total_investment for c in columns),
             may_create=access.changes_some_business(self.request.user),
+            **kwargs,
         )
-        return context
 
 
 # --- a project's page -------------------------------------------------------------------

@@ -10,16 +10,20 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.filters import FormFilter
 from kaifaqu.core.periods import label, parse
 from kaifaqu.core.roles import Role
 from kaifaqu.core.views.forms import PageFormView, ServiceFormView
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
 from ..forms import (
+    AwardFilterForm,
     AwardForm,
     AwardUpdateForm,
     ProgrammeForm,
@@ -27,6 +31,7 @@ from ..forms import (
     TalentPeriodForm,
 )
 from ..models import TalentAward, TalentProgramme
+from ..tables import AwardTable
 from ._common import changeable, readable
 
 
@@ -58,29 +63,39 @@ class TalentView(BusinessReadMixin, TemplateView):
         )
 
 
-class AwardListView(BusinessReadMixin, TemplateView):
+class AwardListView(BusinessReadMixin, TableView):
     """The awards of a programme (or all) in a year (or all), with the subsidies paid."""
 
     template_name = "investment/awards.html"
+    table_class = AwardTable
+    context_object_name = "awards"
+    list_name = "awards"
+    export_title = gettext_lazy("Talent awards")
+
+    @cached_property
+    def filterset(self) -> FormFilter:
+        form = AwardFilterForm(
+            self.filter_data(),
+            programmes=TalentProgramme.objects.order_by("order", "code"),
+            years=selectors.talent_years(self.request.user),
+        )
+        return FormFilter(form)
+
+    @cached_property
+    def filtered(self):
+        return selectors.talent_awards(self.request.user, **self.filterset.form.selection())
+
+    def get_queryset(self):
+        return self.filtered
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        programme = None
-        code = self.request.GET.get("programme") or ""
-        if code:
-            programme = TalentProgramme.objects.filter(code=code).first()
-        year = self.request.GET.get("year") or ""
-        year = int(year) if year.isdigit() else None
-        awards = list(selectors.talent_awards(user, programme=programme, year=year))
+        awards = list(self.filtered)
+        programme = self.filterset.form.selection()["programme"]
         return super().get_context_data(
-            programmes=TalentProgramme.objects.order_by("order", "code"),
             programme=programme,
-            year=year,
-            years=selectors.talent_years(user),
-            awards=awards,
             selected=sum(1 for a in awards if a.status == "selected"),
             subsidy_total=sum((a.subsidy_total or Decimal(0) for a in awards), Decimal(0)),
-            may_add_award=access.changes_some_business(user),
+            may_add_award=access.changes_some_business(self.request.user),
             **kwargs,
         )
 

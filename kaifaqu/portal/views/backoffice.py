@@ -7,23 +7,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.filters import FormFilter
 from kaifaqu.core.http import stored_file_response
 from kaifaqu.core.views.forms import PageFormView, ServiceFormView
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
-from ..categories import Category
-from ..forms import AttachmentForm, PolicyForm, PolicyReviseForm, PublishForm, WithdrawForm
-from ..models import Policy, PolicyAttachment, PolicyStatus
+from ..forms import (
+    AttachmentForm,
+    PolicyAdminFilterForm,
+    PolicyForm,
+    PolicyReviseForm,
+    PublishForm,
+    WithdrawForm,
+)
+from ..models import Policy, PolicyAttachment
+from ..tables import PolicyTable
 
 
 def _policy_for(user, pk: int, *, change: bool = False) -> Policy:
@@ -40,31 +49,28 @@ def _admin_url(policy: Policy) -> str:
     return reverse("portal:policy_admin_detail", args=[policy.pk])
 
 
-class PolicyAdminListView(BusinessReadMixin, TemplateView):
+class PolicyAdminListView(BusinessReadMixin, TableView):
     template_name = "portal/admin/policy_list.html"
+    table_class = PolicyTable
+    paginate_by = 25
+    context_object_name = "policies"
+    list_name = "policies"
+    export_title = gettext_lazy("Policy library")
+
+    @cached_property
+    def filterset(self) -> FormFilter:
+        return FormFilter(PolicyAdminFilterForm(self.filter_data()))
+
+    @cached_property
+    def filtered(self):
+        return selectors.policies_for(self.request.user, **self.filterset.form.selection())
+
+    def get_queryset(self):
+        return self.filtered
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET
-        status = params.get("status", "")
-        category = params.get("category", "")
-        qs = selectors.policies_for(
-            self.request.user,
-            q=params.get("q", "")[:100],
-            category=category if category in Category.values else "",
-            status=status if status in PolicyStatus.values else "",
-        )
-        page = Paginator(qs, 25).get_page(params.get("page"))
-        query = params.copy()
-        query.pop("page", None)
         return super().get_context_data(
-            page_obj=page,
-            policies=page.object_list,
-            is_paginated=page.has_other_pages(),
-            query=query.urlencode(),
-            categories=Category.choices,
-            statuses=PolicyStatus.choices,
-            changes=access.changes_some_business(self.request.user),
-            **kwargs,
+            changes=access.changes_some_business(self.request.user), **kwargs
         )
 
 

@@ -7,25 +7,30 @@ and it reads back as the same text.
 
 from __future__ import annotations
 
-import io
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kaifaqu.core import access, audit
+from kaifaqu.core import access, audit, spreadsheets
 from kaifaqu.core.models import AuditAction, User
 from kaifaqu.core.numbers import active_lang, join_list
+
+# The workbooks' writers take these from here.
+from kaifaqu.core.spreadsheets import CONTENT_TYPE as CONTENT_TYPE
+from kaifaqu.core.spreadsheets import FORMULA_START as FORMULA_START
+from kaifaqu.core.spreadsheets import HEADER_FILL as HEADER_FILL
+from kaifaqu.core.spreadsheets import put_cell as put_cell
+from kaifaqu.core.spreadsheets import save_workbook as save_workbook
+from kaifaqu.core.spreadsheets import write_rows as write_rows
 from kaifaqu.orgs.models import OrgUnit
 from kaifaqu.orgs.tree import org_tree
 
@@ -47,16 +52,7 @@ from .columns import (
     Column,
 )
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Excel keeps 15 significant digits of a number; longer values are written as text.
-EXCEL_DIGITS = 15
 LAST_ROW = 1048576
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-#: Characters XML 1.0 cannot hold at all (openpyxl strips the control characters only).
-NOT_IN_XML = re.compile("[\ufffe\uffff]")
-#: Both, removed from a text in one pass.
-NOT_WRITABLE = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|{NOT_IN_XML.pattern}")
 
 
 def data_validation(column: Column) -> DataValidation | None:
@@ -165,114 +161,11 @@ def _book(*, rows: dict[str, int] | None = None) -> Workbook:
     return book
 
 
-def _number(value: Decimal) -> int | Decimal | str:
-    number = value.normalize() if value else Decimal(0)
-    text = format(number, "f")
-    if len(number.as_tuple().digits) > EXCEL_DIGITS:
-        return text  # exact as text; a number cell would round it
-    return int(text) if "." not in text else number
-
-
-def put_cell(ws: Any, row: int, column: int, value: Any) -> None:
-    """Write a value as the reader reads it back: text as text (never a formula), numbers
-    exact (beyond 15 digits as text), blanks left empty."""
-    if value is None or value == "":
-        return
-    if isinstance(value, Decimal):
-        value = _number(value)
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        value = NOT_IN_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.value = value
-        cell.data_type = "s"  # openpyxl reads a leading = as a formula; this is text
-        cell.number_format = "@"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-
-
-def write_rows(ws: Any, rows: Iterable[list[Any]]) -> int:
-    """Write rows from the second row on (``put_cell`` each value); returns how many."""
-    count = 0
-    for number, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            put_cell(ws, number, column, value)
-        count += 1
-    return count
-
-
-class _TextCell(Cell):
-    """A write-only text cell that ``stream_rows`` reuses row after row, its style set once.
-    openpyxl looks the style up again for every cell it writes, and takes a cell appended in
-    a row by failing to read it as a value first, wording that failure with the cell's repr
-    (which reckons its coordinate): the style's number is kept, and the repr costs nothing."""
-
-    __slots__ = ("_style_number",)
-
-    def __init__(self, ws: Any, *, quote: bool) -> None:
-        super().__init__(ws, row=1, column=1)
-        self.number_format = "@"
-        self.quotePrefix = quote
-        self._style_number: int = Cell.style_id.fget(self)  # type: ignore[attr-defined]
-
-    @property
-    def style_id(self) -> int:
-        return self._style_number
-
-    def __repr__(self) -> str:
-        return "<text cell>"
-
-
 def stream_rows(ws: Any, rows: Iterable[Iterable[Any]], columns: Sequence[Column] = ()) -> int:
-    """Append rows to a write-only sheet, each value written as ``put_cell`` writes it;
-    returns how many. A text cell is formatted as text, which takes a styled cell: one per
-    column is reused from row to row (openpyxl writes a row out as it is appended), so a
-    million rows cost no more cells than one. Given the sheet's ``columns``, a choice
-    column's words (which no spreadsheet turns into a number or a date) are written as plain
-    text, without the style."""
-    text: dict[int, _TextCell] = {}
-    quoted: dict[int, _TextCell] = {}
+    """``core.spreadsheets.stream_rows``; given the sheet's ``columns``, a choice column's
+    words (which no spreadsheet turns into a number or a date) are written as plain text."""
     plain = {i for i, c in enumerate(columns, start=1) if c.kind == CHOICE}
-
-    def styled(cells: dict[int, _TextCell], column: int, quote: bool) -> _TextCell:
-        if column not in cells:
-            cells[column] = _TextCell(ws, quote=quote)
-        return cells[column]
-
-    count = 0
-    for values in rows:
-        out: list[Any] = []
-        for column, value in enumerate(values, start=1):
-            if value is None:
-                out.append(None)
-                continue
-            if isinstance(value, Decimal):
-                value = _number(value)
-            if isinstance(value, str):
-                if not value:
-                    out.append(None)
-                    continue
-                value = NOT_WRITABLE.sub("", value)
-                quote = value.startswith(FORMULA_START)
-                if column in plain and not quote and value not in ERROR_CODES:
-                    out.append(value)  # openpyxl writes it as text, as it is
-                    continue
-                cell = styled(quoted if quote else text, column, quote)
-                cell.value = value
-                cell.data_type = "s"  # openpyxl reads a leading = as a formula; this is text
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
-        count += 1
-    return count
-
-
-def save_workbook(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.stream_rows(ws, rows, plain)
 
 
 def template_workbook() -> bytes:
