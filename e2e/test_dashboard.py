@@ -51,3 +51,5 @@ def test_the_leader_sees_the_key_figures_and_the_charts_and_opens_a_figure(
         re.compile(r"/backoffice/figures/figure/\?metric=gdp&org=371471&period=2017-01%2F2017-09$")
     )
     expect(page.locator("h1")).to_contain_text(re.compile("地区生产总值|Gross regional product"))
+    # The figure's page draws its series over time (this year beside last).
+    expect(page.get_by_test_id("chart-series").locator("svg")).to_be_visible()
