@@ -11,6 +11,7 @@ recipient without an e-mail address is skipped (the dashboard lists the overdue 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,74 +62,67 @@ def _waiting() -> QuerySet[Consultation]:
     return Consultation.objects.filter(first_replied_at__isnull=True).exclude(status=Status.CLOSED)
 
 
-def _remind(pk: int, now: datetime) -> bool:
-    consultation = (
-        Consultation.objects.select_for_update()
-        .filter(pk=pk, reminded_at__isnull=True, first_replied_at__isnull=True)
-        .first()
-    )
-    if consultation is None:
-        return False
+def _reminder(consultation: Consultation) -> tuple[list[User], str, str]:
+    """To the officer (or, with none, the department's editors): who, subject, text."""
     recipients = (
         [consultation.officer]
         if consultation.officer is not None and consultation.officer.is_active
         else list(department_editors([consultation.department_id]))
     )
-    with override(settings.LANGUAGE_CODE):
-        sent = _send(
-            recipients,
-            _("Consultation %(number)s is past its first-reply deadline")
-            % {"number": consultation.number},
-            _(
-                "Consultation %(number)s has had no first reply by its deadline. "
-                "Answer it here: %(url)s"
-            )
-            % {"number": consultation.number, "url": _inbox_url(consultation)},
-            consultation,
-        )
-    consultation.reminded_at = now
-    consultation.save(update_fields=["reminded_at"])
-    audit.record(
-        AuditAction.UPDATE,
-        actor=None,
-        obj=consultation,
-        after={"reminded_at": now.isoformat(), "messages": sent},
+    values = {"number": consultation.number, "url": _inbox_url(consultation)}
+    subject = _("Consultation %(number)s is past its first-reply deadline") % values
+    body = (
+        _("Consultation %(number)s has had no first reply by its deadline. Answer it here: %(url)s")
+        % values
     )
-    return True
+    return recipients, subject, body
 
 
-def _escalate(pk: int, now: datetime) -> bool:
-    consultation = (
-        Consultation.objects.select_for_update()
-        .filter(pk=pk, escalated_at__isnull=True, first_replied_at__isnull=True)
-        .first()
-    )
-    if consultation is None:
-        return False
+def _escalation(consultation: Consultation) -> tuple[list[User], str, str]:
+    """To the zone administrators and the department's editors: who, subject, text."""
     recipients = [
         *role_holders(Role.ZONE_ADMIN),
         *department_editors([consultation.department_id]),
     ]
-    days = settings.KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS
-    with override(settings.LANGUAGE_CODE):
-        sent = _send(
-            recipients,
-            _("Escalated: consultation %(number)s still has no reply")
-            % {"number": consultation.number},
-            _(
-                "Consultation %(number)s is still without a first reply %(days)d working "
-                "days after its deadline. See it here: %(url)s"
-            )
-            % {"number": consultation.number, "days": days, "url": _inbox_url(consultation)},
-            consultation,
+    values = {
+        "number": consultation.number,
+        "days": settings.KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS,
+        "url": _inbox_url(consultation),
+    }
+    subject = _("Escalated: consultation %(number)s still has no reply") % values
+    body = (
+        _(
+            "Consultation %(number)s is still without a first reply %(days)d working "
+            "days after its deadline. See it here: %(url)s"
         )
-    consultation.escalated_at = now
-    consultation.save(update_fields=["escalated_at"])
+        % values
+    )
+    return recipients, subject, body
+
+
+Message = Callable[[Consultation], tuple[list[User], str, str]]
+
+
+def _follow_up(pk: int, now: datetime, mark: str, message: Message) -> bool:
+    """Send one follow-up of a consultation still unanswered and not yet followed up this
+    way (``mark``: the field that records it), and record it; False when there is none."""
+    consultation = (
+        Consultation.objects.select_for_update()
+        .filter(pk=pk, first_replied_at__isnull=True, **{f"{mark}__isnull": True})
+        .first()
+    )
+    if consultation is None:
+        return False
+    with override(settings.LANGUAGE_CODE):
+        recipients, subject, body = message(consultation)
+        sent = _send(recipients, subject, body, consultation)
+    setattr(consultation, mark, now)
+    consultation.save(update_fields=[mark])
     audit.record(
         AuditAction.UPDATE,
         actor=None,
         obj=consultation,
-        after={"escalated_at": now.isoformat(), "messages": sent},
+        after={mark: now.isoformat(), "messages": sent},
     )
     return True
 
@@ -140,11 +134,11 @@ def remind_overdue(*, now: datetime | None = None) -> FollowUp:
     due = _waiting().filter(reminded_at__isnull=True, due_at__lt=now)
     for pk in list(due.order_by("due_at", "pk").values_list("pk", flat=True)):
         with transaction.atomic():
-            reminded += _remind(pk, now)
+            reminded += _follow_up(pk, now, "reminded_at", _reminder)
     days = settings.KAIFAQU_CONSULT_ESCALATION_WORKING_DAYS
     late = _waiting().filter(escalated_at__isnull=True, due_at__lt=now)
     for pk, due_at in list(late.order_by("due_at", "pk").values_list("pk", "due_at")):
         if add_working_days(due_at, days) <= now:
             with transaction.atomic():
-                escalated += _escalate(pk, now)
+                escalated += _follow_up(pk, now, "escalated_at", _escalation)
     return FollowUp(reminded=reminded, escalated=escalated)

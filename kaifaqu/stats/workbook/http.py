@@ -181,20 +181,30 @@ def checked_upload(request: HttpRequest, workbook: Workbook, token: str) -> Find
     return found
 
 
+def _start(
+    request: HttpRequest, workbook: Workbook, token: str, name: str, task: Any, **job: str
+) -> Job:
+    """The job of ``task`` on the upload ``token``: one per workbook, upload and ``kind``."""
+    return job_start(
+        task,
+        kind=job["kind"],
+        owner=request.user,  # type: ignore[arg-type]
+        key=f"{workbook.name}:{token}",
+        message=job["message"],
+        workbook=workbook.name,
+        token=token,
+        name=name,
+    )
+
+
 def start_check(request: HttpRequest, workbook: Workbook, token: str, name: str) -> HttpResponse:
     """After an upload is staged: its check as a job, then its preview."""
     from ..tasks import check_workbook
 
     staging.remember(request.session, token, name, key=workbook.session_key)
-    job = job_start(
-        check_workbook,
-        kind="workbook.check",
-        owner=request.user,  # type: ignore[arg-type]
-        key=f"{workbook.name}:{token}",
-        message=_("Checking %(file)s.") % {"file": name},
-        workbook=workbook.name,
-        token=token,
-        name=name,
+    message = _("Checking %(file)s.") % {"file": name}
+    job = _start(
+        request, workbook, token, name, check_workbook, kind="workbook.check", message=message
     )
     return job_redirect(request, job, back=reverse(workbook.page_url))
 
@@ -205,15 +215,9 @@ def start_import(request: HttpRequest, workbook: Workbook, token: str) -> HttpRe
     from ..tasks import import_workbook
 
     _path, name = staged_upload(request, token, workbook.session_key)
-    job = job_start(
-        import_workbook,
-        kind="workbook.import",
-        owner=request.user,  # type: ignore[arg-type]
-        key=f"{workbook.name}:{token}",
-        message=_("Importing %(file)s.") % {"file": name},
-        workbook=workbook.name,
-        token=token,
-        name=name,
+    message = _("Importing %(file)s.") % {"file": name}
+    job = _start(
+        request, workbook, token, name, import_workbook, kind="workbook.import", message=message
     )
     return job_redirect(request, job, back=reverse(workbook.preview_url, args=[token]))
 
