@@ -182,15 +182,22 @@ def checked_upload(request: HttpRequest, workbook: Workbook, token: str) -> Find
 
 
 def _start(
-    request: HttpRequest, workbook: Workbook, token: str, name: str, task: Any, **job: str
+    request: HttpRequest,
+    workbook: Workbook,
+    token: str,
+    name: str,
+    task: Any,
+    *,
+    kind: str,
+    message: str,
 ) -> Job:
     """The job of ``task`` on the upload ``token``: one per workbook, upload and ``kind``."""
     return job_start(
         task,
-        kind=job["kind"],
+        kind=kind,
         owner=request.user,  # type: ignore[arg-type]
         key=f"{workbook.name}:{token}",
-        message=job["message"],
+        message=message,
         workbook=workbook.name,
         token=token,
         name=name,
