@@ -159,6 +159,27 @@ def structure_chart(fig: Figure) -> dict[str, Any] | None:
     }
 
 
+def _figures_bars(
+    rows: Sequence[Figure], title: str, file_word: str, series: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A bar chart of several figures (one category each, by name), in percent."""
+    first = rows[0]
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"containLabel": True, "left": 8, "right": 16, "top": 48, "bottom": 36},
+        "toolbox": _toolbox(_file_name(file_word, first.org_name, first.period)),
+        "xAxis": {
+            "type": "category",
+            "data": [f.name for f in rows],
+            "axisLabel": {"interval": 0, "rotate": 30 if len(rows) > 4 else 0},
+        },
+        "yAxis": {"type": "value", "name": "%"},
+        "series": series,
+    }
+
+
 def growth_chart(figs: Sequence[Figure]) -> dict[str, Any] | None:
     """The chosen figures' growth on the same period last year (%), beside last year's
     growth: the one comparison every figure of different units shares. Figures without a
@@ -166,38 +187,18 @@ def growth_chart(figs: Sequence[Figure]) -> dict[str, Any] | None:
     rows = [f for f in figs if f.growth_pct is not None]
     if not rows:
         return None
-    first = rows[0]
     last = [_number(f.prior_growth_pct, 1) for f in rows]
-    return {
-        "title": {
-            "text": _("Growth on the same period last year (%)"),
-            "left": "center",
-            "textStyle": {"fontSize": 14},
-        },
-        "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0},
-        "grid": {"containLabel": True, "left": 8, "right": 16, "top": 48, "bottom": 36},
-        "toolbox": _toolbox(_file_name(_("growth"), first.org_name, first.period)),
-        "xAxis": {
-            "type": "category",
-            "data": [f.name for f in rows],
-            "axisLabel": {"interval": 0, "rotate": 30 if len(rows) > 4 else 0},
-        },
-        "yAxis": {"type": "value", "name": "%"},
-        "series": [
-            {
-                "name": _("This year"),
-                "type": "bar",
-                "label": {"show": True, "position": "top"},
-                "data": [_number(f.growth_pct, 1) for f in rows],
-            },
-            *(
-                [{"name": _("Last year"), "type": "bar", "data": last}]
-                if any(v is not None for v in last)
-                else []
-            ),
-        ],
-    }
+    series: list[dict[str, Any]] = [
+        {
+            "name": _("This year"),
+            "type": "bar",
+            "label": {"show": True, "position": "top"},
+            "data": [_number(f.growth_pct, 1) for f in rows],
+        }
+    ]
+    if any(v is not None for v in last):
+        series.append({"name": _("Last year"), "type": "bar", "data": last})
+    return _figures_bars(rows, _("Growth on the same period last year (%)"), _("growth"), series)
 
 
 def progress_chart(figs: Sequence[Figure]) -> dict[str, Any] | None:
@@ -206,43 +207,22 @@ def progress_chart(figs: Sequence[Figure]) -> dict[str, Any] | None:
     rows = [f for f in figs if f.progress_pct is not None]
     if not rows:
         return None
-    first = rows[0]
     elapsed = [
         _number(f.progress_pct - f.time_progress_gap_pp, 1)
         if f.progress_pct is not None and f.time_progress_gap_pp is not None
         else None
         for f in rows
     ]
-    return {
-        "title": {
-            "text": _("Progress against the annual target (%)"),
-            "left": "center",
-            "textStyle": {"fontSize": 14},
+    series = [
+        {
+            "name": _("Progress"),
+            "type": "bar",
+            "label": {"show": True, "position": "top"},
+            "data": [_number(f.progress_pct, 1) for f in rows],
         },
-        "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0},
-        "grid": {"containLabel": True, "left": 8, "right": 16, "top": 48, "bottom": 36},
-        "toolbox": _toolbox(_file_name(_("progress"), first.org_name, first.period)),
-        "xAxis": {
-            "type": "category",
-            "data": [f.name for f in rows],
-            "axisLabel": {"interval": 0, "rotate": 30 if len(rows) > 4 else 0},
-        },
-        "yAxis": {"type": "value", "name": "%"},
-        "series": [
-            {
-                "name": _("Progress"),
-                "type": "bar",
-                "label": {"show": True, "position": "top"},
-                "data": [_number(f.progress_pct, 1) for f in rows],
-            },
-            {
-                "name": _("Time elapsed"),
-                "type": "line",
-                "data": elapsed,
-            },
-        ],
-    }
+        {"name": _("Time elapsed"), "type": "line", "data": elapsed},
+    ]
+    return _figures_bars(rows, _("Progress against the annual target (%)"), _("progress"), series)
 
 
 def _pct(value: Decimal | None) -> float | None:
