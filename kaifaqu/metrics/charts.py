@@ -213,7 +213,7 @@ def progress_chart(figs: Sequence[Figure]) -> dict[str, Any] | None:
         else None
         for f in rows
     ]
-    series = [
+    series: list[dict[str, Any]] = [
         {
             "name": _("Progress"),
             "type": "bar",
