@@ -154,7 +154,7 @@ class Consultation(DepartmentOwned, Versioned):
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     illustrative = models.BooleanField(
-        _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
+        _("demo example"), default=False, help_text=_("Demo data the seed does not state.")
     )
 
     class Meta:

@@ -15,6 +15,65 @@ from django.utils.translation import gettext_lazy
 
 from .models import AuditEntry, actor_words, model_words
 
+#: What the services write into a row beside a model's fields, by the key they write it under.
+KEYS: dict[str, Any] = {
+    "account_created": gettext_lazy("personal space created"),
+    "api_token": gettext_lazy("API token"),
+    "attachments": gettext_lazy("attachments"),
+    "blocks": gettext_lazy("narrative blocks"),
+    "blocks_from": gettext_lazy("blocks taken from"),
+    "changed": gettext_lazy("changed"),
+    "changes": gettext_lazy("changes"),
+    "code": gettext_lazy("code"),
+    "consultations": gettext_lazy("consultations"),
+    "consultations_anonymised": gettext_lazy("consultations anonymised"),
+    "counts": gettext_lazy("counts"),
+    "department": gettext_lazy("department"),
+    "enterprises": gettext_lazy("enterprises"),
+    "escalated_at": gettext_lazy("escalated at"),
+    "fields": gettext_lazy("fields"),
+    "files": gettext_lazy("files"),
+    "granted": gettext_lazy("role granted"),
+    "head": gettext_lazy("chain head"),
+    "key_metrics": gettext_lazy("key metrics"),
+    "keys": gettext_lazy("keys"),
+    "leads": gettext_lazy("leads"),
+    "merged": gettext_lazy("merged"),
+    "message": gettext_lazy("message"),
+    "messages": gettext_lazy("messages sent"),
+    "missing": gettext_lazy("missing"),
+    "moved": gettext_lazy("moved"),
+    "n": gettext_lazy("number"),
+    "name": gettext_lazy("name"),
+    "number": gettext_lazy("number"),
+    "org": gettext_lazy("org unit"),
+    "orgs": gettext_lazy("org units"),
+    "password": gettext_lazy("password"),
+    "purpose": gettext_lazy("purpose"),
+    "recovery_code": gettext_lazy("recovery code"),
+    "recovery_codes": gettext_lazy("recovery codes"),
+    "recovery_codes_left": gettext_lazy("recovery codes left"),
+    "reminded_at": gettext_lazy("reminder sent at"),
+    "revoked": gettext_lazy("role revoked"),
+    "scope": gettext_lazy("scope"),
+    "second_factor": gettext_lazy("second factor"),
+    "tables": gettext_lazy("tables"),
+    "text": gettext_lazy("text"),
+    "to": gettext_lazy("to"),
+    "user": gettext_lazy("user"),
+    "version": gettext_lazy("version"),
+    "via": gettext_lazy("via"),
+    "violations": gettext_lazy("violations"),
+    "visitor": gettext_lazy("visitor"),
+    "personal_data_changed": gettext_lazy("personal data changed"),
+}
+#: Values the services write in words of their own.
+VALUES: dict[str, Any] = {
+    "revoked": gettext_lazy("revoked"),
+    "changed": gettext_lazy("changed"),
+    "reset": gettext_lazy("reset"),
+}
+
 #: Kinds of object the log names that are no model.
 OBJECT_TYPES: dict[str, Any] = {
     "stats.workbook": gettext_lazy("statistics workbook"),
@@ -82,12 +141,16 @@ def _value_text(value: Any, field: models.Field[Any, Any] | None) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
     return str(value)
 
 
 def _label(key: str, field: models.Field[Any, Any] | None) -> str:
     if field is not None:
         return str(field.verbose_name)
+    if key in KEYS:
+        return str(KEYS[key])
     return key.replace("_", " ")
 
 

@@ -83,7 +83,7 @@ class Enterprise(Versioned):
         help_text=_("Where it is registered, when that is inside the zone."),
     )
     illustrative = models.BooleanField(
-        _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
+        _("demo example"), default=False, help_text=_("Demo data the seed does not state.")
     )
 
     #: Kept out of the audit log's snapshots: the log is read by auditors, who do not hold

@@ -40,7 +40,7 @@ class Policy(DepartmentOwned, Versioned):
     #: Plain text; paragraphs separated by blank lines. Shown escaped, never as markup.
     body = models.TextField(_("full text"))
     illustrative = models.BooleanField(
-        _("illustrative example"),
+        _("demo example"),
         default=False,
         help_text=_("A demo policy written for illustration, not a real document."),
     )

@@ -29,6 +29,8 @@ EVERYONE_MAY = {
     "/accounts/password-expired/": "changing one's own expired password (the form again)",
     "/accounts/second-factor/": "giving one's own second factor (needed by none: onwards)",
     "/accounts/second-factor/enrol/": "setting up one's own second factor (ditto)",
+    "/backoffice/account/password/": "changing one's own password (checked against the old one)",
+    "/backoffice/account/token/revoke/": "withdrawing one's own API token",
     "/consult/": "the public consultation form (an empty one answers the form with its errors)",
     "/space/sign-in/": "asking for a sign-in link (an empty one answers the form again)",
     "/space/sign-in/x/": "following a sign-in link (an unknown one is refused on its page)",

@@ -121,7 +121,7 @@ class Project(DepartmentOwned, Versioned):
         verbose_name=_("merged into"),
     )
     illustrative = models.BooleanField(
-        _("illustrative"), default=False, help_text=_("Demo data the seed does not state.")
+        _("demo example"), default=False, help_text=_("Demo data the seed does not state.")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

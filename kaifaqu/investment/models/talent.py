@@ -67,7 +67,7 @@ class TalentAward(DepartmentOwned, Versioned):
         OrgUnit, on_delete=models.PROTECT, related_name="talent_awards", verbose_name=_("org unit")
     )
     note = models.TextField(_("note"), blank=True)
-    illustrative = models.BooleanField(_("illustrative"), default=False)
+    illustrative = models.BooleanField(_("demo example"), default=False)
 
     class Meta:
         verbose_name = _("talent award")
