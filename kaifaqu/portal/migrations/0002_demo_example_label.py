@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0001_policies_saved_items_and_industries'),
+        ("portal", "0001_policies_saved_items_and_industries"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='policy',
-            name='illustrative',
-            field=models.BooleanField(default=False, help_text='A demo policy written for illustration, not a real document.', verbose_name='demo example'),
+            model_name="policy",
+            name="illustrative",
+            field=models.BooleanField(
+                default=False,
+                help_text="A demo policy written for illustration, not a real document.",
+                verbose_name="demo example",
+            ),
         ),
     ]
