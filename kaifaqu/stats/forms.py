@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import DecimalValidator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaifaqu.core import access, numbers
@@ -21,6 +21,7 @@ from kaifaqu.core.forms import (
     label_empty_choice,
     put_errors,
 )
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.periods import Period
 from kaifaqu.core.widgets import PeriodInput
 from kaifaqu.orgs.models import OrgUnit
@@ -198,7 +199,7 @@ class EntryRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         if element.growth_basis != GrowthBasis.REPORTED:
             del self.fields["reported_growth_pct"]
-        name = element.name_en if (get_language() or "").startswith("en") else element.name_zh
+        name = element.name_en if active_lang() == "en" else element.name_zh
         number = {
             "class": "form-control form-control-sm text-end",
             "autocomplete": "off",
@@ -269,7 +270,7 @@ class EntryRow:
 
     @property
     def name(self) -> str:
-        english = (get_language() or "").startswith("en")
+        english = active_lang() == "en"
         return self.element.name_en if english else self.element.name_zh
 
     @property

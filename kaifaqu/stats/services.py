@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaifaqu.core import access, audit
 from kaifaqu.core.access import acting_user, require_change
 from kaifaqu.core.models import AuditAction, User
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.periods import PeriodError, label, parse, year_of
 from kaifaqu.core.versioning import Version, check_version, versioned_update
 from kaifaqu.orgs.models import Department, OrgUnit
@@ -153,7 +153,7 @@ def breach_message(
 ) -> str:
     """An error-level rule's refusal, in the user's language, with the numbers it compared;
     with ``org``, as a workbook's problem (the file names many units)."""
-    english = (get_language() or "").startswith("en")
+    english = active_lang() == "en"
     element = rule.left.name_en if english else rule.left.name_zh
     words = {
         "rule": rule.name,

@@ -15,14 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from kaifaqu.core import access, numbers
 from kaifaqu.core.filters import FormFilter
 from kaifaqu.core.http import AuthenticatedHttpRequest
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.core.periods import label
 from kaifaqu.core.views.forms import ServiceFormView
 from kaifaqu.core.views.lists import TableView
@@ -196,7 +197,7 @@ class EntryView(WorkbookEditorMixin, View):
     def _render(
         self, pick: EntryPickForm, sheet: EntrySheet | None, status: int = 200
     ) -> HttpResponse:
-        english = (get_language() or "").startswith("en")
+        english = active_lang() == "en"
         lang = "en" if english else "zh"
         year = sheet.period.year if sheet else timezone.localdate().year
         context: dict[str, Any] = {

@@ -11,11 +11,11 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
 from kaifaqu.core.context import client_ip
+from kaifaqu.core.numbers import active_lang
 from kaifaqu.enterprises.contacts import mask_email, mask_phone
 from kaifaqu.orgs.selectors import home_zone
 from kaifaqu.portal.categories import Category
@@ -37,7 +37,7 @@ def _client_address(request) -> str:
 
 def notice_context() -> dict:
     """What the personal-data notice names: who handles the data and how long it is kept."""
-    english = (get_language() or "").startswith("en")
+    english = active_lang() == "en"
 
     def named(obj) -> str:
         if obj is None:

@@ -4,15 +4,15 @@ investment totals, 万元 for single amounts) in the page's language."""
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
 from kaifaqu.core import numbers
+from kaifaqu.core.numbers import active_lang
 
 register = template.Library()
 
 
 def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
+    return active_lang()
 
 
 @register.filter
