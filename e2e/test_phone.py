@@ -16,7 +16,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from kaifaqu.consultations.models import Consultation
 from kaifaqu.investment.models import Project
@@ -24,8 +24,8 @@ from kaifaqu.investment.stages import Stage
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESK: ViewportSize = {"width": 1366, "height": 768}
 PAGES = {
     "dashboard": "/backoffice/",
     "kanban": "/backoffice/investment/",
@@ -160,3 +160,42 @@ def test_the_kanban_shows_one_stage_on_a_phone_and_all_seven_at_a_desk(
         assert box["x"] + box["width"] <= frame["x"] + frame["width"]
         assert box["x"] + box["width"] <= DESK["width"]
     shoot(page, "desk-kanban")
+
+
+def test_on_a_phone_no_back_office_page_starts_below_the_first_screen(
+    new_page, live_server, e2e_demo, log_in_as
+):
+    """Every back-office page the language test walks (each route without a parameter), as
+    the first demo account that may read it: its heading stands in the top half of the
+    first screen, and the page does not scroll sideways."""
+    from django.test import Client
+
+    from kaifaqu.config.tests.test_page_language import READERS, back_office_paths
+    from kaifaqu.core.models import User
+    from kaifaqu.core.testing import sign_in
+
+    clients = {name: sign_in(Client(), User.objects.get(username=name)) for name in READERS}
+    pages: dict[str, Page] = {}
+    walked: list[str] = []
+    problems: list[str] = []
+    for path in back_office_paths():
+        reader = next((n for n in READERS if clients[n].get(path).status_code == 200), None)
+        if reader is None:  # a route that answers only a POST, or no demo account reads it
+            continue
+        if reader not in pages:
+            pages[reader] = new_page("zh-CN")
+            log_in_as(pages[reader], reader, e2e_demo.password)
+            pages[reader].set_viewport_size(PHONE)
+        page = pages[reader]
+        page.goto(path)
+        heading = page.locator("main h1").first
+        expect(heading).to_be_visible()
+        box = heading.bounding_box()
+        if box is None or box["y"] >= PHONE["height"] / 2:
+            problems.append(f"{path}: the heading starts at {box and box['y']} px")
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{path}: the page is {width} px wide")
+        walked.append(path)
+    assert problems == []
+    assert len(walked) >= 30, walked  # the walk reached the back office, not a sign-in page

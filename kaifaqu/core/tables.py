@@ -34,6 +34,7 @@ NOWRAP: dict[str, dict[str, str]] = {
 NUMBER: dict[str, dict[str, str]] = {
     "th": {"class": "text-end text-nowrap"},
     "td": {"class": "text-end text-nowrap"},
+    "tf": {"class": "text-end text-nowrap fw-semibold"},
 }
 #: A column of sentences (a name, a question): wraps, but never narrower than a few words.
 WIDE: dict[str, dict[str, str]] = {

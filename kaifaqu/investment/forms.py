@@ -361,11 +361,28 @@ class ResolveForm(BootstrapForm):
     resolved_on = forms.DateField(label=_("Solved on"), widget=_DATE)
 
 
-class KeyProgressForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    through = forms.IntegerField(
-        label=_("Through month"), min_value=1, max_value=12, required=False
+class KeyProgressForm(BootstrapForm):
+    """The key projects' filters: a year with plans (the latest by default) and the month
+    the investment completed is counted through."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    through = forms.TypedChoiceField(
+        label=_("Through month"),
+        coerce=int,
+        required=False,
+        choices=[(m, m) for m in range(12, 0, -1)],
     )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        self.fields["year"].choices = [(y, y) for y in years]  # type: ignore[attr-defined]
+
+    def selection(self, today_year: int) -> tuple[int, int]:
+        """(year, through month): the chosen ones, else the latest year with plans and 12."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        year = data.get("year") or (self.years[0] if self.years else today_year)
+        return year, data.get("through") or 12
 
 
 # --- talent -----------------------------------------------------------------------------

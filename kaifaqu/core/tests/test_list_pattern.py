@@ -75,6 +75,13 @@ LISTS = {
     "violations": Walk(
         "stats:violations", "leader", "rule", lambda r: r.rule.name, "stats.ruleviolation"
     ),
+    "key projects": Walk(
+        "investment:key_projects",
+        "investment",
+        "project",
+        lambda r: r.project.name,
+        "investment.keyprojectplan",
+    ),
     "rules": Walk("stats:rules", "leader", "name", _name, "stats.validationrule"),
     "awards": Walk(
         "investment:awards",

@@ -61,6 +61,8 @@ class TableView(TemplateView):
     page_parameters: ClassVar[frozenset[str]] = frozenset()
     #: The name the page's records (of the page shown) also go by in the template's context.
     context_object_name: ClassVar[str] = ""
+    #: The audit row's kind of record when the rows are not a queryset (its model's label).
+    export_object_type: ClassVar[str] = ""
     #: True while an export is being written (a view may word an audit purpose by it).
     exporting = False
 
@@ -196,7 +198,11 @@ class TableView(TemplateView):
         title = str(self.export_title or self.list_name)
         data, count = spreadsheets.table_workbook(title, header, rows)
         model = getattr(self.filtered, "model", None)
-        object_type = model._meta.label_lower if model is not None else self.list_name
+        object_type = (
+            model._meta.label_lower
+            if model is not None
+            else self.export_object_type or self.list_name
+        )
         filters = {
             name: values[0] if len(values) == 1 else values
             for name, values in self.request.GET.lists()

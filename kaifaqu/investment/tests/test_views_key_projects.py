@@ -33,8 +33,14 @@ def test_the_key_projects_page_reproduces_the_seed(as_user):
         Decimal("392600"),
     )
     html = response.content.decode()
-    assert '<td class="text-end" data-testid="plan-total">4.908 billion yuan</td>' in html
-    assert '<td class="text-end" data-testid="progress-total">80.0%</td>' in html
+    assert (
+        '<td class="fw-semibold text-end text-nowrap" data-testid="plan-total">'
+        "4.908 billion yuan</td>"
+    ) in html
+    assert (
+        '<td class="fw-semibold text-end text-nowrap" data-testid="progress-total">80.0%</td>'
+    ) in html
+    assert "<td >12 key projects</td>" in html
     # Leaders read the open problems and mark none solved.
     assert len(response.context["issues"]) == 4
     assert "issue_resolve" not in html

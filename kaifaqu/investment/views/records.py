@@ -5,18 +5,24 @@ project page with the form as it was filled in."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
 
 from kaifaqu.core import access
+from kaifaqu.core.filters import FormFilter
 from kaifaqu.core.versioning import CURRENT, Version
 from kaifaqu.core.views.forms import PageFormView, ServiceFormView
+from kaifaqu.core.views.lists import TableView
 from kaifaqu.core.views.mixins import BusinessReadMixin
 
 from .. import selectors, services
@@ -31,6 +37,7 @@ from ..forms import (
     TrancheForm,
 )
 from ..models import FundTranche, KeyProjectPlan, ProgressIssue, ProgressReport, ProjectFile
+from ..tables import KeyProjectTable
 from ._common import changeable, go, project_to_change, readable, refused, safe_next, saved
 from .projects import ProjectDetailView
 
@@ -300,33 +307,47 @@ class TrancheEditView(BusinessReadMixin, ServiceFormView):
 # --- the key projects' overview ---------------------------------------------------------
 
 
-class KeyProjectsView(BusinessReadMixin, TemplateView):
+class KeyProjectsView(BusinessReadMixin, TableView):
     """Each key project with a plan for the year: its plan, the investment completed through
     a month, the progress; and the problems still open."""
 
     template_name = "investment/key_projects.html"
+    table_class = KeyProjectTable
+    list_name = "key_projects"
+    export_title = gettext_lazy("Key projects")
+    export_object_type = "investment.keyprojectplan"
+
+    @cached_property
+    def filterset(self) -> FormFilter:
+        years = selectors.key_plan_years(self.request.user)
+        return FormFilter(KeyProgressForm(self.filter_data(), years=years))
+
+    @cached_property
+    def selection(self) -> tuple[int, int]:
+        return cast(tuple[int, int], self.filterset.form.selection(timezone.localdate().year))
+
+    @cached_property
+    def filtered(self):  # the rows: a list built by the selector, not a queryset
+        year, through = self.selection
+        return selectors.key_project_progress(self.request.user, year, through)
+
+    @property
+    def rows(self) -> list[selectors.KeyProjectRow]:
+        return cast(list[selectors.KeyProjectRow], self.filtered)
+
+    def get_queryset(self):
+        return self.filtered
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         today = timezone.localdate()
-        form = KeyProgressForm(self.request.GET or None)
-        years = selectors.key_plan_years(user)
-        year, through = (years[0] if years else today.year), 12
-        if form.is_bound and form.is_valid():
-            year = form.cleaned_data.get("year") or year
-            through = form.cleaned_data.get("through") or through
-        rows = selectors.key_project_progress(user, year, through)
-        plan = sum((r.annual_plan for r in rows), start=0)
-        completed = sum((r.completed for r in rows), start=0)
+        year, through = self.selection
         return super().get_context_data(
-            form=form,
             year=year,
-            years=years,
             through=through,
-            rows=rows,
-            plan_total=plan,
-            completed_total=completed,
-            progress_total=(completed / plan * 100) if plan else None,
+            rows=self.rows,
+            plan_total=sum((r.annual_plan for r in self.rows), start=Decimal(0)),
+            completed_total=sum((r.completed for r in self.rows), start=Decimal(0)),
             issues=_resolvable(user, selectors.open_issues(user)),
             resolve_form=ResolveForm(initial={"resolved_on": today}),
             today=today,
